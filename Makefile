@@ -1,0 +1,67 @@
+# Kent CBS – two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+PORT      ?= 8000
+CBS_DEMO_PASSWORD ?= kentcbs-demo
+export CBS_DEMO_PASSWORD
+
+# Without DATABASE_URL the site uses the private PostGIS cluster under var/pg.
+ifeq ($(strip $(DATABASE_URL)),)
+EMBEDDED_DB := 1
+export DATABASE_URL := $(shell scripts/pg.sh url kentcbs)
+endif
+
+.PHONY: run test bench stop setup system db static-assets check-deploy clean
+
+setup: system $(VENV)/.installed node_modules/.installed static-assets
+
+system:
+	@scripts/install_system.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Copies front-end dist files into the static folder and rewrites pygeoapi's
+# HTML templates to use them (nothing is fetched from a CDN at run time).
+static-assets: $(VENV)/.installed node_modules/.installed
+	@$(PY) manage.py vendor_assets
+
+db:
+ifdef EMBEDDED_DB
+	@scripts/pg.sh start kentcbs
+endif
+
+run: setup db
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_samples
+ifdef EMBEDDED_DB
+	$(PY) manage.py demo_accounts
+endif
+	@echo "Kent CBS: http://127.0.0.1:$(PORT)/   OGC API: http://127.0.0.1:$(PORT)/ogc/"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: setup db
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: setup db
+	$(PY) -m bench.run
+
+check-deploy: setup
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=cbs.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+stop:
+	@scripts/pg.sh stop
+
+clean: stop
+	rm -rf var/pg

@@ -1,0 +1,104 @@
+"""Copy front-end dist files from node_modules into static/, and localise pygeoapi's templates.
+
+Nothing is fetched from a CDN at run time: pygeoapi's HTML templates link unpkg/jsdelivr, so
+a copy of them is written with those links pointed at our own static files (or dropped where
+the page works without them).
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pygeoapi
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+# npm file -> static path under cbs/static/vendor/
+VENDOR_FILES = {
+    "ol/dist/ol.js": "ol/ol.js",
+    "ol/ol.css": "ol/ol.css",
+    "proj4/dist/proj4.js": "proj4/proj4.js",
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images": "leaflet/images",
+    "leaflet.markercluster/dist/leaflet.markercluster-src.js": "leaflet.markercluster/leaflet.markercluster.js",
+    "leaflet.markercluster/dist/MarkerCluster.css": "leaflet.markercluster/MarkerCluster.css",
+    "leaflet.markercluster/dist/MarkerCluster.Default.css": "leaflet.markercluster/MarkerCluster.Default.css",
+    "bootstrap/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+    "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui-standalone-preset.js": "swagger-ui/swagger-ui-standalone-preset.js",
+    "swagger-ui-dist/favicon-32x32.png": "swagger-ui/favicon-32x32.png",
+    "swagger-ui-dist/favicon-16x16.png": "swagger-ui/favicon-16x16.png",
+}
+
+# CDN URL pattern (in pygeoapi templates) -> local static URL; None drops the tag.
+CDN_REWRITES: list[tuple[str, str | None]] = [
+    (r"https://unpkg\.com/leaflet@[^/]+/dist/leaflet\.css", "vendor/leaflet/leaflet.css"),
+    (r"https://unpkg\.com/leaflet@[^/]+/dist/leaflet\.js", "vendor/leaflet/leaflet.js"),
+    (r"https://cdnjs\.cloudflare\.com/ajax/libs/leaflet/[^/]+/leaflet\.js", "vendor/leaflet/leaflet.js"),
+    (r"https://unpkg\.com/leaflet\.markercluster/dist/leaflet\.markercluster-src\.js",
+     "vendor/leaflet.markercluster/leaflet.markercluster.js"),
+    (r"https://unpkg\.com/leaflet\.markercluster/dist/MarkerCluster\.css",
+     "vendor/leaflet.markercluster/MarkerCluster.css"),
+    (r"https://unpkg\.com/leaflet\.markercluster/dist/MarkerCluster\.Default\.css",
+     "vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+    (r"https://unpkg\.com/bootstrap@[^/]+/dist/css/bootstrap\.min\.css", "vendor/bootstrap/bootstrap.min.css"),
+    (r"https://unpkg\.com/swagger-ui-dist/swagger-ui\.css", "vendor/swagger-ui/swagger-ui.css"),
+    (r"https://unpkg\.com/swagger-ui-dist/swagger-ui-bundle\.js", "vendor/swagger-ui/swagger-ui-bundle.js"),
+    (r"https://unpkg\.com/swagger-ui-dist/swagger-ui-standalone-preset\.js",
+     "vendor/swagger-ui/swagger-ui-standalone-preset.js"),
+    (r"https://unpkg\.com/swagger-ui-dist/favicon-32x32\.png", "vendor/swagger-ui/favicon-32x32.png"),
+    (r"https://unpkg\.com/swagger-ui-dist/favicon-16x16\.png", "vendor/swagger-ui/favicon-16x16.png"),
+]
+# Any other external script/stylesheet (draw tools, coverage viewers, web fonts) is dropped.
+EXTERNAL_TAG = re.compile(
+    r"<script[^>]+src=\"https?://[^\"]+\"[^>]*>\s*</script>|<link[^>]+href=\"https?://(?!pygeoapi\.io)[^\"]+\"[^>]*>"
+)
+PYGEOAPI_STATIC = re.compile(r"\{\{\s*config\['server'\]\['url'\]\s*\}\}/static/")
+PYGEOAPI_STATIC_CONCAT = re.compile(r"config\['server'\]\['url'\]\s*\+\s*'/static/")
+
+
+def localise_template(text: str, static_url: str) -> str:
+    """Point a pygeoapi template's CDN and /static links at our own static files."""
+    for pattern, target in CDN_REWRITES:
+        text = re.sub(pattern, static_url + target, text)
+    text = EXTERNAL_TAG.sub("", text)
+    text = PYGEOAPI_STATIC.sub(static_url + "pygeoapi/", text)
+    text = PYGEOAPI_STATIC_CONCAT.sub(f"'{static_url}pygeoapi/", text)
+    return text
+
+
+class Command(BaseCommand):
+    help = "Copy front-end libraries into static/ and write CDN-free pygeoapi templates."
+
+    def handle(self, *args, **options) -> None:
+        node_modules = settings.BASE_DIR / "node_modules"
+        vendor = settings.BASE_DIR / "cbs" / "static" / "vendor"
+        for src, dst in VENDOR_FILES.items():
+            source, target = node_modules / src, vendor / dst
+            if not source.exists():
+                raise CommandError(f"{source} is missing: run `npm ci` (make setup does)")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(source, target)
+        written = self.write_pygeoapi_templates(Path(settings.CBS_PYGEOAPI_TEMPLATES))
+        self.stdout.write(f"vendor assets: {len(VENDOR_FILES)} copied, {written} templates localised")
+
+    def write_pygeoapi_templates(self, out: Path) -> int:
+        source_dir = Path(pygeoapi.__file__).parent / "templates"
+        count = 0
+        for source in source_dir.rglob("*"):
+            if source.is_dir():
+                continue
+            target = out / source.relative_to(source_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.suffix in (".html", ".jinja2", ".j2"):
+                target.write_text(localise_template(source.read_text(), settings.STATIC_URL))
+                count += 1
+            else:
+                shutil.copyfile(source, target)
+        return count

@@ -1,0 +1,15 @@
+"""Layer models, one module per TUCBS theme."""
+
+from .adres import Numarataj, Yol
+from .base import TucbsFeature
+from .bina import Bina
+from .idari import Mahalle
+from .imar import ImarPlani
+from .kamu import KamuHizmeti
+from .tapu import Parsel
+from .ulasim import KarayoluHatti
+
+__all__ = [
+    "Bina", "ImarPlani", "KamuHizmeti", "KarayoluHatti", "Mahalle", "Numarataj", "Parsel",
+    "TucbsFeature", "Yol",
+]

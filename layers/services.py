@@ -1,0 +1,194 @@
+"""Every write to a layer goes through these functions (UI, OGC API, imports, admin, commands).
+
+A service validates (model + geometry), writes inside one transaction and bumps the feature
+version. Audit and history are recorded here too once the access issue adds them.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .geometry import parse_geometry, to_storage
+from .registry import Layer
+
+
+@dataclass(frozen=True)
+class FeatureInput:
+    """One feature to write: published (TUCBS) property names -> values, and a geometry."""
+
+    properties: Mapping[str, Any]
+    geometry: Any
+
+
+def _attributes(layer: type[Layer], properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Published property names -> model attribute names; unknown names are an error."""
+    by_name = layer.properties()
+    unknown = sorted(set(properties) - set(by_name))
+    if unknown:
+        raise ValidationError(
+            {"__all__": _("Unknown attributes for this layer: %(names)s") % {"names": ", ".join(unknown)}}
+        )
+    # attname: a foreign key takes the referenced natural key (e.g. the mahalle's UAVT code).
+    return {by_name[k].attname: v for k, v in properties.items() if by_name[k].editable or k == "tucbsNo"}
+
+
+def _lock_and_next_tucbs_no(model: type[Model]) -> int:
+    """Next tucbsNo of a dataset; an advisory lock serialises concurrent creators."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [model._meta.db_table])
+    return (model.objects.aggregate(m=Max("tucbs_no"))["m"] or 0) + 1
+
+
+def _build(layer: type[Layer], feature: FeatureInput) -> Model:
+    instance = layer.model(**_attributes(layer, feature.properties))
+    geometry = parse_geometry(feature.geometry)
+    setattr(instance, layer.geometry_field, to_storage(geometry, geometry_type=layer.geometry_type()))
+    instance.surum_baslangic_zamani = timezone.now()
+    instance.version = 1
+    return instance
+
+
+@transaction.atomic
+def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None) -> Model:
+    """Validate and store one new feature of `layer`."""
+    instance = _build(layer, feature)
+    if instance.tucbs_no is None:
+        instance.tucbs_no = _lock_and_next_tucbs_no(layer.model)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _bulk_unique_errors(layer: type[Layer], instances: list[Model]) -> dict[str, list[str]]:
+    """Set-based uniqueness and reference checks for a batch (one query per field, not per row)."""
+    errors: dict[str, list[str]] = {}
+    model = layer.model
+    for field in model._meta.concrete_fields:
+        values = [getattr(i, field.attname) for i in instances]
+        present = [v for v in values if v is not None]
+        if field.unique and not field.primary_key:
+            seen, dupes = set(), set()
+            for v in present:
+                (dupes if v in seen else seen).add(v)
+            dupes |= set(
+                model.objects.filter(**{f"{field.attname}__in": list(seen)})
+                .values_list(field.attname, flat=True)
+            )
+            if dupes:
+                errors[field.column] = [
+                    _("These values already exist: %(values)s")
+                    % {"values": ", ".join(map(str, sorted(dupes)[:10]))}
+                ]
+        if field.is_relation and present:
+            target = field.target_field
+            known = set(
+                field.related_model.objects.filter(**{f"{target.attname}__in": set(present)})
+                .values_list(target.attname, flat=True)
+            )
+            missing = sorted(set(present) - known)
+            if missing:
+                errors[field.column] = [
+                    _("These referenced features do not exist: %(values)s")
+                    % {"values": ", ".join(map(str, missing[:10]))}
+                ]
+    for constraint in model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if fields:
+            keys = [tuple(getattr(i, model._meta.get_field(f).attname) for f in fields) for i in instances]
+            if len(set(keys)) != len(keys):
+                errors[", ".join(fields)] = [_("The combination of %(fields)s must be unique.")
+                                             % {"fields": ", ".join(fields)}]
+    return errors
+
+
+@transaction.atomic
+def features_bulk_create(
+    *, layer: type[Layer], features: Iterable[FeatureInput], user=None, batch_size: int = 1000
+) -> int:
+    """Validate every feature, then store all of them or none (errors name the feature index).
+
+    Row checks run in Python; uniqueness and references are checked once for the whole batch,
+    and the database constraints stay the last line of defence.
+    """
+    instances: list[Model] = []
+    errors: dict[str, list[str]] = {}
+    next_no = None
+    relations = [f.name for f in layer.model._meta.concrete_fields if f.is_relation]
+    for index, feature in enumerate(features, start=1):
+        try:
+            instance = _build(layer, feature)
+            if instance.tucbs_no is None:
+                next_no = next_no or _lock_and_next_tucbs_no(layer.model)
+                instance.tucbs_no, next_no = next_no, next_no + 1
+            instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+            instances.append(instance)
+        except ValidationError as exc:
+            messages = [f"{field}: {m}" for field, ms in exc.message_dict.items() for m in ms]
+            errors[_("feature %(n)d") % {"n": index}] = messages
+        if len(errors) >= 20:  # enough to act on; don't drown the user
+            break
+    if not errors:
+        errors = _bulk_unique_errors(layer, instances)
+    if errors:
+        raise ValidationError(errors)
+    layer.model.objects.bulk_create(instances, batch_size=batch_size)
+    return len(instances)
+
+
+@transaction.atomic
+def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
+    """Store an instance changed by a form (admin): same checks and version bump as the API."""
+    geom = getattr(instance, layer.geometry_field)
+    if geom is not None:
+        setattr(instance, layer.geometry_field, to_storage(geom, geometry_type=layer.geometry_type()))
+    if instance.pk is None:
+        instance.version = 1
+        if instance.tucbs_no is None:
+            instance.tucbs_no = _lock_and_next_tucbs_no(layer.model)
+    else:
+        instance.version += 1
+    instance.surum_baslangic_zamani = timezone.now()
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def feature_update(
+    *, layer: type[Layer], instance: Model, properties: Mapping[str, Any],
+    geometry: Any = None, user=None,
+) -> Model:
+    """Change attributes and/or geometry of a stored feature and bump its version."""
+    for attname, value in _attributes(layer, properties).items():
+        if attname == "tucbs_no":
+            continue  # the stable id never changes
+        setattr(instance, attname, value)
+    if geometry is not None:
+        geom = to_storage(parse_geometry(geometry), geometry_type=layer.geometry_type())
+        setattr(instance, layer.geometry_field, geom)
+    instance.version += 1
+    instance.surum_baslangic_zamani = timezone.now()
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def feature_delete(*, layer: type[Layer], instance: Model, user=None) -> None:
+    """Delete a feature (refused with a clear message while others reference it)."""
+    from django.db.models import ProtectedError
+
+    try:
+        instance.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("This feature is referenced by %(count)d other features and cannot be deleted.")
+            % {"count": len(exc.protected_objects)}
+        ) from exc
+

@@ -1,0 +1,139 @@
+"""pygeoapi configuration generated from the layer registry (no hand-written YAML)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.utils import translation
+from pygeoapi.config import validate_config
+
+from layers.registry import THEMES, Access, Layer, all_layers
+from layers.selectors import layer_extent_lonlat
+
+from .crs import CRS84, epsg_uri, offered_uris
+
+PROVIDER = "ogc.provider.KentPostGISProvider"
+
+
+def _i18n(value) -> dict[str, str]:
+    """A lazily translated string as pygeoapi's {language: text} mapping."""
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = str(value)
+    return out
+
+
+def published_layers() -> list[type[Layer]]:
+    """Layers that may ever appear in the OGC API (internal ones never do)."""
+    return [layer for layer in all_layers() if layer.access != Access.INTERNAL]
+
+
+def build_resource(layer: type[Layer]) -> dict:
+    geom = layer.geometry()
+    bbox = layer_extent_lonlat(layer) or list(settings.CBS_MAP_BBOX)
+    return {
+        "type": "collection",
+        "title": _i18n(layer.title),
+        "description": _i18n(layer.description),
+        "keywords": [layer.theme, f"TUCBS:{layer.theme}", str(THEMES[layer.theme]), *layer.keywords],
+        "links": [],
+        "extents": {"spatial": {"bbox": bbox, "crs": CRS84}},
+        "limits": {
+            "default_items": settings.CBS_OGC_DEFAULT_ITEMS,
+            "max_items": settings.CBS_OGC_MAX_ITEMS,
+            "on_exceed": "error",
+        },
+        "providers": [{
+            "type": "feature",
+            "name": PROVIDER,
+            "data": layer.name,
+            "id_field": "tucbsNo",
+            "title_field": "adi" if "adi" in layer.properties() else None,
+            "storage_crs": epsg_uri(geom.srid),
+            "crs": offered_uris(),
+        }],
+    }
+
+
+def build_config(visible: frozenset[str] | None = None) -> dict:
+    """The full pygeoapi configuration; `visible` restricts it to those collection ids."""
+    resources = {
+        layer.name: build_resource(layer)
+        for layer in published_layers()
+        if visible is None or layer.name in visible
+    }
+    for resource in resources.values():
+        provider = resource["providers"][0]
+        if provider["title_field"] is None:
+            del provider["title_field"]
+    # The adapter sets the real URL per request when CBS_OGC_BASE_URL is empty.
+    base_url = settings.CBS_OGC_BASE_URL or "http://127.0.0.1:8000/ogc"
+    cfg = {
+        "server": {
+            "bind": {"host": "127.0.0.1", "port": 8000},
+            "url": base_url,
+            "mimetype": "application/json; charset=UTF-8",
+            "encoding": "utf-8",
+            "gzip": False,
+            "languages": [code for code, _n in settings.LANGUAGES],
+            "pretty_print": False,
+            "limits": {
+                "default_items": settings.CBS_OGC_DEFAULT_ITEMS,
+                "max_items": settings.CBS_OGC_MAX_ITEMS,
+                "on_exceed": "error",
+            },
+            "map": {
+                # No tiles from the internet: a local blank tile unless a base map is configured.
+                "url": settings.CBS_BASEMAP_URL or f"{settings.STATIC_URL}cbs/img/blank-tile.png",
+                "attribution": settings.CBS_ORGANISATION,
+            },
+            "templates": {"path": str(settings.CBS_PYGEOAPI_TEMPLATES)},
+        },
+        "logging": {"level": "ERROR"},
+        "metadata": {
+            "identification": {
+                "title": {"tr": f"{settings.CBS_MUNICIPALITY_NAME} CBS – OGC API",
+                          "en": f"{settings.CBS_MUNICIPALITY_NAME} GIS – OGC API"},
+                "description": {
+                    "tr": "Belediyenin TUCBS uyumlu tematik katmanları (OGC API – Features).",
+                    "en": "The municipality's TUCBS thematic layers (OGC API – Features).",
+                },
+                "keywords": {"tr": ["TUCBS", "CBS", "belediye"], "en": ["TUCBS", "GIS", "municipality"]},
+                "keywords_type": "theme",
+                "terms_of_service": "https://creativecommons.org/licenses/by/4.0/",
+                "url": base_url,
+            },
+            "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+            "provider": {"name": settings.CBS_ORGANISATION, "url": base_url},
+            "contact": {
+                "name": settings.CBS_ORGANISATION,
+                "position": "CBS Birimi",
+                "address": "Zeytinburnu Belediyesi",
+                "city": "İstanbul",
+                "stateorprovince": "İstanbul",
+                "postalcode": "34020",
+                "country": "Türkiye",
+                "email": settings.CBS_CONTACT_EMAIL,
+                "url": base_url,
+                "role": "pointOfContact",
+            },
+        },
+        "resources": resources,
+    }
+    validate_config(cfg)
+    return cfg
+
+
+@cache
+def cached_config(visible: frozenset[str] | None = None) -> dict:
+    """build_config() memoised per visible set; call clear_caches() after data or registry changes."""
+    return build_config(visible)
+
+
+def clear_caches() -> None:
+    cached_config.cache_clear()
+    from . import views
+
+    views.api_for.cache_clear()

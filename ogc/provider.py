@@ -1,0 +1,208 @@
+"""Kent CBS feature provider for pygeoapi: GeoJSON built by PostGIS, over Django's connection.
+
+Differences from pygeoapi's stock PostgreSQL provider, and why:
+- uses Django's database connection (one pool, sees the test database and transaction);
+- builds each Feature's JSON in SQL (ST_AsGeoJSON) and never counts the whole table;
+- transforms the query envelope to the storage CRS (the column is never transformed for
+  filtering, so the GiST index is used) and output with integer SRIDs;
+- writes coordinates in the axis order of the requested CRS (EPSG:4326 lat/lon, TM N/E).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.gis.db.models import BooleanField, DateField, DateTimeField
+from django.contrib.gis.geos import Polygon
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+from pygeoapi.provider.base import (
+    BaseProvider,
+    ProviderInvalidQueryError,
+    ProviderItemNotFoundError,
+)
+
+from layers.registry import Layer, get_layer
+
+from . import context
+from .crs import CRS84, axis_swapped, srid_of
+
+# Decimal digits kept in output: ~1 cm for degrees, 1 mm for metres.
+DIGITS_DEGREES = 8
+DIGITS_METRES = 3
+
+
+def json_type(field: models.Field) -> dict[str, str]:
+    """JSON Schema type of a published model field."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, BooleanField):
+        return {"type": "boolean"}
+    if isinstance(field, (models.IntegerField, models.BigIntegerField, models.AutoField)):
+        return {"type": "integer"}
+    if isinstance(field, (models.DecimalField, models.FloatField)):
+        return {"type": "number"}
+    if isinstance(field, DateTimeField):
+        return {"type": "string", "format": "date-time"}
+    if isinstance(field, DateField):
+        return {"type": "string", "format": "date"}
+    return {"type": "string"}
+
+
+def coerce(field: models.Field, raw: str) -> Any:
+    """A query-string value as the field's Python type; ProviderInvalidQueryError if it isn't."""
+    kind = json_type(field)
+    try:
+        if kind["type"] == "integer":
+            return int(raw)
+        if kind["type"] == "number":
+            return Decimal(raw)
+        if kind["type"] == "boolean":
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(raw)
+            return raw.lower() in ("true", "1")
+        if kind.get("format") == "date":
+            return dt.date.fromisoformat(raw)
+        if kind.get("format") == "date-time":
+            return dt.datetime.fromisoformat(raw)
+    except (ValueError, InvalidOperation) as exc:
+        raise ProviderInvalidQueryError(
+            user_msg=_("The value %(value)r is not valid for %(name)s.")
+            % {"value": raw, "name": field.column}
+        ) from exc
+    return raw
+
+
+class KentPostGISProvider(BaseProvider):
+    """Feature provider over one registered layer (provider `data` = layer name)."""
+
+    def __init__(self, provider_def: dict):
+        super().__init__(provider_def)
+        self.layer: type[Layer] = get_layer(provider_def["data"])
+        self.storage_srid: int = self.layer.geometry().srid
+        self.id_field = "tucbsNo"
+        self._fields = self.get_fields()
+
+    # --- schema ------------------------------------------------------------------------------
+    def get_fields(self) -> dict[str, dict]:
+        return {name: json_type(f) for name, f in self.layer.properties().items()}
+
+    # --- SQL building --------------------------------------------------------------------------
+    def _feature_sql(self, target_uri: str, names: list[str], skip_geometry: bool) -> str:
+        """SQL expression producing one GeoJSON Feature as text for the current row."""
+        qn = connection.ops.quote_name
+        table = qn(self.layer.meta().db_table)
+        props = self.layer.properties()
+        pairs = ", ".join(f"'{n}', {table}.{qn(props[n].column)}" for n in names)
+        id_col = f"{table}.{qn('tucbsNo')}"
+        if skip_geometry:
+            geometry = "'null'"
+        else:
+            target = srid_of(target_uri)
+            geom = f"{table}.{qn(self.layer.geometry().column)}"
+            if target != self.storage_srid:
+                geom = f"ST_Transform({geom}, {int(target)})"
+            if axis_swapped(target_uri):
+                geom = f"ST_FlipCoordinates({geom})"
+            digits = DIGITS_DEGREES if target in (4326, 5252) else DIGITS_METRES
+            geometry = f"ST_AsGeoJSON({geom}, {digits})"
+        # Concatenating text avoids re-parsing each geometry as json.
+        return (
+            f"""'{{"type":"Feature","id":' || {id_col} || ',"geometry":' || {geometry} """
+            f"""|| ',"properties":' || json_build_object({pairs})::text || '}}'"""
+        )
+
+    def _queryset(self, *, bbox, properties, sortby, filterq) -> models.QuerySet:
+        qs = self.layer.model.objects.all()
+        envelope = self._envelope(bbox)
+        if envelope is not None:
+            qs = qs.filter(**{f"{self.layer.geometry_field}__bboverlaps": envelope})
+        fields = self.layer.properties()
+        for name, raw in properties or []:
+            field = fields[name]
+            qs = qs.filter(**{field.attname: coerce(field, raw)})
+        if filterq is not None:
+            qs = qs.filter(self._cql(filterq))
+        order = [
+            ("-" if s["order"] == "-" else "") + fields[s["property"]].attname for s in sortby or []
+        ]
+        return qs.order_by(*order, "tucbs_no")
+
+    def _cql(self, filterq) -> models.Q:
+        from pygeofilter.backends.django import to_filter
+
+        mapping = {name: f.attname for name, f in self.layer.properties().items()}
+        mapping[self.layer.geometry().column] = self.layer.geometry_field
+        try:
+            return to_filter(filterq, mapping)
+        except Exception as exc:  # pygeofilter raises bare exceptions for unknown nodes
+            raise ProviderInvalidQueryError(user_msg=_("This filter cannot be applied.")) from exc
+
+    def _envelope(self, bbox: list | None) -> Polygon | None:
+        """The query envelope with its own SRID; PostGIS transforms it to the storage CRS."""
+        ctx = context.current.get()
+        if ctx is not None and ctx.bbox is not None:
+            envelope = Polygon.from_bbox(ctx.bbox)
+            envelope.srid = ctx.bbox_srid
+            return envelope
+        if not bbox:
+            return None
+        # Without our adapter, pygeoapi hands over the bbox in the storage CRS's axis order.
+        minx, miny, maxx, maxy = bbox[:2] + bbox[-2:] if len(bbox) == 6 else bbox
+        if axis_swapped(f"http://www.opengis.net/def/crs/EPSG/0/{self.storage_srid}"):
+            minx, miny, maxx, maxy = miny, minx, maxy, maxx
+        envelope = Polygon.from_bbox((minx, miny, maxx, maxy))
+        envelope.srid = self.storage_srid
+        return envelope
+
+    def _run(self, qs: models.QuerySet, feature_sql: str) -> tuple[int, str]:
+        """Row count and comma-joined Feature texts, in one round trip."""
+        rows = qs.annotate(_feature=RawSQL(feature_sql, [])).values_list("_feature", flat=True)
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*), coalesce(string_agg(_f, ','), '') FROM ({sql}) AS _q(_f)",  # noqa: S608
+                params,
+            )
+            count, text = cursor.fetchone()
+        return count, text
+
+    # --- pygeoapi provider contract ---------------------------------------------------------
+    def query(self, offset=0, limit=10, resulttype="results", bbox=None, datetime_=None,
+              properties=None, sortby=None, select_properties=None, skip_geometry=False,
+              q=None, filterq=None, crs_transform_spec=None, **kwargs) -> dict:
+        target_uri = crs_transform_spec.target_crs_uri if crs_transform_spec else CRS84
+        names = list(self.layer.properties())
+        if select_properties:
+            names = [n for n in names if n in select_properties]
+        qs = self._queryset(bbox=bbox, properties=properties, sortby=sortby, filterq=filterq)
+        if resulttype == "hits":
+            # Counting is what the caller asked for here; only then is it done.
+            return {"type": "FeatureCollection", "features": [], "numberMatched": qs.count(),
+                    "numberReturned": 0}
+        qs = qs[offset: offset + limit]
+        count, text = self._run(qs, self._feature_sql(target_uri, names, skip_geometry))
+        ctx = context.current.get()
+        if ctx is not None and ctx.raw_features:
+            ctx.features_json = text
+            # Placeholders keep len() right for pygeoapi's paging links; replaced by the adapter.
+            features: list = [0] * count
+        else:
+            features = json.loads(f"[{text}]")
+        return {"type": "FeatureCollection", "features": features, "numberReturned": count}
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs) -> dict:
+        target_uri = crs_transform_spec.target_crs_uri if crs_transform_spec else CRS84
+        try:
+            tucbs_no = int(identifier)
+        except (TypeError, ValueError):
+            raise ProviderItemNotFoundError(user_msg=_("Feature not found.")) from None
+        qs = self.layer.model.objects.filter(tucbs_no=tucbs_no)
+        count, text = self._run(qs, self._feature_sql(target_uri, list(self.layer.properties()), False))
+        if not count:
+            raise ProviderItemNotFoundError(user_msg=_("Feature not found."))
+        return json.loads(text)

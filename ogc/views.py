@@ -1,0 +1,172 @@
+"""Adapter between Django and pygeoapi's core API functions (see pygeoapi/django_/views.py).
+
+Differences from pygeoapi's own Django adapter: one API object is built lazily per visible
+collection set and base URL (not per request); every route passes through the access gate;
+parameters are validated first with translated messages; JSON item pages are assembled from
+SQL-built GeoJSON; HTML pages get a CSP nonce for pygeoapi's inline scripts.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from copy import deepcopy
+from functools import cache
+from http import HTTPStatus
+
+import pygeoapi.api as core_api
+import pygeoapi.api.itemtypes as itemtypes_api
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from pygeoapi.api import API, APIRequest
+from pygeoapi.openapi import get_oas
+
+from layers.registry import get_layer
+
+from . import context, params
+from .config import cached_config
+from .gate import visible_collections
+
+SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
+
+
+@cache
+def api_for(visible: frozenset[str], base_url: str) -> API:
+    """One pygeoapi API per visible collection set: hidden collections simply do not exist."""
+    cfg = deepcopy(cached_config(visible))  # API() mutates its config
+    cfg["server"]["url"] = base_url
+    return API(cfg, get_oas(cfg))
+
+
+def _base_url(request: HttpRequest) -> str:
+    from django.conf import settings
+
+    return settings.CBS_OGC_BASE_URL or request.build_absolute_uri("/ogc").rstrip("/")
+
+
+def ogc_error(status: int, code: str, description: str) -> JsonResponse:
+    """An OGC API exception document (the shape pygeoapi uses)."""
+    return JsonResponse(
+        {"code": code, "type": code, "description": description},
+        status=status, json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def not_found() -> JsonResponse:
+    return ogc_error(HTTPStatus.NOT_FOUND, "NotFound", _("Collection not found."))
+
+
+def _to_response(headers: dict, status: int, content, nonce: str | None) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for key, value in headers.items():
+        response[key] = value
+    if nonce is not None and response.get("Content-Type", "").startswith("text/html"):
+        response["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+        )
+    return response
+
+
+def execute(request: HttpRequest, api_function, *args, dataset: str | None = None,
+            ctx: context.QueryContext | None = None) -> HttpResponse:
+    """Run one pygeoapi core function behind the access gate."""
+    visible = visible_collections(request)
+    if dataset is not None and dataset not in visible:
+        return not_found()
+    api = api_for(visible, _base_url(request))
+    api_request = APIRequest.from_django(request, api.locales)
+    if not api_request.is_valid():
+        headers, status, content = api.get_format_exception(api_request)
+        return _to_response(headers, status, content, None)
+    ctx = ctx or context.QueryContext()
+    ctx.raw_features = ctx.raw_features and api_request.format in (None, "json")
+    token = context.current.set(ctx)
+    try:
+        headers, status, content = api_function(api, api_request, *args)
+    finally:
+        context.current.reset(token)
+    if ctx.features_json is not None and status == HTTPStatus.OK and isinstance(content, str):
+        count = ctx.features_json.count('{"type":"Feature"')
+        placeholder = '"features":[' + ",".join(["0"] * count) + "]"
+        content = content.replace(placeholder, '"features":[' + ctx.features_json + "]", 1)
+    nonce = None
+    if isinstance(content, str) and headers.get("Content-Type", "").startswith("text/html"):
+        nonce = secrets.token_urlsafe(16)
+        content = SCRIPT_TAG.sub(f'<script nonce="{nonce}"', content)
+    return _to_response(headers, status, content, nonce)
+
+
+def _checked(request: HttpRequest, dataset: str, *, items: bool) -> context.QueryContext | JsonResponse:
+    """Validate query parameters before pygeoapi sees them."""
+    try:
+        params.check_crs(request.GET)
+        if not items:
+            return context.QueryContext()
+        layer = get_layer(dataset)
+        params.check_paging(request.GET)
+        params.check_property_names(request.GET, set(layer.properties()))
+        bbox = params.parse_bbox(request.GET)
+    except params.BadParameter as exc:
+        return ogc_error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue", str(exc))
+    ctx = context.QueryContext(raw_features=True)
+    if bbox is not None:
+        ctx.bbox, ctx.bbox_srid = bbox
+    return ctx
+
+
+@require_GET
+def landing_page(request: HttpRequest) -> HttpResponse:
+    return execute(request, core_api.landing_page)
+
+
+@require_GET
+def openapi(request: HttpRequest) -> HttpResponse:
+    return execute(request, core_api.openapi_)
+
+
+@require_GET
+def conformance(request: HttpRequest) -> HttpResponse:
+    return execute(request, core_api.conformance)
+
+
+@require_GET
+def collections(request: HttpRequest, collection_id: str | None = None) -> HttpResponse:
+    if collection_id is None:
+        return execute(request, core_api.describe_collections)
+    return execute(request, core_api.describe_collections, collection_id, dataset=collection_id)
+
+
+@require_GET
+def collection_schema(request: HttpRequest, collection_id: str) -> HttpResponse:
+    return execute(request, core_api.get_collection_schema, collection_id, dataset=collection_id)
+
+
+@require_GET
+def collection_queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
+    return execute(request, itemtypes_api.get_collection_queryables, collection_id,
+                   dataset=collection_id)
+
+
+@require_GET
+def collection_items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    if collection_id not in visible_collections(request):
+        return not_found()
+    ctx = _checked(request, collection_id, items=True)
+    if isinstance(ctx, JsonResponse):
+        return ctx
+    return execute(request, itemtypes_api.get_collection_items, collection_id,
+                   dataset=collection_id, ctx=ctx)
+
+
+@require_GET
+def collection_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+    if collection_id not in visible_collections(request):
+        return not_found()
+    ctx = _checked(request, collection_id, items=False)
+    if isinstance(ctx, JsonResponse):
+        return ctx
+    return execute(request, itemtypes_api.get_collection_item, collection_id, item_id,
+                   dataset=collection_id, ctx=ctx)

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Kent CBS needs, only those that are missing.
+# postgresql-15 itself is never named: installing it would upgrade a running server.
+set -euo pipefail
+need=()
+dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
+command -v ogr2ogr >/dev/null 2>&1 || need+=(gdal-bin)
+dpkg -s libgdal-dev >/dev/null 2>&1 || need+=(libgdal-dev)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "Kent CBS: installing Debian packages: ${need[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
