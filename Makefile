@@ -34,7 +34,9 @@ node_modules/.installed: package.json package-lock.json
 # Copies front-end dist files into the static folder and rewrites pygeoapi's
 # HTML templates to use them (nothing is fetched from a CDN at run time).
 static-assets: $(VENV)/.installed node_modules/.installed
-	@$(PY) manage.py vendor_assets
+	@mkdir -p var/static_root
+	@DJANGO_DEBUG=1 $(PY) manage.py vendor_assets
+	@DJANGO_DEBUG=1 $(PY) manage.py compilemessages -v 0 --ignore '.venv/*' --ignore 'node_modules/*' 
 
 db:
 ifdef EMBEDDED_DB
@@ -50,8 +52,10 @@ endif
 	@echo "Kent CBS: http://127.0.0.1:$(PORT)/   OGC API: http://127.0.0.1:$(PORT)/ogc/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
+# Tests use the production settings module with test-only overrides from the environment.
 test: setup db
-	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0 \
+	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup db
 	$(PY) -m bench.run

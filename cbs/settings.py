@@ -51,7 +51,10 @@ if not env("DATABASE_URL"):
     raise ImproperlyConfigured(
         "DATABASE_URL is not set (`make run` / `make test` set it to the private cluster)"
     )
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
+except ValueError as exc:  # UnknownSchemeError and malformed URLs
+    raise ImproperlyConfigured(f"DATABASE_URL is not a PostgreSQL URL: {exc}") from exc
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["TEST"] = {"NAME": env("CBS_TEST_DB_NAME")} if env("CBS_TEST_DB_NAME") else {}
 

@@ -36,10 +36,17 @@ def parse_geometry(value: str | dict | GEOSGeometry, *, srid: int | None = None)
     return geom
 
 
+def has_non_finite(geom: GEOSGeometry) -> bool:
+    """NaN/Inf anywhere makes GEOS's envelope empty or non-finite (checks 5 points, not all)."""
+    if geom.empty:
+        return False
+    envelope = geom.envelope
+    return envelope.empty or not all(math.isfinite(v) for v in envelope.extent)
+
+
 def to_storage(geom: GEOSGeometry, *, geometry_type: str) -> GEOSGeometry:
     """Transform to the storage CRS and promote single to multi geometries where the layer is multi."""
-    extent = geom.envelope.extent if not geom.empty else ()
-    if not all(math.isfinite(v) for v in extent):
+    if has_non_finite(geom):
         raise ValidationError({"geom": _("The geometry has non-finite coordinates.")})
     if geom.srid != settings.CBS_SRID:
         try:
@@ -52,4 +59,9 @@ def to_storage(geom: GEOSGeometry, *, geometry_type: str) -> GEOSGeometry:
     multi = _MULTI.get(geometry_type)
     if multi is not None and geom.geom_type == geometry_type.removeprefix("Multi"):
         geom = multi(geom, srid=geom.srid)
+    if geom.geom_type != geometry_type:
+        # Checked here: GeoDjango refuses to even assign a geometry of the wrong type.
+        raise ValidationError({"geom": _(
+            "Wrong geometry type: %(got)s given, this layer takes %(expected)s."
+        ) % {"got": geom.geom_type, "expected": geometry_type}})
     return geom

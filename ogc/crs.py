@@ -42,3 +42,19 @@ def northing_first(srid: int) -> bool:
 def axis_swapped(uri: str) -> bool:
     """Whether coordinates in `uri` are written northing first (PostGIS stores x/y)."""
     return uri != CRS84 and northing_first(srid_of(uri))
+
+
+@cache
+def storage_area(storage_srid: int, srid: int):
+    """Area of use of the storage CRS as a polygon in `srid` (x/y order), for clipping queries."""
+    from django.contrib.gis.geos import Polygon
+
+    west, south, east, north = pyproj.CRS.from_epsg(storage_srid).area_of_use.bounds
+    if srid == 4326:
+        bounds = (west, south, east, north)
+    else:
+        transformer = pyproj.Transformer.from_crs(4326, srid, always_xy=True)
+        bounds = transformer.transform_bounds(west, south, east, north, densify_pts=21)
+    area = Polygon.from_bbox(bounds)
+    area.srid = srid
+    return area

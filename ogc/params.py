@@ -18,6 +18,9 @@ RESERVED = {
 }
 
 
+GEOGRAPHIC = {4326, 5252}
+
+
 class BadParameter(ValueError):
     """A query parameter is malformed; str(self) is the translated message."""
 
@@ -59,6 +62,8 @@ def parse_bbox(params: QueryDict) -> tuple[tuple[float, float, float, float], in
         a, b, c, d = b, a, d, c
     if a > c or b > d:
         raise BadParameter(_("bbox minimum is greater than its maximum."))
+    if srid in GEOGRAPHIC and not (-180 <= a <= c <= 180 and -90 <= b <= d <= 90):
+        raise BadParameter(_("bbox coordinates are outside the range of longitude and latitude."))
     return (a, b, c, d), srid
 
 

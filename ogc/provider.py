@@ -29,7 +29,7 @@ from pygeoapi.provider.base import (
 from layers.registry import Layer, get_layer
 
 from . import context
-from .crs import CRS84, axis_swapped, srid_of
+from .crs import axis_swapped, epsg_uri, srid_of, storage_area
 
 # Decimal digits kept in output: ~1 cm for degrees, 1 mm for metres.
 DIGITS_DEGREES = 8
@@ -116,9 +116,11 @@ class KentPostGISProvider(BaseProvider):
             f"""|| ',"properties":' || json_build_object({pairs})::text || '}}'"""
         )
 
-    def _queryset(self, *, bbox, properties, sortby, filterq) -> models.QuerySet:
+    def _queryset(self, *, bbox, properties, sortby, filterq) -> models.QuerySet | None:
         qs = self.layer.model.objects.all()
         envelope = self._envelope(bbox)
+        if envelope is not None and envelope.empty:
+            return None  # the bbox lies where the storage CRS is undefined: nothing matches
         if envelope is not None:
             qs = qs.filter(**{f"{self.layer.geometry_field}__bboverlaps": envelope})
         fields = self.layer.properties()
@@ -148,7 +150,10 @@ class KentPostGISProvider(BaseProvider):
         if ctx is not None and ctx.bbox is not None:
             envelope = Polygon.from_bbox(ctx.bbox)
             envelope.srid = ctx.bbox_srid
-            return envelope
+            # Clip to where the storage CRS is defined, so PostGIS can always transform it.
+            clipped = envelope.intersection(storage_area(self.storage_srid, ctx.bbox_srid))
+            clipped.srid = ctx.bbox_srid
+            return clipped
         if not bbox:
             return None
         # Without our adapter, pygeoapi hands over the bbox in the storage CRS's axis order.
@@ -171,15 +176,21 @@ class KentPostGISProvider(BaseProvider):
             count, text = cursor.fetchone()
         return count, text
 
+    def _target_uri(self, crs_transform_spec) -> str:
+        # pygeoapi passes no spec when the requested CRS is the storage CRS.
+        return crs_transform_spec.target_crs_uri if crs_transform_spec else epsg_uri(self.storage_srid)
+
     # --- pygeoapi provider contract ---------------------------------------------------------
     def query(self, offset=0, limit=10, resulttype="results", bbox=None, datetime_=None,
               properties=None, sortby=None, select_properties=None, skip_geometry=False,
               q=None, filterq=None, crs_transform_spec=None, **kwargs) -> dict:
-        target_uri = crs_transform_spec.target_crs_uri if crs_transform_spec else CRS84
+        target_uri = self._target_uri(crs_transform_spec)
         names = list(self.layer.properties())
         if select_properties:
             names = [n for n in names if n in select_properties]
         qs = self._queryset(bbox=bbox, properties=properties, sortby=sortby, filterq=filterq)
+        if qs is None:
+            return {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         if resulttype == "hits":
             # Counting is what the caller asked for here; only then is it done.
             return {"type": "FeatureCollection", "features": [], "numberMatched": qs.count(),
@@ -196,7 +207,7 @@ class KentPostGISProvider(BaseProvider):
         return {"type": "FeatureCollection", "features": features, "numberReturned": count}
 
     def get(self, identifier, crs_transform_spec=None, **kwargs) -> dict:
-        target_uri = crs_transform_spec.target_crs_uri if crs_transform_spec else CRS84
+        target_uri = self._target_uri(crs_transform_spec)
         try:
             tucbs_no = int(identifier)
         except (TypeError, ValueError):

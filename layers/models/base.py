@@ -1,6 +1,5 @@
 """What every TUCBS feature carries: identity, version life span, validity, geometry checks."""
 
-import math
 from functools import lru_cache
 
 from django.conf import settings
@@ -8,6 +7,8 @@ from django.contrib.gis.db import models
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from layers.geometry import has_non_finite
 
 
 class TucbsFeature(models.Model):
@@ -83,8 +84,7 @@ def geometry_problems(geom: GEOSGeometry | None, expected_type: str) -> list:
             _("Too many vertices: %(count)d (at most %(max)d).")
             % {"count": geom.num_coords, "max": settings.CBS_MAX_VERTICES}
         ]
-    extent = geom.envelope.extent  # the envelope: 5 points to read, not every vertex
-    if not all(math.isfinite(v) for v in extent):
+    if has_non_finite(geom):
         return [_("The geometry has non-finite coordinates.")]
     if geom.srid != settings.CBS_SRID:
         return [

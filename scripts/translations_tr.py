@@ -1,0 +1,161 @@
+"""Turkish translations for locale/tr (run after makemessages; idempotent)."""
+
+import re
+import sys
+from pathlib import Path
+
+TR = {
+    "Kent CBS": "Kent CBS", "created": "oluşturulma", "updated": "güncelleme",
+    "Turkish": "Türkçe", "English": "İngilizce", "OGC API": "OGC API",
+    "Administration": "Yönetim", "Municipal GIS": "Belediye CBS", "Collections": "Koleksiyonlar",
+    "Layer": "Katman", "Theme": "Tema", "Geometry": "Geometri", "Features": "Nesne sayısı",
+    "Access": "Erişim", "internal only": "yalnızca kurum içi",
+    "Delete all Features": "Tüm nesneleri sil",
+    "Thematic layers of the municipality following TUCBS, published to other institutions through OGC API – Features.":
+        "Belediyenin TUCBS'ye uygun tematik katmanları; diğer kurumlara OGC API – Features ile sunulur.",
+    "Assets": "Varlıklar", "Help desk": "Yardım masası", "Thematic layers": "Tematik katmanlar",
+    "Neighbourhoods": "Mahalleler",
+    "Neighbourhood (mahalle) boundaries with UAVT codes and population.":
+        "UAVT kodları ve nüfuslarıyla mahalle sınırları.",
+    "Roads (address)": "Yollar (adres)",
+    "Named roads of the address system (CSBM) with their UAVT codes.":
+        "Adres sisteminin (CSBM) UAVT kodlu yolları.",
+    "Buildings": "Binalar",
+    "Building footprints with MAKS building ids and floor counts.":
+        "MAKS bina kimlik numaraları ve kat sayılarıyla bina taban alanları.",
+    "Door numbers": "Numarataj",
+    "Door numbers (numarataj) at building entrances with UAVT address numbers.":
+        "Bina girişlerindeki dış kapı numaraları (numarataj) ve UAVT adres numaraları.",
+    "Road network": "Karayolu ağı", "Road links of the urban transport network.":
+        "Kentsel ulaşım ağının karayolu hatları.",
+    "Public service points": "Kamu hizmet noktaları",
+    "Schools, health centres, police stations and other public services.":
+        "Okullar, sağlık merkezleri, karakollar ve diğer kamu hizmetleri.",
+    "Zoning plans": "İmar planları",
+    "Zoning plan areas (imar planı) with their land-use decisions.":
+        "Arazi kullanım kararlarıyla imar planı alanları.",
+    "Cadastral parcels": "Kadastro parselleri",
+    "TKGM cadastral parcels, used under protocol; never re-published.":
+        "Protokolle kullanılan TKGM kadastro parselleri; asla yeniden yayımlanmaz.",
+    "The geometry could not be read.": "Geometri okunamadı.",
+    "The geometry has non-finite coordinates.": "Geometride sonlu olmayan koordinatlar var.",
+    "The coordinate reference system EPSG:%(srid)s is not supported.":
+        "EPSG:%(srid)s koordinat referans sistemi desteklenmiyor.",
+    "Avenue (cadde)": "Cadde", "Street (sokak)": "Sokak", "Boulevard (bulvar)": "Bulvar",
+    "Square (meydan)": "Meydan", "Housing cluster (küme evler)": "Küme evler",
+    "name": "adı", "road type": "yol tipi", "UAVT road code": "UAVT yol kodu",
+    "geometry": "geometri", "road": "yol", "roads": "yollar",
+    "Main entrance": "Ana giriş", "Side entrance": "Tali giriş", "Service entrance": "Servis girişi",
+    "Emergency exit": "Acil çıkış", "door number": "dış kapı numarası",
+    "A door number is digits, optionally followed by a letter (12, 12A).":
+        "Kapı numarası rakamlardan oluşur, ardından bir harf gelebilir (12, 12A).",
+    "entrance type": "giriş tipi", "building": "bina", "UAVT address number": "UAVT adres numarası",
+    "Ten digits, unique per address.": "On haneli, her adres için tekil.",
+    "postal code": "posta kodu", "A postal code has five digits.": "Posta kodu beş hanelidir.",
+    "neighbourhood": "mahalle", "door numbers": "numaratajlar", "TUCBS no": "TUCBS no",
+    "Stable identifier of the feature inside its dataset.": "Nesnenin veri seti içindeki kalıcı kimliği.",
+    "version start": "sürüm başlangıç zamanı", "version end": "sürüm bitiş zamanı",
+    "valid from": "geçerlilik başlangıcı", "valid to": "geçerlilik sonu", "version": "sürüm",
+    "The end of validity is before its start.": "Geçerlilik sonu, başlangıcından önce olamaz.",
+    "A geometry is required.": "Geometri zorunludur.", "The geometry is empty.": "Geometri boş.",
+    "Wrong geometry type: %(got)s given, this layer takes %(expected)s.":
+        "Yanlış geometri tipi: %(got)s verildi, bu katman %(expected)s kabul eder.",
+    "Too many vertices: %(count)d (at most %(max)d).":
+        "Çok fazla köşe noktası: %(count)d (en fazla %(max)d).",
+    "The geometry is in EPSG:%(srid)s; it must be transformed to EPSG:%(storage)s.":
+        "Geometri EPSG:%(srid)s sisteminde; EPSG:%(storage)s sistemine dönüştürülmelidir.",
+    "Invalid geometry: %(reason)s": "Geçersiz geometri: %(reason)s",
+    "The geometry lies outside the municipality.": "Geometri belediye sınırları dışında.",
+    "The geometry is not valid.": "Geometri geçerli değil.",
+    "Group A": "A grubu", "Group B": "B grubu", "Group C": "C grubu", "Group D": "D grubu",
+    "Other": "Diğer", "Class 1": "1. sınıf", "Class 2": "2. sınıf", "Class 3": "3. sınıf",
+    "building id (MAKS)": "bina kimlik no (MAKS)", "floors above ground": "zemin üstü kat sayısı",
+    "floors below ground": "zemin altı kat sayısı", "independent units": "bağımsız bölüm sayısı",
+    "building group": "yapı grubu", "building class": "yapı sınıfı",
+    "occupancy permit date": "yapı kullanma izni tarihi", "buildings": "binalar",
+    "Neighbourhood (mahalle)": "Mahalle", "Municipality (belediye)": "Belediye",
+    "UAVT mahalle code": "UAVT mahalle kodu", "administrative level": "idari hiyerarşi düzeyi",
+    "population": "nüfus", "neighbourhoods": "mahalleler",
+    "Environmental plan": "Çevre düzeni planı", "Master zoning plan": "Nazım imar planı",
+    "Implementation zoning plan": "Uygulama imar planı", "Residential": "Konut",
+    "Commercial": "Ticaret", "Residential and commercial": "Konut + ticaret", "Industrial": "Sanayi",
+    "Education": "Eğitim", "Health": "Sağlık", "Park / green area": "Park / yeşil alan",
+    "Religious facility": "Dini tesis", "Public institution": "Resmi kurum",
+    "Technical infrastructure": "Teknik altyapı", "plan name": "plan adı", "plan type": "plan türü",
+    "plan process number (PİN)": "plan işlem numarası (PİN)", "approval date": "onay tarihi",
+    "land-use decision": "arazi kullanım kararı", "zoning plan area": "imar planı alanı",
+    "zoning plan areas": "imar planı alanları", "Security": "Güvenlik",
+    "Municipal service": "Belediye hizmeti", "Administration ": "Yönetim",
+    "Transport": "Ulaşım", "Culture": "Kültür", "Religious": "Dini",
+    "Family and social services": "Aile ve sosyal hizmetler", "service type": "hizmet tipi",
+    "telephone": "telefon", "Enter a valid telephone number.": "Geçerli bir telefon numarası girin.",
+    "address": "adres", "public service point": "kamu hizmet noktası",
+    "public service points": "kamu hizmet noktaları", "block (ada)": "ada no", "parcel": "parsel",
+    "land-register quality": "nitelik", "area (m²)": "alan (m²)", "parcels": "parseller",
+    "None": "Yok", "Bus lane": "Otobüs şeridi", "Cycle lane": "Bisiklet şeridi",
+    "Public transport lane": "Toplu taşıma şeridi", "virtual link": "sanal hat mı",
+    "reserved lane": "tahsisli şerit", "road link": "karayolu hattı", "road links": "karayolu hatları",
+    "Administrative units": "İdari birimler", "Address": "Adres",
+    "Transport networks": "Ulaşım ağları", "Public services": "Kamu hizmetleri",
+    "Land use / zoning": "Arazi kullanımı / imar", "Land registry and cadastre": "Tapu ve kadastro",
+    "Unknown attributes for this layer: %(names)s": "Bu katmanda olmayan öznitelikler: %(names)s",
+    "These values already exist: %(values)s": "Bu değerler zaten kayıtlı: %(values)s",
+    "These referenced features do not exist: %(values)s":
+        "Başvurulan şu nesneler bulunamadı: %(values)s",
+    "The combination of %(fields)s must be unique.": "%(fields)s birleşimi tekil olmalıdır.",
+    "feature %(n)d": "%(n)d. nesne",
+    "This feature is referenced by %(count)d other features and cannot be deleted.":
+        "Bu nesneye %(count)d başka nesne bağlı olduğu için silinemez.",
+    "Unsupported crs %(crs)s. Supported: %(list)s":
+        "Desteklenmeyen crs %(crs)s. Desteklenenler: %(list)s",
+    "bbox-crs was given without bbox.": "bbox-crs, bbox olmadan verildi.",
+    "bbox must be 4 or 6 comma-separated numbers.": "bbox virgülle ayrılmış 4 ya da 6 sayı olmalıdır.",
+    "Unsupported bbox-crs %(crs)s. Supported: %(list)s":
+        "Desteklenmeyen bbox-crs %(crs)s. Desteklenenler: %(list)s",
+    "bbox coordinates are outside the range of longitude and latitude.":
+        "bbox koordinatları boylam ve enlem aralığının dışında.",
+    "bbox minimum is greater than its maximum.": "bbox alt sınırı üst sınırından büyük.",
+    "%(name)s must be an integer.": "%(name)s bir tamsayı olmalıdır.",
+    "%(name)s must be at least %(low)d.": "%(name)s en az %(low)d olmalıdır.",
+    "limit may be at most %(max)d; page with offset.":
+        "limit en fazla %(max)d olabilir; offset ile sayfalayın.",
+    "Unknown parameter or property: %(name)s": "Bilinmeyen parametre ya da öznitelik: %(name)s",
+    "Unknown property: %(name)s": "Bilinmeyen öznitelik: %(name)s",
+    "The value %(value)r is not valid for %(name)s.": "%(value)r değeri %(name)s için geçerli değil.",
+    "This filter cannot be applied.": "Bu filtre uygulanamıyor.",
+    "Feature not found.": "Nesne bulunamadı.", "Collection not found.": "Koleksiyon bulunamadı.",
+}
+
+ENTRY = re.compile(r'(msgid (?:"(?:[^"\\]|\\.)*"\n)+)(msgstr (?:"(?:[^"\\]|\\.)*"\n)+)')
+
+
+def unquote(block: str) -> str:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', block)
+    return "".join(parts).replace('\\"', '"').replace("\\n", "\n")
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def main(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    missing = []
+
+    def fill(match: re.Match) -> str:
+        msgid = unquote(match.group(1)[6:])
+        if not msgid:
+            return match.group(0)
+        if msgid not in TR:
+            missing.append(msgid)
+            return match.group(0)
+        return f"{match.group(1)}msgstr {quote(TR[msgid])}\n"
+
+    text = ENTRY.sub(fill, text).replace("#, fuzzy\n", "")
+    path.write_text(text, encoding="utf-8")
+    for m in missing:
+        print("untranslated:", m, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -1,0 +1,45 @@
+"""Test session: a real PostGIS test database holding the sample municipality.
+
+The samples are committed once at session start (through the same service an editor
+uses); tests run inside transactions (`db`) that roll back, so the samples stay intact.
+Never use `transactional_db` here: its flush would empty the sample layers for every
+later test.
+"""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_samples", verbosity=0)
+    from ogc.config import clear_caches
+
+    clear_caches()
+
+
+@pytest.fixture
+def admin_client_tr(db, client, django_user_model):
+    """A logged-in superuser whose requests ask for Turkish."""
+    user = django_user_model.objects.create_superuser("test-admin", "a@example.org", "x-pass-123")
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "tr"
+    return client
+
+
+LIVE_ADMIN = ("live-admin", "live-admin-pass-123")
+
+
+@pytest.fixture(scope="session")
+def live_admin(django_db_setup, django_db_blocker):
+    """A committed superuser, visible to the live server thread (tests' own rows are not)."""
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock():
+        user, _created = get_user_model().objects.get_or_create(
+            username=LIVE_ADMIN[0], defaults={"is_staff": True, "is_superuser": True}
+        )
+        user.set_password(LIVE_ADMIN[1])
+        user.save()
+    return LIVE_ADMIN
