@@ -10,6 +10,7 @@ class LocalMapWidget(OpenLayersWidget):
     template_name = "cbs/widgets/map_widget.html"
 
     class Media:
+        extend = False  # the parent's Media points at a CDN
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "cbs/js/map_widget.js")
 

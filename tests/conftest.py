@@ -43,3 +43,24 @@ def live_admin(django_db_setup, django_db_blocker):
         user.set_password(LIVE_ADMIN[1])
         user.save()
     return LIVE_ADMIN
+
+
+@pytest.fixture(scope="session")
+def live_site(django_db_setup, django_db_blocker):
+    """A live HTTP server over the test database, for external clients and the browser.
+
+    pytest-django's own `live_server` forces `transactional_db`, whose flush would wipe the
+    sample layers; this server only reads the committed samples, so tests keep `db`.
+    """
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+    with django_db_blocker.unblock():
+        thread = LiveServerThread("localhost", _StaticFilesHandler, connections_override={}, port=0)
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+    yield f"http://localhost:{thread.port}"
+    with django_db_blocker.unblock():
+        thread.terminate()

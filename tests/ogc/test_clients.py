@@ -16,32 +16,32 @@ def run(*args: str) -> str:
 
 
 class GdalClientTests:
-    def test_ogrinfo_lists_collections_without_parcels(self, live_server, db):
+    def test_ogrinfo_lists_collections_without_parcels(self, live_site, db):
         """ogrinfo sees every public collection and not the internal parcels."""
-        out = run("ogrinfo", "-ro", "-q", f"OAPIF:{live_server.url}/ogc/")
+        out = run("ogrinfo", "-ro", "-q", f"OAPIF:{live_site}/ogc/")
         assert "bi-bina" in out and "ad-numarataj" in out and "tk-parsel" not in out
 
-    def test_ogr2ogr_copies_every_building(self, live_server, db, tmp_path):
+    def test_ogr2ogr_copies_every_building(self, live_site, db, tmp_path):
         """ogr2ogr with PAGE_SIZE=1000 pages through all buildings and keeps TUCBS fields."""
         target = tmp_path / "bina.geojson"
-        run("ogr2ogr", "-f", "GeoJSON", str(target), f"OAPIF:{live_server.url}/ogc/", "bi-bina",
+        run("ogr2ogr", "-f", "GeoJSON", str(target), f"OAPIF:{live_site}/ogc/", "bi-bina",
             "-oo", "PAGE_SIZE=1000")
         features = json.loads(target.read_text())["features"]
         assert len(features) == Bina.objects.count()
         assert {"binaKimlikNo", "zeminUstuKatSayisi"} <= set(features[0]["properties"])
 
-    def test_ogrinfo_feature_count_and_extent(self, live_server, db):
+    def test_ogrinfo_feature_count_and_extent(self, live_site, db):
         """ogrinfo's summary counts the same features and reports a Zeytinburnu extent."""
-        out = run("ogrinfo", "-ro", "-so", f"OAPIF:{live_server.url}/ogc/", "kh-hizmet",
+        out = run("ogrinfo", "-ro", "-so", f"OAPIF:{live_site}/ogc/", "kh-hizmet",
                   "-oo", "PAGE_SIZE=1000")
         assert f"Feature Count: {KamuHizmeti.objects.count()}" in out
         assert "Extent: (28.8" in out
 
 
 class OwslibClientTests:
-    def test_owslib_reads_collections_and_items(self, live_server, db):
+    def test_owslib_reads_collections_and_items(self, live_site, db):
         """OWSLib lists the collections and reads items with a bbox."""
-        api = Features(f"{live_server.url}/ogc")
+        api = Features(f"{live_site}/ogc")
         ids = [c["id"] for c in api.collections()["collections"]]
         assert "id-mahalle" in ids and "tk-parsel" not in ids
         items = api.collection_items("id-mahalle", limit=20)
