@@ -52,13 +52,21 @@ endif
 	@echo "Kent CBS: http://127.0.0.1:$(PORT)/   OGC API: http://127.0.0.1:$(PORT)/ogc/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-# Tests use the production settings module with test-only overrides from the environment.
-test: setup db
-	DJANGO_SECRET_KEY=test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0 \
-	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+# Tests and benchmarks use the production settings module with local-only overrides.
+LOCAL_ENV := DJANGO_SECRET_KEY=local-test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0
 
-bench: setup db
-	$(PY) -m bench.run
+test: setup db
+	$(LOCAL_ENV) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# Benchmarks run on their own database (topped up to 10 000 features), never the site's.
+bench: setup
+ifdef EMBEDDED_DB
+	@scripts/pg.sh start kentcbs_bench
+	$(LOCAL_ENV) DATABASE_URL=$$(scripts/pg.sh url kentcbs_bench) $(PY) -m bench.run
+else
+	@test -n "$$CBS_BENCH_DATABASE_URL" || { echo "set CBS_BENCH_DATABASE_URL (a database the bench may fill)"; exit 2; }
+	$(LOCAL_ENV) DATABASE_URL=$$CBS_BENCH_DATABASE_URL $(PY) -m bench.run
+endif
 
 check-deploy: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=cbs.example.org \

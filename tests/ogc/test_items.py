@@ -103,3 +103,16 @@ class ItemsTests:
                           {"properties": "binaKimlikNo", "skipGeometry": "true", "limit": 1}).json()
         feature = body["features"][0]
         assert feature["geometry"] is None and list(feature["properties"]) == ["binaKimlikNo"]
+
+    def test_bbox_kept_in_paging_links(self, client, db):
+        """Next/self links of a bbox query keep the bbox, so clients page the same area."""
+        bbox = ",".join(map(str, BBOX))
+        body = client.get("/ogc/collections/bi-bina/items", {"bbox": bbox, "limit": 10}).json()
+        rels = {link["rel"]: link["href"] for link in body["links"]}
+        assert f"bbox={bbox}" in rels["next"] and f"bbox={bbox}" in rels["self"]
+        following = client.get("/ogc" + rels["next"].split("/ogc", 1)[1]).json()
+        expected = raw_ids(
+            'SELECT "tucbsNo" FROM layers_bina WHERE geom && '
+            'ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 5254) ORDER BY "tucbsNo" '
+            "LIMIT 10 OFFSET 10", BBOX)
+        assert [f["id"] for f in following["features"]] == expected
