@@ -8,7 +8,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PGDATA="$ROOT/var/pg/data"
 PGRUN="$ROOT/var/pg/run"
 PGLOG="$ROOT/var/pg/postgres.log"
-PORT="${CBS_PG_PORT:-54329}"
+# One port per checkout (derived from its path), so two clones on one machine don't collide.
+PORT="${CBS_PG_PORT:-$((54330 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 600))}"
 ROLE="kentcbs"
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [ -x "$BIN/initdb" ] || { echo "PostgreSQL server binaries not found (install postgresql-15-postgis-3)" >&2; exit 1; }
@@ -16,7 +17,7 @@ BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 if [ "$(id -u)" -eq 0 ]; then OWNER="postgres"; as_owner() { runuser -u postgres -- "$@"; }
 else OWNER="$(id -un)"; as_owner() { "$@"; }; fi
 
-psql_super() { as_owner "$BIN/psql" -h "$PGRUN" -p "$PORT" -U "$OWNER" -d "${1:-postgres}" -v ON_ERROR_STOP=1 -qAt -c "$2"; }
+psql_super() { PGOPTIONS="-c client_min_messages=warning" as_owner "$BIN/psql" -h "$PGRUN" -p "$PORT" -U "$OWNER" -d "${1:-postgres}" -v ON_ERROR_STOP=1 -qAt -c "$2"; }
 
 running() { as_owner "$BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
@@ -27,8 +28,6 @@ init() {
   as_owner "$BIN/initdb" -D "$PGDATA" -U "$OWNER" -E UTF8 --locale=C.UTF-8 --auth=trust >/dev/null
   cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $PORT
-unix_socket_directories = '$PGRUN'
 shared_buffers = 256MB
 work_mem = 32MB
 fsync = on
@@ -39,7 +38,8 @@ start() {
   [ -f "$PGDATA/PG_VERSION" ] || init
   if ! running; then
     rm -f "$PGDATA/postmaster.pid" 2>/dev/null || true
-    as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start >/dev/null
+    # Port and socket directory are given at start: the checkout may have moved.
+    as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 -o "-p $PORT -k $PGRUN" start >/dev/null
   fi
   # Idempotent: a non-superuser application role, PostGIS in template1 so that
   # test databases created by that role already have it.

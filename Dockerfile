@@ -1,0 +1,23 @@
+# Kent CBS application image (production path: see docker-compose.yml).
+FROM python:3.12-slim-bookworm
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gdal-bin libgdal-dev binutils libproj-dev gettext nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml package.json package-lock.json ./
+COPY cbs cbs
+COPY layers layers
+COPY ogc ogc
+COPY backoffice backoffice
+RUN pip install --no-cache-dir -e . && npm ci --no-audit --no-fund
+COPY . .
+# Build-time only values: static files and translations need settings, not a database.
+RUN DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py vendor_assets \
+ && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py compilemessages -v 0 --ignore 'node_modules/*' \
+ && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
+ && useradd --system --uid 1000 cbs && chown -R cbs /app/var
+USER cbs
+EXPOSE 8000
+CMD ["gunicorn", "cbs.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,24 @@
+"""Write the generated pygeoapi configuration as YAML (for review or a standalone pygeoapi)."""
+
+import sys
+
+import yaml
+from django.core.management.base import BaseCommand
+
+from ogc.config import build_config
+
+
+class Command(BaseCommand):
+    help = "Print or write the pygeoapi configuration generated from the layer registry."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--out", help="file to write (default: standard output)")
+
+    def handle(self, *args, **options) -> None:
+        text = yaml.safe_dump(build_config(), allow_unicode=True, sort_keys=False)
+        if options["out"]:
+            with open(options["out"], "w", encoding="utf-8") as fh:
+                fh.write(text)
+            self.stdout.write(f"written: {options['out']}")
+        else:
+            sys.stdout.write(text)
