@@ -43,6 +43,8 @@ ifdef EMBEDDED_DB
 	@scripts/pg.sh start kentcbs
 endif
 
+# The development site runs with DEBUG on unless told otherwise (DJANGO_DEBUG=0 needs a secret key).
+run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
 run: setup db
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_samples
@@ -50,7 +52,7 @@ ifdef EMBEDDED_DB
 	$(PY) manage.py demo_accounts
 endif
 	@echo "Kent CBS: http://127.0.0.1:$(PORT)/   OGC API: http://127.0.0.1:$(PORT)/ogc/"
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 # Tests and benchmarks use the production settings module with local-only overrides.
 LOCAL_ENV := DJANGO_SECRET_KEY=local-test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0
