@@ -69,44 +69,11 @@ def timed(fn) -> dict:
             "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2), "features": out}
 
 
-def raw_sql(table: str, columns: list[str], limit: int, bbox=None):
-    props = ", ".join(f'"{c}"' for c in columns)
-    where = ""
-    params: list = []
-    if bbox:
-        where = "WHERE geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 5254)"
-        params = list(bbox)
-    sql = (
-        "SELECT json_build_object('type', 'FeatureCollection', 'features', "
-        "coalesce(json_agg(ST_AsGeoJSON(t.*, 'geom', 8)::json), '[]'::json))::text, count(*) FROM ("
-        f'SELECT {props}, ST_Transform(geom, 4326) AS geom FROM {table} {where} '
-        f'ORDER BY "tucbsNo" LIMIT {limit}) t'
-    )
-
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            text, count = cursor.fetchone()
-        assert len(text) > 10
-        return count
-    return run
+BBOX_WHERE = "WHERE geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 5254)"
 
 
-def raw_sql_text(table: str, columns: list[str], limit: int, bbox=None):
-    """The floor: the same text-concatenating SQL our provider issues, without Django/pygeoapi."""
-    pairs = ", ".join(f"'{c}', \"{c}\"" for c in columns)
-    where, params = "", []
-    if bbox:
-        where = "WHERE geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 5254)"
-        params = list(bbox)
-    sql = (
-        "SELECT count(*), '{\"type\":\"FeatureCollection\",\"features\":[' || "
-        "coalesce(string_agg('{\"type\":\"Feature\",\"id\":' || \"tucbsNo\" || ',\"geometry\":' || "
-        "ST_AsGeoJSON(ST_Transform(geom, 4326), 8) || ',\"properties\":' || "
-        f"json_build_object({pairs})::text || '}}', ','), '') || ']}}' FROM ("
-        f'SELECT * FROM {table} {where} ORDER BY "tucbsNo" LIMIT {limit}) t'
-    )
-
+def sql_runner(sql: str, params: list):
+    """A timed callable running `sql`, which returns (feature count, GeoJSON text)."""
     def run():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -114,6 +81,31 @@ def raw_sql_text(table: str, columns: list[str], limit: int, bbox=None):
         assert text.endswith("]}")
         return count
     return run
+
+
+def raw_sql(table: str, columns: list[str], limit: int, bbox=None):
+    """The usual raw PostGIS query: json_agg over ST_AsGeoJSON(record)."""
+    props = ", ".join(f'"{c}"' for c in columns)
+    sql = (
+        "SELECT count(*), json_build_object('type', 'FeatureCollection', 'features', "
+        "coalesce(json_agg(ST_AsGeoJSON(t.*, 'geom', 8)::json), '[]'::json))::text FROM ("
+        f'SELECT {props}, ST_Transform(geom, 4326) AS geom FROM {table} {BBOX_WHERE if bbox else ""} '
+        f'ORDER BY "tucbsNo" LIMIT {limit}) t'
+    )
+    return sql_runner(sql, list(bbox or []))
+
+
+def raw_sql_text(table: str, columns: list[str], limit: int, bbox=None):
+    """The floor: the same text-concatenating SQL our provider issues, without Django/pygeoapi."""
+    pairs = ", ".join(f"'{c}', \"{c}\"" for c in columns)
+    sql = (
+        "SELECT count(*), '{\"type\":\"FeatureCollection\",\"features\":[' || "
+        "coalesce(string_agg('{\"type\":\"Feature\",\"id\":' || \"tucbsNo\" || ',\"geometry\":' || "
+        "ST_AsGeoJSON(ST_Transform(geom, 4326), 8) || ',\"properties\":' || "
+        f"json_build_object({pairs})::text || '}}', ','), '') || ']}}' FROM ("
+        f'SELECT * FROM {table} {BBOX_WHERE if bbox else ""} ORDER BY "tucbsNo" LIMIT {limit}) t'
+    )
+    return sql_runner(sql, list(bbox or []))
 
 
 def ours(client: Client, layer: str, params: dict):
