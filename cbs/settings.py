@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "cbs",
+    "cbs.audit",
+    "cbs.accounts",
+    "cbs.partners",
     "layers",
     "ogc",
     "backoffice.tickets",
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cbs.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cbs.middleware.ContentSecurityPolicyMiddleware",
@@ -126,7 +130,20 @@ STATIC_ROOT = BASE_DIR / "var" / "static_root"
 STATICFILES_DIRS = [BASE_DIR / "cbs" / "static", ("pygeoapi", PYGEOAPI_STATIC)]
 WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login with lockout. CBS_AUTH_LDAP is reserved for an LDAP/Active Directory backend (not built).
+AUTHENTICATION_BACKENDS = ["cbs.accounts.backends.LockoutModelBackend"]
+if env_bool("CBS_AUTH_LDAP", False):
+    raise ImproperlyConfigured("CBS_AUTH_LDAP: LDAP/Active Directory login is not available yet")
+CBS_LOCKOUT_FAILURES = int(env("CBS_LOCKOUT_FAILURES", "5"))
+CBS_LOCKOUT_MINUTES = int(env("CBS_LOCKOUT_MINUTES", "15"))
+SESSION_COOKIE_AGE = int(env("CBS_SESSION_SECONDS", str(8 * 3600)))  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 
 # Production hardening (all on unless debugging locally).
 SECURE = env_bool("CBS_SECURE_COOKIES", not DEBUG)
@@ -173,6 +190,9 @@ CBS_OGC_DEFAULT_ITEMS = int(env("CBS_OGC_DEFAULT_ITEMS", "100"))
 # Optional base map tile URL ({z}/{x}/{y}); empty: the maps work without one.
 CBS_BASEMAP_URL = env("CBS_BASEMAP_URL", "")
 CBS_MAX_VERTICES = int(env("CBS_MAX_VERTICES", "20000"))
+# Logs (Law 5651): retention of access and audit records, proxy trust for the source IP.
+CBS_LOG_RETENTION_DAYS = int(env("CBS_LOG_RETENTION_DAYS", "730"))
+CBS_TRUST_X_FORWARDED_FOR = env_bool("CBS_TRUST_X_FORWARDED_FOR", False)
 CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 CBS_SAMPLES_DIR = BASE_DIR / "data" / "samples"
 CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")

@@ -3,11 +3,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from cbs import views
+from cbs.accounts.forms import AdminLoginForm
+
+admin.site.login_form = AdminLoginForm
+admin.site.site_header = admin.site.site_title = "Kent CBS"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", RedirectView.as_view(url="/static/pygeoapi/img/favicon.ico", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("cbs.accounts.urls")),
     path("admin/", admin.site.urls),
     path("ogc/", include("ogc.urls")),
 ]

@@ -1,18 +1,22 @@
 """Every write to a layer goes through these functions (UI, OGC API, imports, admin, commands).
 
-A service validates (model + geometry), writes inside one transaction and bumps the feature
-version. Audit and history are recorded here too once the access issue adds them.
+A service checks permission (when called for a user; management commands pass none),
+validates (model + geometry, and the user's editing area), writes inside one transaction,
+bumps the feature version and appends to the audit trail.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cbs.audit.services import audit_record
 
 from .geometry import parse_geometry, to_storage
 from .registry import Layer
@@ -38,6 +42,38 @@ def _attributes(layer: type[Layer], properties: Mapping[str, Any]) -> dict[str, 
     return {by_name[k].attname: v for k, v in properties.items() if by_name[k].editable or k == "tucbsNo"}
 
 
+def check_edit(*, user, layer: type[Layer], geometries: Iterable = ()) -> None:
+    """PermissionDenied without an edit right; ValidationError for geometry outside the user's area."""
+    if user is None:  # management commands and system jobs
+        return
+    from cbs.accounts.selectors import edit_area, layer_resource, user_can
+
+    if not user_can(user, layer_resource(layer), "edit"):
+        raise PermissionDenied(_("You may not edit the layer %(layer)s.") % {"layer": layer.title})
+    area = edit_area(user, layer)
+    if area is None:
+        return
+    prepared = area.prepared
+    for geom in geometries:
+        if geom is not None and not prepared.contains(geom):
+            raise ValidationError({"geom": _(
+                "The geometry lies outside the area you may edit (your permitted neighbourhoods).")})
+
+
+def feature_snapshot(layer: type[Layer], instance: Model) -> dict[str, Any]:
+    """Published attributes and geometry (EWKT) of a feature, for the audit trail and history."""
+    data = {name: getattr(instance, field.attname) for name, field in layer.properties().items()}
+    geom = getattr(instance, layer.geometry_field)
+    data["geometry"] = geom.ewkt if geom is not None else None
+    data["version"] = instance.version
+    return data
+
+
+def _audit(action: str, layer: type[Layer], instance: Model, before, after, user) -> None:
+    audit_record(action=action, object_type=f"layer:{layer.name}", object_id=instance.tucbs_no,
+                 object_repr=str(instance), before=before, after=after, user=user)
+
+
 def _lock_and_next_tucbs_no(model: type[Model]) -> int:
     """Next tucbsNo of a dataset; an advisory lock serialises concurrent creators."""
     with connection.cursor() as cursor:
@@ -58,10 +94,12 @@ def _build(layer: type[Layer], feature: FeatureInput) -> Model:
 def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None) -> Model:
     """Validate and store one new feature of `layer`."""
     instance = _build(layer, feature)
+    check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
     if instance.tucbs_no is None:
         instance.tucbs_no = _lock_and_next_tucbs_no(layer.model)
     instance.full_clean()
     instance.save()
+    _audit("create", layer, instance, None, feature_snapshot(layer, instance), user)
     return instance
 
 
@@ -137,7 +175,13 @@ def features_bulk_create(
         errors = _bulk_unique_errors(layer, instances)
     if errors:
         raise ValidationError(errors)
+    check_edit(user=user, layer=layer, geometries=[getattr(i, layer.geometry_field) for i in instances])
     layer.model.objects.bulk_create(instances, batch_size=batch_size)
+    numbers = [i.tucbs_no for i in instances]
+    audit_record(action="bulk_create", object_type=f"layer:{layer.name}",
+                 object_repr=str(layer.title), user=user,
+                 after={"count": len(instances), "tucbsNo_min": min(numbers, default=None),
+                        "tucbsNo_max": max(numbers, default=None)})
     return len(instances)
 
 
@@ -146,7 +190,12 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
     """Store an instance changed by a form (admin): same checks and version bump as the API."""
     geom = getattr(instance, layer.geometry_field)
     if geom is not None:
-        setattr(instance, layer.geometry_field, to_storage(geom, geometry_type=layer.geometry_type()))
+        geom = to_storage(geom, geometry_type=layer.geometry_type())
+        setattr(instance, layer.geometry_field, geom)
+    check_edit(user=user, layer=layer, geometries=[geom])
+    before = None
+    if instance.pk is not None:
+        before = feature_snapshot(layer, layer.model.objects.get(pk=instance.pk))
     if instance.pk is None:
         instance.version = 1
         if instance.tucbs_no is None:
@@ -156,6 +205,8 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()
     instance.save()
+    _audit("update" if before else "create", layer, instance, before,
+           feature_snapshot(layer, instance), user)
     return instance
 
 
@@ -165,6 +216,7 @@ def feature_update(
     geometry: Any = None, user=None,
 ) -> Model:
     """Change attributes and/or geometry of a stored feature and bump its version."""
+    before = feature_snapshot(layer, instance)
     for attname, value in _attributes(layer, properties).items():
         if attname == "tucbs_no":
             continue  # the stable id never changes
@@ -172,10 +224,14 @@ def feature_update(
     if geometry is not None:
         geom = to_storage(parse_geometry(geometry), geometry_type=layer.geometry_type())
         setattr(instance, layer.geometry_field, geom)
+    # Both the old and the new place must be inside the user's area.
+    check_edit(user=user, layer=layer, geometries=[
+        getattr(instance, layer.geometry_field), GEOSGeometry(before["geometry"])])
     instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()
     instance.save()
+    _audit("update", layer, instance, before, feature_snapshot(layer, instance), user)
     return instance
 
 
@@ -184,6 +240,8 @@ def feature_delete(*, layer: type[Layer], instance: Model, user=None) -> None:
     """Delete a feature (refused with a clear message while others reference it)."""
     from django.db.models import ProtectedError
 
+    check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
+    before = feature_snapshot(layer, instance)
     try:
         instance.delete()
     except ProtectedError as exc:
@@ -191,4 +249,5 @@ def feature_delete(*, layer: type[Layer], instance: Model, user=None) -> None:
             _("This feature is referenced by %(count)d other features and cannot be deleted.")
             % {"count": len(exc.protected_objects)}
         ) from exc
+    _audit("delete", layer, instance, before, None, user)
 

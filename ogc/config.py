@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import translation
 from pygeoapi.config import validate_config
 
-from layers.registry import THEMES, Access, Layer, all_layers
+from layers.registry import THEMES, Layer, all_layers
 from layers.selectors import layer_extent_lonlat
 
 from .crs import CRS84, epsg_uri, offered_uris
@@ -25,9 +25,9 @@ def _i18n(value) -> dict[str, str]:
     return out
 
 
-def published_layers() -> list[type[Layer]]:
-    """Layers that may ever appear in the OGC API (internal ones never do)."""
-    return [layer for layer in all_layers() if layer.access != Access.INTERNAL]
+def ogc_layers() -> list[type[Layer]]:
+    """Every layer has a resource; the access gate decides per caller which ones exist."""
+    return all_layers()
 
 
 def build_resource(layer: type[Layer]) -> dict:
@@ -61,7 +61,7 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
     """The full pygeoapi configuration; `visible` restricts it to those collection ids."""
     resources = {
         layer.name: build_resource(layer)
-        for layer in published_layers()
+        for layer in ogc_layers()
         if visible is None or layer.name in visible
     }
     for resource in resources.values():

@@ -1,14 +1,86 @@
-"""The one access gate of the OGC API: which collections may this request see?"""
+"""The one access gate of the OGC API: who is calling, and which collections may it see?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
-from .config import published_layers
+from cbs.audit.middleware import client_ip
+from cbs.partners.models import ApiToken, Kurum, Protokol
+from cbs.partners.tokens import token_authenticate
+from layers.models import PublicationState
+from layers.publication import publication_states
+from layers.registry import Access, all_layers
 
 
-def visible_collections(request: HttpRequest) -> frozenset[str]:
-    """Collection ids the caller may see; every other collection answers 404 everywhere.
+@dataclass(frozen=True)
+class Caller:
+    """The resolved caller of one request."""
 
-    Today: every layer that is not internal (tk-parsel never leaves the municipality).
-    The access issue extends this with publication states, partner tokens and staff rights.
-    """
-    return frozenset(layer.name for layer in published_layers())
+    kind: str  # "anonymous" | "partner" | "staff"
+    user: Any = None
+    kurum: Kurum | None = None
+    token: ApiToken | None = None
+
+    @property
+    def institution_name(self) -> str:
+        return self.kurum.name if self.kurum is not None else ""
+
+
+def presented_token(request: HttpRequest) -> str | None:
+    """A partner token from `Authorization: Bearer …` or `X-API-Key`."""
+    auth = request.headers.get("Authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip() or None
+    return request.headers.get("X-API-Key") or None
+
+
+def resolve_caller(request: HttpRequest) -> Caller:
+    """Token first (TokenRejected if it is not usable), then the session, else anonymous."""
+    value = presented_token(request)
+    if value is not None:
+        token = token_authenticate(value, source_ip=client_ip(request))
+        return Caller("partner", kurum=token.kurum, token=token)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_active:
+        return Caller("staff", user=user)
+    return Caller("anonymous")
+
+
+def public_layers(states: dict[str, str]) -> set[str]:
+    return {
+        layer.name for layer in all_layers()
+        if states.get(layer.name) == PublicationState.HERKESE_ACIK
+        and not layer.sensitive and layer.access != Access.INTERNAL
+    }
+
+
+def partner_layers(kurum: Kurum, states: dict[str, str]) -> set[str]:
+    today = timezone.localdate()
+    granted = {
+        name for protokol in Protokol.objects.filter(kurum=kurum, valid_from__lte=today,
+                                                     valid_to__gte=today)
+        for name in protokol.layers
+    }
+    shareable = {PublicationState.PROTOKOLLU, PublicationState.HERKESE_ACIK}
+    return {
+        layer.name for layer in all_layers()
+        if layer.name in granted and states.get(layer.name) in shareable
+        and layer.access != Access.INTERNAL
+    }
+
+
+def visible_collections(caller: Caller) -> frozenset[str]:
+    """Collection ids the caller may see; every other collection answers 404 everywhere."""
+    states = publication_states()
+    visible = public_layers(states)
+    if caller.kind == "partner":
+        visible |= partner_layers(caller.kurum, states)
+    elif caller.kind == "staff":
+        from cbs.accounts.selectors import viewable_layers
+
+        visible |= viewable_layers(caller.user)
+    return frozenset(visible)

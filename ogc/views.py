@@ -12,7 +12,7 @@ import json
 import re
 import secrets
 from copy import copy, deepcopy
-from functools import cache
+from functools import lru_cache, wraps
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -24,16 +24,42 @@ from django.views.decorators.http import require_GET
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
+from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
 
 from . import context, params
 from .config import cached_config
-from .gate import visible_collections
+from .gate import resolve_caller, visible_collections
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 
 
-@cache
+def gated(view):
+    """Resolve the caller once per request; refused tokens get 401/403/429 with the reason."""
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            caller = resolve_caller(request)
+        except TokenRejected as exc:
+            response = ogc_error(exc.status, "NotAuthorized" if exc.status == 401 else "Forbidden",
+                                 str(exc))
+            if exc.status == 401:
+                response["WWW-Authenticate"] = 'Bearer realm="Kent CBS OGC API"'
+            if exc.retry_after is not None:
+                response["Retry-After"] = str(exc.retry_after)
+            return response
+        request.cbs_caller = caller
+        request.cbs_visible = visible_collections(caller)
+        response = view(request, *args, **kwargs)
+        # Answers differ per caller: shared caches must not mix them up.
+        response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
+        if caller.kind != "anonymous":
+            response["Cache-Control"] = "private"
+        return response
+    return wrapper
+
+
+@lru_cache(maxsize=64)
 def api_for(visible: frozenset[str], base_url: str) -> API:
     """One pygeoapi API per visible collection set: hidden collections simply do not exist."""
     cfg = deepcopy(cached_config(visible))  # API() mutates its config
@@ -75,7 +101,7 @@ def _to_response(headers: dict, status: int, content, nonce: str | None) -> Http
 def execute(request: HttpRequest, api_function, *args, dataset: str | None = None,
             ctx: context.QueryContext | None = None) -> HttpResponse:
     """Run one pygeoapi core function behind the access gate."""
-    visible = visible_collections(request)
+    visible = request.cbs_visible
     if dataset is not None and dataset not in visible:
         return not_found()
     api = api_for(visible, _base_url(request))
@@ -157,21 +183,25 @@ def _checked(request: HttpRequest, dataset: str, *, items: bool) -> context.Quer
 
 
 @require_GET
+@gated
 def landing_page(request: HttpRequest) -> HttpResponse:
     return execute(request, core_api.landing_page)
 
 
 @require_GET
+@gated
 def openapi(request: HttpRequest) -> HttpResponse:
     return execute(request, core_api.openapi_)
 
 
 @require_GET
+@gated
 def conformance(request: HttpRequest) -> HttpResponse:
     return execute(request, core_api.conformance)
 
 
 @require_GET
+@gated
 def collections(request: HttpRequest, collection_id: str | None = None) -> HttpResponse:
     if collection_id is None:
         return execute(request, core_api.describe_collections)
@@ -179,19 +209,22 @@ def collections(request: HttpRequest, collection_id: str | None = None) -> HttpR
 
 
 @require_GET
+@gated
 def collection_schema(request: HttpRequest, collection_id: str) -> HttpResponse:
     return execute(request, core_api.get_collection_schema, collection_id, dataset=collection_id)
 
 
 @require_GET
+@gated
 def collection_queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
     return execute(request, itemtypes_api.get_collection_queryables, collection_id,
                    dataset=collection_id)
 
 
 @require_GET
+@gated
 def collection_items(request: HttpRequest, collection_id: str) -> HttpResponse:
-    if collection_id not in visible_collections(request):
+    if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=True)
     if isinstance(ctx, JsonResponse):
@@ -201,8 +234,9 @@ def collection_items(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 
 @require_GET
+@gated
 def collection_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
-    if collection_id not in visible_collections(request):
+    if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=False)
     if isinstance(ctx, JsonResponse):

@@ -6,6 +6,8 @@ Never use `transactional_db` here: its flush would empty the sample layers for e
 later test.
 """
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 
@@ -14,9 +16,25 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_samples", verbosity=0)
+        publish_all_shareable()
     from ogc.config import clear_caches
 
     clear_caches()
+
+
+DECISION = ("2024/1", date(2024, 1, 15))
+
+
+def publish_all_shareable() -> None:
+    """Sample layers public unless sensitive/internal; persona tests narrow this per test."""
+    from layers.models import PublicationState
+    from layers.publication import publication_set
+    from layers.registry import Access, all_layers
+
+    for layer in all_layers():
+        if layer.access != Access.INTERNAL and not layer.sensitive:
+            publication_set(layer=layer, state=PublicationState.HERKESE_ACIK,
+                            decision_number=DECISION[0], decision_date=DECISION[1])
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ from .bina import Bina
 from .idari import Mahalle
 from .imar import ImarPlani
 from .kamu import KamuHizmeti
+from .publication import LayerPublication, PublicationState
 from .tapu import Parsel
 from .ulasim import KarayoluHatti
 
 __all__ = [
-    "Bina", "ImarPlani", "KamuHizmeti", "KarayoluHatti", "Mahalle", "Numarataj", "Parsel",
+    "Bina", "ImarPlani", "KamuHizmeti", "KarayoluHatti", "LayerPublication", "Mahalle", "Numarataj",
+    "Parsel", "PublicationState",
     "TucbsFeature", "Yol",
 ]

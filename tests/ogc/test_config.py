@@ -16,9 +16,9 @@ class ConfigTests:
         assert get_oas(cfg)["paths"]
 
     def test_resources_follow_registry(self, db):
-        """One resource per published layer, with our provider, TM storage CRS and CRS list."""
+        """One resource per layer (the gate hides them per caller), our provider, TM CRS, CRS list."""
         cfg = build_config()
-        assert list(cfg["resources"]) == PUBLIC
+        assert list(cfg["resources"]) == [layer.name for layer in all_layers()]
         provider = cfg["resources"]["bi-bina"]["providers"][0]
         assert provider["name"] == "ogc.provider.KentPostGISProvider"
         assert provider["storage_crs"].endswith("/EPSG/0/5254")

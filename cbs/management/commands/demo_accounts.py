@@ -1,21 +1,23 @@
-"""Demo accounts for the embedded development setup (never run by production settings)."""
+"""Demo accounts, publication states and a partner for the embedded development setup."""
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from cbs.accounts.demo import demo_everything
+from cbs.audit.context import acting_as
 
 
 class Command(BaseCommand):
-    help = "Create or reset the demo administrator `admin` (password from CBS_DEMO_PASSWORD)."
+    help = ("Create one demo account per role (password CBS_DEMO_PASSWORD), publish the sample "
+            "layers and create the demo partner with a fresh token. `make run` calls this only "
+            "on the embedded default database.")
 
     def handle(self, *args, **options) -> None:
-        User = get_user_model()
-        user, created = User.objects.get_or_create(username="admin", defaults={"email": ""})
-        user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(settings.CBS_DEMO_PASSWORD)
-        user.save()
-        self.stdout.write(
-            f"Demo administrator {'created' if created else 'ready'}: "
-            f"log in at /admin/ as `admin` with the password in CBS_DEMO_PASSWORD "
-            f"(default `kentcbs-demo`)."
-        )
+        with acting_as("command:demo_accounts"):
+            demo = demo_everything()
+        self.stdout.write("Demo accounts (password: CBS_DEMO_PASSWORD, default `kentcbs-demo`):")
+        for username, role in demo["users"]:
+            self.stdout.write(f"  {username:14} {role}")
+        self.stdout.write(f"Demo partner: {demo['kurum']} (protocol: ad-numarataj, bi-bina)")
+        self.stdout.write(f"  API token: {demo['token']}")
+        self.stdout.write("  e.g. curl -H 'Authorization: Bearer <token>' "
+                          "http://127.0.0.1:8000/ogc/collections/bi-bina/items")

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from cbs.audit.context import acting_as
 from layers.io import read_geojson, sample_path
 from layers.registry import all_layers
 from layers.selectors import layer_count
@@ -24,7 +25,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{layer.name}: {existing} features kept")
                 continue
             try:
-                count = features_bulk_create(layer=layer, features=read_geojson(sample_path(layer)))
+                with acting_as("command:load_samples"):
+                    count = features_bulk_create(layer=layer, features=read_geojson(sample_path(layer)))
             except ValidationError as exc:
                 raise CommandError(f"{layer.name}: {exc.message_dict}") from exc
             self.stdout.write(f"{layer.name}: {count} features loaded")

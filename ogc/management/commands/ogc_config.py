@@ -5,7 +5,9 @@ import sys
 import yaml
 from django.core.management.base import BaseCommand
 
+from layers.publication import publication_states
 from ogc.config import build_config
+from ogc.gate import public_layers
 
 
 class Command(BaseCommand):
@@ -15,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="file to write (default: standard output)")
 
     def handle(self, *args, **options) -> None:
-        text = yaml.safe_dump(build_config(), allow_unicode=True, sort_keys=False)
+        # Without our access gate a standalone pygeoapi would serve everything it is given:
+        # write only what anonymous callers may see now.
+        visible = frozenset(public_layers(publication_states()))
+        text = yaml.safe_dump(build_config(visible), allow_unicode=True, sort_keys=False)
         if options["out"]:
             with open(options["out"], "w", encoding="utf-8") as fh:
                 fh.write(text)

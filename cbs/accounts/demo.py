@@ -1,0 +1,78 @@
+"""Demo content for the embedded development setup: one account per role, publication states,
+a partner institution with a protocol and a token. Never called by production settings."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from cbs.partners.models import ApiToken, Kurum, Protokol
+from cbs.partners.tokens import token_create, token_revoke
+from layers.models import PublicationState
+from layers.publication import publication_set
+from layers.registry import get_layer
+
+from .roles import ROLES
+
+DEMO_USERS = {"editor": "editor", "viewer": "goruntuleyici", "helpdesk": "yardim",
+              "technician": "teknisyen", "manager": "yonetici", "sysadmin": "admin"}
+DEMO_DECISION = ("2024/112", date(2024, 3, 7))
+DEMO_PUBLICATION = {
+    "id-mahalle": PublicationState.HERKESE_ACIK, "ad-yol": PublicationState.HERKESE_ACIK,
+    "ul-karayolu": PublicationState.HERKESE_ACIK, "kh-hizmet": PublicationState.HERKESE_ACIK,
+    "ak-imar": PublicationState.HERKESE_ACIK, "ad-numarataj": PublicationState.PROTOKOLLU,
+    "bi-bina": PublicationState.PROTOKOLLU,
+}
+DEMO_KURUM = "İstanbul Büyükşehir Belediyesi (demo)"
+
+
+def demo_users(password: str) -> list[tuple[str, str]]:
+    """One account per role (user name, role name)."""
+    User = get_user_model()
+    made = []
+    for role in ROLES:
+        username = DEMO_USERS[role.key]
+        user, _created = User.objects.get_or_create(username=username)
+        user.is_staff, user.is_superuser, user.is_active = role.staff, role.superuser, True
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=role.name)])
+        made.append((username, role.name))
+    return made
+
+
+def demo_publication() -> None:
+    for name, state in DEMO_PUBLICATION.items():
+        publication_set(layer=get_layer(name), state=state, decision_number=DEMO_DECISION[0],
+                        decision_date=DEMO_DECISION[1])
+
+
+def demo_partner() -> tuple[Kurum, str]:
+    """The demo institution, its protocol, and a fresh token (earlier demo tokens revoked)."""
+    kurum, _created = Kurum.objects.get_or_create(
+        name=DEMO_KURUM, defaults={"short_name": "İBB", "contact_email": "cbs@example.org"})
+    Protokol.objects.get_or_create(
+        kurum=kurum, title="Adres ve bina verisi paylaşımı",
+        defaults={"number": "PRT-2024-07", "layers": ["ad-numarataj", "bi-bina"],
+                  "valid_from": date(2024, 1, 1), "valid_to": date(2030, 12, 31)})
+    value = os.environ.get("CBS_DEMO_PARTNER_TOKEN") or None
+    for token in ApiToken.objects.filter(kurum=kurum, revoked_at__isnull=True):
+        token_revoke(token=token)
+    if value:  # a fixed demo value: replace the earlier token that carried it
+        ApiToken.objects.filter(kurum=kurum, prefix=value.removeprefix("kcbs_")[:12]).delete()
+    _token, value = token_create(kurum=kurum, name="demo", value=value,
+                                 expires_at=timezone.now() + timedelta(days=365))
+    return kurum, value
+
+
+def demo_everything() -> dict:
+    password = settings.CBS_DEMO_PASSWORD
+    users = demo_users(password)
+    demo_publication()
+    kurum, token = demo_partner()
+    return {"users": users, "kurum": kurum, "token": token}

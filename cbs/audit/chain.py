@@ -1,0 +1,87 @@
+"""Hash chains over the log tables: append one record, verify a day."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .models import AccessRecord, AuditRecord, ChainHead, LogKind
+
+GENESIS = "0" * 64
+MODELS: dict[str, type[models.Model]] = {LogKind.AUDIT: AuditRecord, LogKind.ACCESS: AccessRecord}
+CHAIN_FIELDS = {"day", "seq", "prev_hash", "hash", "id"}
+
+
+def canonical(record: models.Model) -> str:
+    """The record's content as stable JSON (every field except the chain's own)."""
+    data = {
+        f.attname: getattr(record, f.attname)
+        for f in record._meta.concrete_fields if f.attname not in CHAIN_FIELDS
+    }
+    data["time"] = record.time.astimezone(UTC).isoformat()
+    return json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def digest(prev_hash: str, record: models.Model) -> str:
+    return hashlib.sha256((prev_hash + canonical(record)).encode()).hexdigest()
+
+
+def append(record: models.Model) -> models.Model:
+    """Chain and store a record (time already set); serialised per log and day."""
+    log = LogKind.AUDIT if isinstance(record, AuditRecord) else LogKind.ACCESS
+    record.day = record.time.astimezone(UTC).date()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{log}:{record.day}"])
+        head, _created = ChainHead.objects.get_or_create(
+            log=log, day=record.day, defaults={"count": 0, "last_hash": GENESIS})
+        record.seq = head.count + 1
+        record.prev_hash = head.last_hash
+        record.hash = digest(record.prev_hash, record)
+        record.save(force_insert=True)
+        head.count, head.last_hash = record.seq, record.hash
+        head.save(update_fields=["count", "last_hash"])
+    return record
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where a day's chain stops verifying."""
+
+    log: str
+    day: date
+    seq: int | None
+    reason: str
+
+
+def verify_day(log: str, day: date) -> Break | None:
+    """Recompute a day's chain; the first broken record, or None when intact."""
+    model = MODELS[log]
+    prev, expected_seq = GENESIS, 1
+    for record in model.objects.filter(day=day).order_by("seq").iterator(chunk_size=2000):
+        if record.seq != expected_seq:
+            return Break(log, day, expected_seq, "missing record")
+        if record.prev_hash != prev or digest(prev, record) != record.hash:
+            return Break(log, day, record.seq, "content or link altered")
+        prev, expected_seq = record.hash, expected_seq + 1
+    head = ChainHead.objects.filter(log=log, day=day).first()
+    if head is None:
+        return Break(log, day, None, "chain head missing") if expected_seq > 1 else None
+    if head.count != expected_seq - 1 or head.last_hash != prev:
+        return Break(log, day, expected_seq, "records missing at the end, or head altered")
+    return None
+
+
+def verify(log: str, days: list[date] | None = None) -> list[Break]:
+    """Verify every day (or the given days) of a log; the breaks found, first per day."""
+    model = MODELS[log]
+    if days is None:
+        days = sorted(set(model.objects.values_list("day", flat=True))
+                      | set(ChainHead.objects.filter(log=log).values_list("day", flat=True)))
+    return [b for b in (verify_day(log, d) for d in days) if b is not None]

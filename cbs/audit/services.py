@@ -1,0 +1,60 @@
+"""Writing to the audit trail and the access log (the only way records are created)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from . import chain
+from .context import current
+from .models import AccessRecord, AuditRecord
+
+
+def _json(value: Any) -> Any:
+    """Plain JSON (dates, decimals and geometries as text) so the stored value hashes the same."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
+
+
+def audit_record(
+    *, action: str, object_type: str, object_id: Any = "", object_repr: str = "",
+    before: dict | None = None, after: dict | None = None, user=None, actor: str = "",
+) -> AuditRecord:
+    """Append one write to the audit trail; request id and IP come from the current request."""
+    ctx = current.get()
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    record = AuditRecord(
+        time=timezone.now(), user=user if authenticated else None,
+        actor=actor or (user.get_username() if authenticated else "") or ctx.label or "system",
+        action=action, object_type=object_type, object_id=str(object_id),
+        object_repr=str(object_repr)[:200], before=_json(before), after=_json(after),
+        request_id=ctx.request_id, source_ip=ctx.source_ip,
+    )
+    return chain.append(record)
+
+
+def access_record(
+    *, method: str, path: str, status: int, size: int, user: str = "", institution: str = "",
+    purpose: str = "",
+) -> AccessRecord:
+    """Append one access (HTTP request, or a view/export of personal data with its purpose)."""
+    ctx = current.get()
+    record = AccessRecord(
+        time=timezone.now(), source_ip=ctx.source_ip, request_id=ctx.request_id,
+        user=user[:150], institution=institution[:200], method=method[:10], path=path[:2000],
+        status=status, bytes=size, purpose=purpose[:200],
+    )
+    return chain.append(record)
+
+
+def personal_data_viewed(*, request, subject: models.Model, fields: list[str], purpose: str) -> None:
+    """Record that personal data of `subject` was shown or exported (KVKK): call from the view."""
+    user = getattr(request, "user", None)
+    access_record(
+        method=request.method, path=request.get_full_path(), status=200, size=0,
+        user=user.get_username() if user is not None and user.is_authenticated else "",
+        purpose=f"{purpose}: {subject._meta.label}#{subject.pk} [{', '.join(fields)}]",
+    )

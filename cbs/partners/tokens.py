@@ -1,0 +1,102 @@
+"""Creating, checking and revoking partner API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cbs.audit.services import audit_record
+
+from .models import ApiToken, Kurum
+
+PREFIX = "kcbs_"
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, kurum: Kurum, name: str, expires_at: datetime, allowed_ips=(),
+                 rate_limit_per_minute: int = 120, value: str | None = None, user=None) -> tuple[ApiToken, str]:
+    """A new token and its value (returned once; only the digest is stored)."""
+    value = value or f"{PREFIX}{secrets.token_urlsafe(32)}"
+    token = ApiToken(kurum=kurum, name=name, prefix=value[len(PREFIX):][:12] if value.startswith(PREFIX)
+                     else value[:12], digest=_digest(value), expires_at=expires_at,
+                     allowed_ips=list(allowed_ips), rate_limit_per_minute=rate_limit_per_minute)
+    token.full_clean(exclude=["prefix", "digest"])
+    token.save()
+    audit_record(action="token_create", object_type="partners.apitoken", object_id=token.pk,
+                 object_repr=str(token), after={"kurum": kurum.name, "expires_at": expires_at,
+                                                "allowed_ips": list(allowed_ips)}, user=user)
+    return token, value
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, user=None) -> ApiToken:
+    """Revoke at once: the next request with it is refused."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="token_revoke", object_type="partners.apitoken", object_id=token.pk,
+                     object_repr=str(token), after={"revoked_at": token.revoked_at}, user=user)
+    return token
+
+
+class TokenRejected(Exception):
+    """The presented token may not be used; `status` is 401, 403 or 429."""
+
+    def __init__(self, message: str, status: int = 401, retry_after: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+def token_authenticate(value: str, *, source_ip: str | None) -> ApiToken:
+    """The valid token for `value`, or TokenRejected with a translated reason."""
+    key = value[len(PREFIX):][:12] if value.startswith(PREFIX) else value[:12]
+    token = ApiToken.objects.select_related("kurum").filter(prefix=key).first()
+    if token is None or not hmac.compare_digest(token.digest, _digest(value)):
+        raise TokenRejected(_("Invalid API token."))
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRejected(_("This API token has been revoked."))
+    if token.expires_at <= now:
+        raise TokenRejected(_("This API token has expired."))
+    if not token.kurum.active:
+        raise TokenRejected(_("The institution of this API token is not active."), status=403)
+    if token.allowed_ips and not _ip_allowed(source_ip, token.allowed_ips):
+        raise TokenRejected(_("This API token may not be used from your address."), status=403)
+    _count_request(token, now)
+    return token
+
+
+def _ip_allowed(source_ip: str | None, allowed: list[str]) -> bool:
+    if not source_ip:
+        return False
+    address = ipaddress.ip_address(source_ip)
+    return any(address in ipaddress.ip_network(net, strict=False) for net in allowed)
+
+
+def _count_request(token: ApiToken, now: datetime) -> None:
+    """Count the request in this minute; over the limit -> 429 with Retry-After."""
+    minute = now.replace(second=0, microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO partners_tokenusage (token_id, minute, count) VALUES (%s, %s, 1) "
+            "ON CONFLICT (token_id, minute) DO UPDATE SET count = partners_tokenusage.count + 1 "
+            "RETURNING count", [token.pk, minute])
+        count = cursor.fetchone()[0]
+    if count > token.rate_limit_per_minute:
+        raise TokenRejected(_("Rate limit exceeded: %(n)d requests per minute.")
+                            % {"n": token.rate_limit_per_minute}, status=429,
+                            retry_after=60 - now.second)
+    if token.last_used is None or (now - token.last_used).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
