@@ -98,6 +98,8 @@ def make_admin(layer: type[Layer]) -> type[LayerAdmin]:
             "list_display": layer.list_fields,
             "search_fields": layer.search_fields,
             "list_select_related": True,
+            # Thousands of buildings: pick references by id, not from a giant dropdown.
+            "raw_id_fields": tuple(f.name for f in layer.meta().concrete_fields if f.is_relation),
         },
     )
 

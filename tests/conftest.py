@@ -82,3 +82,28 @@ def live_site(django_db_setup, django_db_blocker):
     yield f"http://localhost:{thread.port}"
     with django_db_blocker.unblock():
         thread.terminate()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Only tests that log in through the form hash passwords; PBKDF2's cost buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def partner(db):
+    """A partner institution with a current protocol for bi-bina and a valid token."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from cbs.partners.models import Kurum, Protokol
+    from cbs.partners.tokens import token_create
+
+    kurum = Kurum.objects.create(name="Test Kurumu")
+    protokol = Protokol.objects.create(kurum=kurum, title="Bina", layers=["bi-bina"],
+                                       valid_from=date(2024, 1, 1), valid_to=date(2099, 1, 1))
+    token, value = token_create(kurum=kurum, name="test",
+                                expires_at=timezone.now() + timedelta(days=30))
+    return SimpleNamespace(kurum=kurum, protokol=protokol, token=token, value=value)

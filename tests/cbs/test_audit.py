@@ -1,0 +1,129 @@
+"""The audit trail and access log: every write and request recorded, chains tamper-evident."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from cbs.audit.chain import verify
+from cbs.audit.models import AccessRecord, AuditRecord, ChainHead, DestructionRecord
+from cbs.audit.services import access_record, audit_record, personal_data_viewed
+from cbs.testing import make_user
+from layers.models import KamuHizmeti
+from layers.registry import get_layer
+from layers.services import FeatureInput, feature_create, feature_delete, feature_update
+
+HIZMET = get_layer("kh-hizmet")
+POINT = "SRID=5254;POINT(407900 4541100)"
+
+
+def sql(statement: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+class AuditTrailTests:
+    def test_service_writes_are_audited_with_before_and_after(self, db):
+        """Create, update and delete each leave a record with who, what, before and after (geometry too)."""
+        user = make_user(("layer:kh-hizmet", "edit"))
+        feature = feature_create(layer=HIZMET, user=user, feature=FeatureInput(
+            {"adi": "Test Kütüphanesi", "hizmetTipi": "kulturel"}, POINT))
+        feature_update(layer=HIZMET, instance=feature, properties={"adi": "Yeni Ad"}, user=user)
+        feature_delete(layer=HIZMET, instance=feature, user=user)
+        records = list(AuditRecord.objects.filter(object_type="layer:kh-hizmet",
+                                                  object_id=str(feature.tucbs_no)).order_by("seq"))
+        assert [r.action for r in records] == ["create", "update", "delete"]
+        assert all(r.user == user and r.actor == user.username for r in records)
+        assert records[0].after["geometry"].startswith("SRID=5254;POINT")
+        assert (records[1].before["adi"], records[1].after["adi"]) == ("Test Kütüphanesi", "Yeni Ad")
+        assert records[2].after is None
+
+    def test_admin_change_is_audited_with_request_id_and_ip(self, client, db):
+        """An edit through the admin carries the request id and source address."""
+        user = make_user(("layer:kh-hizmet", "edit"))
+        client.force_login(user)
+        obj = KamuHizmeti.objects.order_by("pk").first()
+        url = f"/admin/layers/kamuhizmeti/{obj.pk}/change/"
+        data = {"adi": "Değişti", "hizmet_tipi": obj.hizmet_tipi, "iletisim_telefon": "",
+                "iletisim_adres": "", "geom": obj.geom.ewkt, "surum_bitis_zamani_0": "",
+                "surum_bitis_zamani_1": "", "gecerlilik_baslangici": "", "gecerlilik_sonu": ""}
+        response = client.post(url, data, REMOTE_ADDR="10.1.2.3")
+        assert response.status_code == 302
+        record = AuditRecord.objects.filter(action="update").order_by("-time").first()
+        assert record.source_ip == "10.1.2.3" and len(record.request_id) == 36
+        assert record.after["version"] == obj.version + 1
+
+    def test_commands_are_audited_as_commands(self, db):
+        """Writes from management commands name the command as the actor."""
+        call_command("demo_accounts", stdout=open("/dev/null", "w"))
+        assert AuditRecord.objects.filter(actor="command:demo_accounts", action="publication").exists()
+
+
+class AccessLogTests:
+    def test_every_request_is_logged(self, client, db):
+        """Time, IP, method, path, status and bytes of each request are recorded."""
+        response = client.get("/ogc/collections?f=json", REMOTE_ADDR="192.0.2.7")
+        record = AccessRecord.objects.order_by("-time", "-seq").first()
+        assert (record.source_ip, record.method, record.status) == ("192.0.2.7", "GET", 200)
+        assert record.path == "/ogc/collections?f=json" and record.bytes == len(response.content)
+        assert record.request_id == response["X-Request-ID"]
+
+    def test_partner_calls_name_the_institution(self, client, db, partner):
+        """A partner's requests are logged with its institution."""
+        client.get("/ogc/collections", HTTP_AUTHORIZATION=f"Bearer {partner.value}")
+        record = AccessRecord.objects.order_by("-time", "-seq").first()
+        assert record.institution == partner.kurum.name
+
+    def test_personal_data_view_is_recorded(self, rf, db):
+        """Viewing personal data writes an access record with its purpose and fields."""
+        request = rf.get("/tickets/1/")
+        request.user = make_user()
+        subject = make_user()
+        personal_data_viewed(request=request, subject=subject, fields=["email"], purpose="talep")
+        record = AccessRecord.objects.order_by("-time", "-seq").first()
+        assert "talep" in record.purpose and "email" in record.purpose
+
+
+class ChainTests:
+    def test_intact_chain_verifies(self, db):
+        """Fresh records verify."""
+        for i in range(3):
+            audit_record(action="test", object_type="x", object_id=i)
+        assert verify("audit") == []
+
+    def test_altered_row_breaks_the_chain(self, db):
+        """Changing one stored value makes verification fail at that record."""
+        records = [audit_record(action="test", object_type="x", object_id=i) for i in range(3)]
+        sql("UPDATE audit_auditrecord SET object_id = 'forged' WHERE id = %s", [records[1].pk])
+        breaks = verify("audit")
+        assert breaks and breaks[0].seq == records[1].seq
+
+    def test_deleted_row_breaks_the_chain(self, db):
+        """Deleting a record (even the last) is detected."""
+        records = [access_record(method="GET", path=f"/{i}", status=200, size=0) for i in range(3)]
+        sql("DELETE FROM audit_accessrecord WHERE id = %s", [records[-1].pk])
+        assert verify("access")
+
+    def test_verify_command_reports_break(self, db):
+        """manage.py verify_logs exits with an error naming the broken record."""
+        record = audit_record(action="test", object_type="x")
+        sql("UPDATE audit_auditrecord SET actor = 'mallory' WHERE id = %s", [record.pk])
+        with pytest.raises(Exception, match="verification failed"):
+            call_command("verify_logs", "--log", "audit", stdout=open("/dev/null", "w"),
+                         stderr=open("/dev/null", "w"))
+
+    def test_retention_destroys_old_days_and_records_it(self, db):
+        """Records older than the retention period are destroyed and a destruction record remains."""
+        old = timezone.now() - timedelta(days=800)
+        from cbs.audit import chain
+        from cbs.audit.models import AuditRecord as Model
+
+        chain.append(Model(time=old, actor="x", action="old", object_type="x"))
+        call_command("purge_logs", stdout=open("/dev/null", "w"))
+        assert not Model.objects.filter(action="old").exists()
+        assert not ChainHead.objects.filter(log="audit", day=old.date()).exists()
+        destruction = DestructionRecord.objects.get(log="audit")
+        assert destruction.records == 1 and str(old.date()) in destruction.last_hashes
+        assert verify("audit") == []
