@@ -19,6 +19,7 @@ RESERVED = {
 
 
 GEOGRAPHIC = {4326, 5252}
+MAX_OFFSET = 2**31 - 1  # far beyond any layer; larger values overflow PostgreSQL's OFFSET
 
 
 class BadParameter(ValueError):
@@ -78,6 +79,9 @@ def check_paging(params: QueryDict) -> None:
             raise BadParameter(_("%(name)s must be an integer.") % {"name": name}) from None
         if value < low:
             raise BadParameter(_("%(name)s must be at least %(low)d.") % {"name": name, "low": low})
+    offset = params.get("offset")
+    if offset is not None and int(offset) > MAX_OFFSET:
+        raise BadParameter(_("offset may be at most %(max)d.") % {"max": MAX_OFFSET})
     limit = params.get("limit")
     if limit is not None and int(limit) > settings.CBS_OGC_MAX_ITEMS:
         raise BadParameter(

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.contrib.gis.db.models import BooleanField, DateField, DateTimeField
 from django.contrib.gis.geos import Polygon
-from django.db import connection, models
+from django.core.exceptions import EmptyResultSet
+from django.db import DataError, connection, models, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from pygeoapi.provider.base import (
@@ -68,7 +69,11 @@ def coerce(field: models.Field, raw: str) -> Any:
         if kind.get("format") == "date":
             return dt.date.fromisoformat(raw)
         if kind.get("format") == "date-time":
-            return dt.datetime.fromisoformat(raw)
+            value = dt.datetime.fromisoformat(raw)
+            offset = value.utcoffset()
+            if offset is not None and abs(offset) > dt.timedelta(hours=14):
+                raise ValueError(raw)  # no place on Earth; PostgreSQL refuses it
+            return value if offset is not None else value.replace(tzinfo=dt.UTC)
     except (ValueError, InvalidOperation) as exc:
         raise ProviderInvalidQueryError(
             user_msg=_("The value %(value)r is not valid for %(name)s.")
@@ -167,13 +172,19 @@ class KentPostGISProvider(BaseProvider):
     def _run(self, qs: models.QuerySet, feature_sql: str) -> tuple[int, str]:
         """Row count and comma-joined Feature texts, in one round trip."""
         rows = qs.annotate(_feature=RawSQL(feature_sql, [])).values_list("_feature", flat=True)
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*), coalesce(string_agg(_f, ','), '') FROM ({sql}) AS _q(_f)",  # noqa: S608
-                params,
-            )
-            count, text = cursor.fetchone()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # Django proved nothing can match (e.g. a negative unsigned value)
+            return 0, ""
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT count(*), coalesce(string_agg(_f, ','), '') FROM ({sql}) AS _q(_f)",  # noqa: S608
+                    params,
+                )
+                count, text = cursor.fetchone()
+        except DataError as exc:  # a value PostgreSQL cannot take: the caller's mistake, not ours
+            raise ProviderInvalidQueryError(user_msg=_("A query value is out of range.")) from exc
         return count, text
 
     def _target_uri(self, crs_transform_spec) -> str:

@@ -243,6 +243,8 @@ TR = {
     'A sensitive layer can never be public.': 'Hassas bir katman asla herkese açık olamaz.',
     'This layer is internal and cannot be shared.': 'Bu katman kurum içidir, paylaşılamaz.',
     'Approval needs the council decision number and date.': 'Onay için meclis karar numarası ve tarihi gerekir.',
+    "offset may be at most %(max)d.": "offset en fazla %(max)d olabilir.",
+    "A query value is out of range.": "Sorgu değerlerinden biri geçerli aralığın dışında.",
     "Feature not found.": "Nesne bulunamadı.", "Collection not found.": "Koleksiyon bulunamadı.",
 }
 

@@ -87,7 +87,8 @@ def live_site(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Only tests that log in through the form hash passwords; PBKDF2's cost buys nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @pytest.fixture
@@ -107,3 +108,24 @@ def partner(db):
     token, value = token_create(kurum=kurum, name="test",
                                 expires_at=timezone.now() + timedelta(days=30))
     return SimpleNamespace(kurum=kurum, protokol=protokol, token=token, value=value)
+
+
+@pytest.fixture(scope="session")
+def live_partner(django_db_setup, django_db_blocker):
+    """A committed partner token (the live server cannot see a test's own rows)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cbs.partners.models import ApiToken, Kurum, Protokol
+    from cbs.partners.tokens import token_create
+
+    with django_db_blocker.unblock():
+        kurum, _created = Kurum.objects.get_or_create(name="Canlı Test Kurumu")
+        Protokol.objects.get_or_create(kurum=kurum, title="Tümü", defaults={
+            "layers": ["bi-bina", "ad-numarataj"], "valid_from": date(2024, 1, 1),
+            "valid_to": date(2099, 1, 1)})
+        ApiToken.objects.filter(kurum=kurum).delete()
+        _token, value = token_create(kurum=kurum, name="live", rate_limit_per_minute=1_000_000,
+                                     expires_at=timezone.now() + timedelta(days=1))
+    return value

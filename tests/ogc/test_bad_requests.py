@@ -22,6 +22,7 @@ BAD = [
     (ITEMS, {"limit": "abc"}, 400, "limit"),
     (ITEMS, {"limit": "1000000"}, 400, "limit"),
     (ITEMS, {"offset": "-5"}, 400, "offset"),
+    (ITEMS, {"offset": "9223372036854775808"}, 400, "offset"),
     (ITEMS, {"zeminUstuKatSayisi": "beş"}, 400, "zeminUstuKatSayisi"),
     ("/ogc/collections/yok-boyle", {}, 404, ""),
     ("/ogc/collections/yok-boyle/items", {}, 404, ""),
