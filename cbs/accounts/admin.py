@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 
+from cbs.audit.admin_mixins import AuditedAdminMixin
+
 from .models import Grant, LoginFailure
 from .selectors import resource_choices
 
@@ -16,7 +18,7 @@ class GrantForm(forms.ModelForm):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = GrantForm
     list_display = ("resource", "level", "group", "user")
     list_filter = ("level", "group", "resource")
@@ -34,3 +36,26 @@ class LoginFailureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Users and groups: the stock admin pages, with their writes in the audit trail.
+from django.contrib.auth.admin import GroupAdmin, UserAdmin  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the form was accepted
+            user = User.objects.get(pk=id)
+            self._audit(request, user, "password_reset", None, {"username": user.username})
+        return response
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
+    pass

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
+
+from cbs.audit.admin_mixins import AuditedAdminMixin
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Kurum, Protokol
@@ -14,14 +16,14 @@ class ProtokolInline(admin.TabularInline):
 
 
 @admin.register(Kurum)
-class KurumAdmin(admin.ModelAdmin):
+class KurumAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "contact_name", "contact_email", "active")
     search_fields = ("name", "short_name")
     inlines = [ProtokolInline]
 
 
 @admin.register(Protokol)
-class ProtokolAdmin(admin.ModelAdmin):
+class ProtokolAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("kurum", "title", "number", "valid_from", "valid_to")
     list_filter = ("kurum",)
 

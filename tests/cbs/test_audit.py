@@ -127,3 +127,32 @@ class ChainTests:
         destruction = DestructionRecord.objects.get(log="audit")
         assert destruction.records == 1 and str(old.date()) in destruction.last_hashes
         assert verify("audit") == []
+
+
+class AdminWritesTests:
+    def test_grant_created_in_admin_is_audited(self, client, db):
+        """Giving a permission in the admin leaves an audit record naming the administrator."""
+        from django.contrib.auth.models import Group
+
+        admin_user = make_user(superuser=True)
+        client.force_login(admin_user)
+        group = Group.objects.get(name="CBS görüntüleyici")
+        response = client.post("/admin/accounts/grant/add/", {
+            "resource": "layer:tk-parsel", "level": "view", "group": group.pk, "user": ""})
+        assert response.status_code == 302
+        record = AuditRecord.objects.filter(object_type="accounts.grant", action="create").latest("time")
+        assert record.user == admin_user and record.after["resource"] == "layer:tk-parsel"
+
+    def test_password_reset_by_admin_is_audited_without_the_password(self, client, db):
+        """An administrator resets a password; the audit record omits the hash."""
+        admin_user = make_user(superuser=True)
+        target = make_user()
+        client.force_login(admin_user)
+        response = client.post(f"/admin/auth/user/{target.pk}/password/", {
+            "password1": "Yeni-Parola-2026!", "password2": "Yeni-Parola-2026!",
+            "usable_password": "true"})
+        assert response.status_code == 302
+        target.refresh_from_db()
+        assert target.check_password("Yeni-Parola-2026!")
+        record = AuditRecord.objects.filter(action="password_reset").latest("time")
+        assert record.object_id == str(target.pk) and "password" not in (record.after or {})
