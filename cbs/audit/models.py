@@ -28,6 +28,10 @@ class ChainedRecord(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["-time", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "seq"], name="%(app_label)s_%(class)s_unique_day_seq"),
+        ]
 
 
 class AuditRecord(ChainedRecord):
@@ -44,13 +48,9 @@ class AuditRecord(ChainedRecord):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ChainedRecord.Meta):
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
-        ordering = ["-time", "-seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["day", "seq"], name="%(app_label)s_%(class)s_unique_day_seq"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.object_type}"
@@ -68,13 +68,9 @@ class AccessRecord(ChainedRecord):
     purpose = models.CharField(_("purpose"), max_length=200, blank=True,
                                help_text=_("Set when personal data was viewed or exported."))
 
-    class Meta:
+    class Meta(ChainedRecord.Meta):
         verbose_name = _("access record")
         verbose_name_plural = _("access records")
-        ordering = ["-time", "-seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["day", "seq"], name="%(app_label)s_%(class)s_unique_day_seq"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.source_ip} {self.method} {self.path} {self.status}"
