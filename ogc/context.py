@@ -2,8 +2,9 @@
 
 pygeoapi parses bbox and serialises features in Python, which is both slow and, for data
 stored in a TM zone, wrong about axis order. The adapter therefore validates bbox/bbox-crs
-itself and asks the provider to leave the features array as SQL-built JSON text, which it
-splices into pygeoapi's response envelope.
+itself and asks the provider to leave features as SQL-built JSON text, which it splices into
+pygeoapi's response envelope. That also keeps values intact: pygeoapi's JSON writer turns
+every "<" into "&lt;", even inside attribute values.
 """
 
 from contextvars import ContextVar
@@ -16,8 +17,9 @@ class QueryContext:
 
     bbox: tuple[float, float, float, float] | None = None  # x/y order, in bbox_srid
     bbox_srid: int = 4326
-    raw_features: bool = False          # provider may return features as JSON text
-    features_json: str | None = field(default=None)  # filled by the provider
+    raw_features: bool = False          # provider may leave features as SQL-built JSON text
+    # Filled by the provider: (placeholder in pygeoapi's JSON, the SQL-built text to put there).
+    splice: tuple[str, str] | None = field(default=None)
 
 
 current: ContextVar[QueryContext | None] = ContextVar("ogc_query_context", default=None)

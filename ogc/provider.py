@@ -210,9 +210,9 @@ class KentPostGISProvider(BaseProvider):
         count, text = self._run(qs, self._feature_sql(target_uri, names, skip_geometry))
         ctx = context.current.get()
         if ctx is not None and ctx.raw_features:
-            ctx.features_json = text
             # Placeholders keep len() right for pygeoapi's paging links; replaced by the adapter.
             features: list = [0] * count
+            ctx.splice = ('"features":[' + ",".join(["0"] * count) + "]", f'"features":[{text}]')
         else:
             features = json.loads(f"[{text}]")
         return {"type": "FeatureCollection", "features": features, "numberReturned": count}
@@ -227,4 +227,10 @@ class KentPostGISProvider(BaseProvider):
         count, text = self._run(qs, self._feature_sql(target_uri, list(self.layer.properties()), False))
         if not count:
             raise ProviderItemNotFoundError(user_msg=_("Feature not found."))
+        ctx = context.current.get()
+        if ctx is not None and ctx.raw_features:
+            # Geometry and properties stay SQL text; the adapter puts them where the marker is.
+            body = text[text.index(',"geometry":') + 1: -1]
+            ctx.splice = ('"__cbs_feature__":0', body)
+            return {"type": "Feature", "id": tucbs_no, "__cbs_feature__": 0}
         return json.loads(text)

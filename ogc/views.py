@@ -121,10 +121,9 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
         context.current.reset(token)
     if moved is not None and status == HTTPStatus.OK and isinstance(content, str):
         content = _links_with_bbox(content, request)
-    if ctx.features_json is not None and status == HTTPStatus.OK and isinstance(content, str):
-        count = ctx.features_json.count('{"type":"Feature"')
-        placeholder = '"features":[' + ",".join(["0"] * count) + "]"
-        content = content.replace(placeholder, '"features":[' + ctx.features_json + "]", 1)
+    if ctx.splice is not None and status == HTTPStatus.OK and isinstance(content, str):
+        placeholder, text = ctx.splice
+        content = content.replace(placeholder, text, 1)
     nonce = None
     if isinstance(content, str) and headers.get("Content-Type", "").startswith("text/html"):
         nonce = secrets.token_urlsafe(16)
@@ -241,5 +240,6 @@ def collection_item(request: HttpRequest, collection_id: str, item_id: str) -> H
     ctx = _checked(request, collection_id, items=False)
     if isinstance(ctx, JsonResponse):
         return ctx
+    ctx.raw_features = True
     return execute(request, itemtypes_api.get_collection_item, collection_id, item_id,
                    dataset=collection_id, ctx=ctx)
