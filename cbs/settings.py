@@ -190,6 +190,8 @@ CBS_OGC_DEFAULT_ITEMS = int(env("CBS_OGC_DEFAULT_ITEMS", "100"))
 # Optional base map tile URL ({z}/{x}/{y}); empty: the maps work without one.
 CBS_BASEMAP_URL = env("CBS_BASEMAP_URL", "")
 CBS_MAX_VERTICES = int(env("CBS_MAX_VERTICES", "20000"))
+CBS_MAX_BODY_BYTES = int(env("CBS_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = CBS_MAX_BODY_BYTES + 1024
 # Logs (Law 5651): retention of access and audit records, proxy trust for the source IP.
 CBS_LOG_RETENTION_DAYS = int(env("CBS_LOG_RETENTION_DAYS", "730"))
 CBS_TRUST_X_FORWARDED_FOR = env_bool("CBS_TRUST_X_FORWARDED_FOR", False)

@@ -39,7 +39,19 @@ def _attributes(layer: type[Layer], properties: Mapping[str, Any]) -> dict[str, 
             {"__all__": _("Unknown attributes for this layer: %(names)s") % {"names": ", ".join(unknown)}}
         )
     # attname: a foreign key takes the referenced natural key (e.g. the mahalle's UAVT code).
-    return {by_name[k].attname: v for k, v in properties.items() if by_name[k].editable or k == "tucbsNo"}
+    return {by_name[k].attname: _empty_as_stored(by_name[k], v) for k, v in properties.items()
+            if by_name[k].editable or k == "tucbsNo"}
+
+
+def _empty_as_stored(field, value: Any) -> Any:
+    """null for a NOT NULL column: its default, or "" for optional text; else let validation say no."""
+    if value is not None or field.null:
+        return value
+    if field.has_default():
+        return field.get_default()
+    if field.blank and field.get_internal_type() in ("CharField", "TextField"):
+        return ""
+    return None
 
 
 def check_edit(*, user, layer: type[Layer], geometries: Iterable = ()) -> None:
@@ -74,11 +86,37 @@ def _audit(action: str, layer: type[Layer], instance: Model, before, after, user
                  object_repr=str(instance), before=before, after=after, user=user)
 
 
-def _lock_and_next_tucbs_no(model: type[Model]) -> int:
-    """Next tucbsNo of a dataset; an advisory lock serialises concurrent creators."""
+class VersionConflict(Exception):
+    """Someone saved the feature after the caller read it; `current` is the stored version."""
+
+    def __init__(self, current: int):
+        super().__init__(_("The feature was changed by someone else (now version %(v)d).") % {"v": current})
+        self.current = current
+
+
+def _lock_current(layer: type[Layer], instance: Model, expected_version: int | None) -> Model:
+    """The stored row, locked for this transaction; checks the version the caller saw."""
+    try:
+        current = layer.model.objects.select_for_update().get(pk=instance.pk)
+    except layer.model.DoesNotExist:
+        raise VersionConflict(0) from None  # deleted meanwhile
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current.version)
+    return current
+
+
+def _reserve_tucbs_numbers(layer: type[Layer], count: int = 1) -> int:
+    """First of `count` new tucbsNo values; numbers are never handed out twice, even after a delete."""
+    table = connection.ops.quote_name(layer.meta().db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [model._meta.db_table])
-    return (model.objects.aggregate(m=Max("tucbs_no"))["m"] or 0) + 1
+        cursor.execute(
+            "INSERT INTO layers_layercounter (layer, last_tucbs_no, generation) "
+            f'VALUES (%s, (SELECT coalesce(max("tucbsNo"), 0) FROM {table}) + %s, 0) '  # noqa: S608
+            "ON CONFLICT (layer) DO UPDATE SET last_tucbs_no = GREATEST("
+            f'layers_layercounter.last_tucbs_no, (SELECT coalesce(max("tucbsNo"), 0) FROM {table})) + %s '
+            "RETURNING last_tucbs_no", [layer.name, count, count])
+        last = cursor.fetchone()[0]
+    return last - count + 1
 
 
 def _build(layer: type[Layer], feature: FeatureInput) -> Model:
@@ -96,7 +134,7 @@ def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None) -> M
     instance = _build(layer, feature)
     check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
     if instance.tucbs_no is None:
-        instance.tucbs_no = _lock_and_next_tucbs_no(layer.model)
+        instance.tucbs_no = _reserve_tucbs_numbers(layer)
     instance.full_clean()
     instance.save()
     _audit("create", layer, instance, None, feature_snapshot(layer, instance), user)
@@ -156,21 +194,23 @@ def features_bulk_create(
     """
     instances: list[Model] = []
     errors: dict[str, list[str]] = {}
-    next_no = None
     relations = [f.name for f in layer.model._meta.concrete_fields if f.is_relation]
     for index, feature in enumerate(features, start=1):
         try:
             instance = _build(layer, feature)
-            if instance.tucbs_no is None:
-                next_no = next_no or _lock_and_next_tucbs_no(layer.model)
-                instance.tucbs_no, next_no = next_no, next_no + 1
-            instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+            unnumbered = ["tucbs_no"] if instance.tucbs_no is None else []  # numbered below
+            instance.full_clean(exclude=relations + unnumbered, validate_unique=False, validate_constraints=False)
             instances.append(instance)
         except ValidationError as exc:
             messages = [f"{field}: {m}" for field, ms in exc.message_dict.items() for m in ms]
             errors[_("feature %(n)d") % {"n": index}] = messages
         if len(errors) >= 20:  # enough to act on; don't drown the user
             break
+    unnumbered = [i for i in instances if i.tucbs_no is None]
+    if unnumbered and not errors:
+        first = _reserve_tucbs_numbers(layer, len(unnumbered))
+        for offset, instance in enumerate(unnumbered):
+            instance.tucbs_no = first + offset
     if not errors:
         errors = _bulk_unique_errors(layer, instances)
     if errors:
@@ -199,7 +239,7 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
     if instance.pk is None:
         instance.version = 1
         if instance.tucbs_no is None:
-            instance.tucbs_no = _lock_and_next_tucbs_no(layer.model)
+            instance.tucbs_no = _reserve_tucbs_numbers(layer)
     else:
         instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
@@ -213,9 +253,14 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
 @transaction.atomic
 def feature_update(
     *, layer: type[Layer], instance: Model, properties: Mapping[str, Any],
-    geometry: Any = None, user=None,
+    geometry: Any = None, user=None, expected_version: int | None = None,
 ) -> Model:
-    """Change attributes and/or geometry of a stored feature and bump its version."""
+    """Change attributes and/or geometry of a stored feature and bump its version.
+
+    With `expected_version` (the version the editor saw) a concurrent save is refused with
+    VersionConflict instead of being overwritten. Returns the stored (fresh) instance.
+    """
+    instance = _lock_current(layer, instance, expected_version)
     before = feature_snapshot(layer, instance)
     for attname, value in _attributes(layer, properties).items():
         if attname == "tucbs_no":
@@ -236,10 +281,13 @@ def feature_update(
 
 
 @transaction.atomic
-def feature_delete(*, layer: type[Layer], instance: Model, user=None) -> None:
+def feature_delete(
+    *, layer: type[Layer], instance: Model, user=None, expected_version: int | None = None,
+) -> None:
     """Delete a feature (refused with a clear message while others reference it)."""
     from django.db.models import ProtectedError
 
+    instance = _lock_current(layer, instance, expected_version)
     check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
     before = feature_snapshot(layer, instance)
     try:

@@ -43,6 +43,8 @@ def resolve_caller(request: HttpRequest) -> Caller:
     value = presented_token(request)
     if value is not None:
         token = token_authenticate(value, source_ip=client_ip(request))
+        if token.user is not None:  # a staff member's token: that member's rights
+            return Caller("staff", user=token.user, token=token)
         return Caller("partner", kurum=token.kurum, token=token)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transactions, views
 
 app_name = "ogc"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("collections/<str:collection_id>/schema", views.collection_schema, name="schema"),
     path("collections/<str:collection_id>/queryables", views.collection_queryables,
          name="queryables"),
-    path("collections/<str:collection_id>/items", views.collection_items, name="items"),
-    path("collections/<str:collection_id>/items/<str:item_id>", views.collection_item,
-         name="item"),
+    # Reads go to pygeoapi; Part 4 writes to the layer services (ogc/transactions.py).
+    path("collections/<str:collection_id>/items", transactions.items, name="items"),
+    path("collections/<str:collection_id>/items/<str:item_id>", transactions.item, name="item"),
 ]

@@ -220,9 +220,8 @@ def collection_queryables(request: HttpRequest, collection_id: str) -> HttpRespo
                    dataset=collection_id)
 
 
-@require_GET
-@gated
-def collection_items(request: HttpRequest, collection_id: str) -> HttpResponse:
+def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """GET items (called by ogc.transactions.items, which has resolved the caller)."""
     if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=True)
@@ -232,9 +231,8 @@ def collection_items(request: HttpRequest, collection_id: str) -> HttpResponse:
                    dataset=collection_id, ctx=ctx)
 
 
-@require_GET
-@gated
-def collection_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+    """GET one item (called by ogc.transactions.item)."""
     if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=False)

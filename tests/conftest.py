@@ -129,3 +129,42 @@ def live_partner(django_db_setup, django_db_blocker):
         _token, value = token_create(kurum=kurum, name="live", rate_limit_per_minute=1_000_000,
                                      expires_at=timezone.now() + timedelta(days=1))
     return value
+
+
+@pytest.fixture(scope="session")
+def live_editor_token(django_db_setup, django_db_blocker):
+    """A committed staff API token of a CBS editor, for writes against the live server."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from cbs.partners.models import ApiToken
+    from cbs.partners.tokens import token_create
+
+    with django_db_blocker.unblock():
+        user, _created = get_user_model().objects.get_or_create(username="live-editor")
+        user.groups.add(Group.objects.get(name="CBS editörü"))
+        ApiToken.objects.filter(user=user).delete()
+        _token, value = token_create(owner=user, name="live", rate_limit_per_minute=1_000_000,
+                                     expires_at=timezone.now() + timedelta(days=1))
+    return value
+
+
+@pytest.fixture
+def editor_token(db):
+    """A CBS editor (by role) and a staff API token of theirs."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from cbs.partners.tokens import token_create
+    from cbs.testing import make_user
+
+    user = make_user()
+    user.groups.add(Group.objects.get(name="CBS editörü"))
+    _token, value = token_create(owner=user, name="t", expires_at=timezone.now() + timedelta(days=1))
+    return SimpleNamespace(user=user, value=value, auth={"HTTP_AUTHORIZATION": f"Bearer {value}"})

@@ -31,13 +31,13 @@ class ProtokolAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
-        fields = ("kurum", "name", "expires_at", "allowed_ips", "rate_limit_per_minute")
+        fields = ("kurum", "user", "name", "expires_at", "allowed_ips", "rate_limit_per_minute")
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenForm
-    list_display = ("kurum", "name", "prefix", "created", "expires_at", "revoked_at", "last_used")
+    list_display = ("name", "kurum", "user", "prefix", "created", "expires_at", "revoked_at", "last_used")
     list_filter = ("kurum",)
     readonly_fields = ("prefix", "created", "revoked_at", "last_used")
     actions = ["revoke"]
@@ -45,7 +45,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A token's scope never changes after it is handed out: revoke and issue a new one.
         if obj is not None:
-            return ("kurum", "name", "expires_at", "allowed_ips", "rate_limit_per_minute",
+            return ("kurum", "user", "name", "expires_at", "allowed_ips", "rate_limit_per_minute",
                     *self.readonly_fields)
         return self.readonly_fields
 
@@ -53,7 +53,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             return
         token, value = token_create(
-            kurum=obj.kurum, name=obj.name, expires_at=obj.expires_at,
+            kurum=obj.kurum, owner=obj.user, name=obj.name, expires_at=obj.expires_at,
             allowed_ips=obj.allowed_ips, rate_limit_per_minute=obj.rate_limit_per_minute,
             user=request.user)
         obj.pk = token.pk

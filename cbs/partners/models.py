@@ -1,5 +1,6 @@
 """Partner institutions (Kurum), their data-sharing protocols and API tokens."""
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -67,10 +68,14 @@ class Protokol(models.Model):
 
 
 class ApiToken(models.Model):
-    """An institution's API token; only its SHA-256 is stored (the value is shown once)."""
+    """An API token of a partner institution (read only) or of a member of staff (may write,
+    within the staff member's rights); only its SHA-256 is stored (the value is shown once)."""
 
     kurum = models.ForeignKey(Kurum, verbose_name=_("institution"), on_delete=models.CASCADE,
-                              related_name="tokens")
+                              related_name="tokens", null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"),
+                             on_delete=models.CASCADE, related_name="api_tokens", null=True,
+                             blank=True)
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
     digest = models.CharField(_("SHA-256"), max_length=64, editable=False)
@@ -87,9 +92,17 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kurum__isnull=False, user__isnull=True)
+                           | models.Q(kurum__isnull=True, user__isnull=False)),
+                name="%(app_label)s_%(class)s_kurum_xor_user",
+                violation_error_message=_("A token belongs to either an institution or a staff member."),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kurum} – {self.name} ({self.prefix}…)"
+        return f"{self.kurum or self.user} – {self.name} ({self.prefix}…)"
 
 
 class TokenUsage(models.Model):

@@ -24,17 +24,19 @@ def _digest(value: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, kurum: Kurum, name: str, expires_at: datetime, allowed_ips=(),
+def token_create(*, kurum: Kurum | None = None, owner=None, name: str, expires_at: datetime, allowed_ips=(),
                  rate_limit_per_minute: int = 120, value: str | None = None, user=None) -> tuple[ApiToken, str]:
     """A new token and its value (returned once; only the digest is stored)."""
     value = value or f"{PREFIX}{secrets.token_urlsafe(32)}"
-    token = ApiToken(kurum=kurum, name=name, prefix=value[len(PREFIX):][:12] if value.startswith(PREFIX)
+    token = ApiToken(kurum=kurum, user=owner, name=name, prefix=value[len(PREFIX):][:12] if value.startswith(PREFIX)
                      else value[:12], digest=_digest(value), expires_at=expires_at,
                      allowed_ips=list(allowed_ips), rate_limit_per_minute=rate_limit_per_minute)
-    token.full_clean(exclude=["prefix", "digest"])
+    token.full_clean(exclude=["prefix", "digest"])  # also: institution xor staff member
     token.save()
     audit_record(action="token_create", object_type="partners.apitoken", object_id=token.pk,
-                 object_repr=str(token), after={"kurum": kurum.name, "expires_at": expires_at,
+                 object_repr=str(token), after={"kurum": kurum.name if kurum else None,
+                                                "user": owner.get_username() if owner else None,
+                                                "expires_at": expires_at,
                                                 "allowed_ips": list(allowed_ips)}, user=user)
     return token, value
 
@@ -62,7 +64,7 @@ class TokenRejected(Exception):
 def token_authenticate(value: str, *, source_ip: str | None) -> ApiToken:
     """The valid token for `value`, or TokenRejected with a translated reason."""
     key = value[len(PREFIX):][:12] if value.startswith(PREFIX) else value[:12]
-    token = ApiToken.objects.select_related("kurum").filter(prefix=key).first()
+    token = ApiToken.objects.select_related("kurum", "user").filter(prefix=key).first()
     if token is None or not hmac.compare_digest(token.digest, _digest(value)):
         raise TokenRejected(_("Invalid API token."))
     now = timezone.now()
@@ -70,8 +72,10 @@ def token_authenticate(value: str, *, source_ip: str | None) -> ApiToken:
         raise TokenRejected(_("This API token has been revoked."))
     if token.expires_at <= now:
         raise TokenRejected(_("This API token has expired."))
-    if not token.kurum.active:
+    if token.kurum is not None and not token.kurum.active:
         raise TokenRejected(_("The institution of this API token is not active."), status=403)
+    if token.user is not None and not token.user.is_active:
+        raise TokenRejected(_("The owner of this API token is not active."), status=403)
     if token.allowed_ips and not _ip_allowed(source_ip, token.allowed_ips):
         raise TokenRejected(_("This API token may not be used from your address."), status=403)
     _count_request(token, now)

@@ -3,6 +3,7 @@
 from .adres import Numarataj, Yol
 from .base import TucbsFeature
 from .bina import Bina
+from .counter import LayerCounter
 from .idari import Mahalle
 from .imar import ImarPlani
 from .kamu import KamuHizmeti
@@ -11,7 +12,7 @@ from .tapu import Parsel
 from .ulasim import KarayoluHatti
 
 __all__ = [
-    "Bina", "ImarPlani", "KamuHizmeti", "KarayoluHatti", "LayerPublication", "Mahalle", "Numarataj",
+    "Bina", "ImarPlani", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerPublication", "Mahalle", "Numarataj",
     "Parsel", "PublicationState",
     "TucbsFeature", "Yol",
 ]

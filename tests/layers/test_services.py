@@ -20,12 +20,20 @@ def errors_of(call) -> dict:
 
 class FeatureCreateTests:
     def test_creates_with_next_tucbs_no_and_version_one(self, db):
-        """A new feature gets the next tucbsNo of its dataset and version 1."""
+        """A new feature gets a tucbsNo above every existing one, and version 1."""
         before = Bina.objects.order_by("-tucbs_no").first().tucbs_no
         bina = feature_create(layer=BINA, feature=FeatureInput(GOOD_BINA, SQUARE_5254))
-        assert bina.tucbs_no == before + 1
+        assert bina.tucbs_no > before
         assert bina.version == 1
         assert bina.geom.srid == 5254
+
+    def test_numbers_never_reused_after_delete(self, db):
+        """Deleting the newest feature does not free its tucbsNo for the next one."""
+        first = feature_create(layer=BINA, feature=FeatureInput(GOOD_BINA, SQUARE_5254))
+        feature_delete(layer=BINA, instance=first)
+        second = feature_create(layer=BINA, feature=FeatureInput(
+            {**GOOD_BINA, "binaKimlikNo": 99_000_002}, SQUARE_5254))
+        assert second.tucbs_no == first.tucbs_no + 1
 
     def test_polygon_promoted_and_lonlat_transformed(self, db):
         """A CRS84 Polygon is transformed to the storage CRS and stored as MultiPolygon."""
