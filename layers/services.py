@@ -81,7 +81,17 @@ def feature_snapshot(layer: type[Layer], instance: Model) -> dict[str, Any]:
     return data
 
 
+def _bump_generation(layer: type[Layer]) -> None:
+    """Every write changes the layer's data generation: cached tiles of it are now stale."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO layers_layercounter (layer, last_tucbs_no, generation) VALUES (%s, 0, 1) "
+            "ON CONFLICT (layer) DO UPDATE SET generation = layers_layercounter.generation + 1",
+            [layer.name])
+
+
 def _audit(action: str, layer: type[Layer], instance: Model, before, after, user) -> None:
+    _bump_generation(layer)
     audit_record(action=action, object_type=f"layer:{layer.name}", object_id=instance.tucbs_no,
                  object_repr=str(instance), before=before, after=after, user=user)
 
@@ -218,6 +228,7 @@ def features_bulk_create(
     check_edit(user=user, layer=layer, geometries=[getattr(i, layer.geometry_field) for i in instances])
     layer.model.objects.bulk_create(instances, batch_size=batch_size)
     numbers = [i.tucbs_no for i in instances]
+    _bump_generation(layer)
     audit_record(action="bulk_create", object_type=f"layer:{layer.name}",
                  object_repr=str(layer.title), user=user,
                  after={"count": len(instances), "tucbsNo_min": min(numbers, default=None),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import transactions, views
+from . import tiles, transactions, views
 
 app_name = "ogc"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     # Reads go to pygeoapi; Part 4 writes to the layer services (ogc/transactions.py).
     path("collections/<str:collection_id>/items", transactions.items, name="items"),
     path("collections/<str:collection_id>/items/<str:item_id>", transactions.item, name="item"),
+    path("collections/<str:collection_id>/tiles", tiles.tilesets, name="tilesets"),
+    path("collections/<str:collection_id>/tiles/<str:tms>", tiles.tileset, name="tileset"),
+    path("collections/<str:collection_id>/tiles/<str:tms>/<int:z>/<int:y>/<int:x>", tiles.tile,
+         name="tile"),
 ]

@@ -1,0 +1,151 @@
+"""OGC API – Tiles: Mapbox vector tiles of a collection, built by PostGIS (ST_AsMVT).
+
+Integer SRIDs throughout; the tile envelope is transformed to the storage CRS (the column is
+only transformed for the output). Tiles are cached per layer *generation*: every write to a
+layer bumps it (layers.services), so a changed feature never shows stale in a tile.
+"""
+
+from __future__ import annotations
+
+import math
+from http import HTTPStatus
+
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from layers.models import LayerCounter
+from layers.registry import Layer, get_layer
+
+from . import views
+from .crs import storage_area
+
+TMS = "WebMercatorQuad"
+MVT = "application/vnd.mapbox-vector-tile"
+EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 22
+WORLD = 20037508.342789244
+
+
+def tile_lonlat_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """West, south, east, north of a WebMercatorQuad tile in degrees."""
+    n = 2 ** z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def tile_sql(layer: type[Layer]) -> str:
+    """SQL for one tile: params (z, x, y, segment, minx, miny, maxx, maxy) of the clipped envelope."""
+    qn = connection.ops.quote_name
+    meta = layer.meta()
+    table = qn(meta.db_table)
+    geom = qn(layer.geometry().column)
+    srid = layer.geometry().srid
+    props = []
+    for name, field in layer.properties().items():
+        column = f"t.{qn(field.column)}"
+        kind = field.get_internal_type()
+        if kind in ("DateField", "DateTimeField", "DecimalField"):
+            column = f"{column}::text"  # MVT values are text, numbers or booleans
+        props.append(f"{column} AS {qn(name)}")
+    return f"""
+        WITH env AS (SELECT ST_TileEnvelope(%s, %s, %s) AS g),
+        area AS (
+            SELECT ST_Transform(ST_Intersection(
+                ST_Segmentize(ST_Transform(env.g, 4326), %s),
+                ST_MakeEnvelope(%s, %s, %s, %s, 4326)), {int(srid)}) AS g
+            FROM env
+        ),
+        q AS (
+            SELECT ST_AsMVTGeom(ST_Transform(t.{geom}, 3857), env.g, {EXTENT}, {BUFFER}, true) AS mvt,
+                   {", ".join(props)}
+            FROM {table} t, env, area
+            WHERE t.{geom} && area.g
+        )
+        SELECT ST_AsMVT(q.*, %s, {EXTENT}, 'mvt', 'tucbsNo') FROM q WHERE q.mvt IS NOT NULL
+    """  # noqa: S608  (identifiers come from the registry, values are bound)
+
+
+def render_tile(layer: type[Layer], z: int, x: int, y: int) -> bytes:
+    """The tile's bytes from PostGIS (empty when the tile lies outside the storage CRS's area)."""
+    west, south, east, north = tile_lonlat_bounds(z, x, y)
+    area = storage_area(layer.geometry().srid, 4326).extent
+    a = (max(west, area[0]), max(south, area[1]), min(east, area[2]), min(north, area[3]))
+    if a[0] >= a[2] or a[1] >= a[3]:
+        return b""
+    with connection.cursor() as cursor:
+        cursor.execute(tile_sql(layer), [z, x, y, (east - west) / 16, *a, layer.name])
+        return bytes(cursor.fetchone()[0] or b"")
+
+
+def layer_generation(layer: type[Layer]) -> int:
+    return (LayerCounter.objects.filter(layer=layer.name).values_list("generation", flat=True)
+            .first() or 0)
+
+
+def _tile_links(request: HttpRequest, layer: type[Layer]) -> dict:
+    base = views._base_url(request)
+    return {
+        "title": str(layer.title),
+        "tileMatrixSetURI": "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad",
+        "dataType": "vector",
+        "crs": "http://www.opengis.net/def/crs/EPSG/0/3857",
+        "links": [
+            {"rel": "item", "type": MVT, "templated": True,
+             "href": f"{base}/collections/{layer.name}/tiles/{TMS}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"},
+            {"rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", "type": "application/json",
+             "href": "https://raw.githubusercontent.com/opengeospatial/2D-Tile-Matrix-Set/master/"
+                     "registry/json/WebMercatorQuad.json"},
+        ],
+        "layers": [{"id": layer.name, "geometryType": layer.geometry_type(), "minzoom": 0,
+                    "maxzoom": MAX_ZOOM}],
+    }
+
+
+@require_GET
+@views.gated
+def tilesets(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """The collection's tilesets (one: WebMercatorQuad vector tiles)."""
+    if collection_id not in request.cbs_visible:
+        return views.not_found()
+    return JsonResponse({"tilesets": [_tile_links(request, get_layer(collection_id))]},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@views.gated
+def tileset(request: HttpRequest, collection_id: str, tms: str) -> HttpResponse:
+    if collection_id not in request.cbs_visible or tms != TMS:
+        return views.not_found()
+    return JsonResponse(_tile_links(request, get_layer(collection_id)),
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@views.gated
+def tile(request: HttpRequest, collection_id: str, tms: str, z: int, y: int, x: int) -> HttpResponse:
+    """One vector tile; cached until the layer's data changes."""
+    if collection_id not in request.cbs_visible:
+        return views.not_found()
+    if tms != TMS or not (0 <= z <= MAX_ZOOM and 0 <= x < 2 ** z and 0 <= y < 2 ** z):
+        return views.ogc_error(HTTPStatus.NOT_FOUND, "NotFound", _("No such tile."))
+    layer = get_layer(collection_id)
+    generation = layer_generation(layer)
+    tag = f'"g{generation}"'
+    if request.headers.get("If-None-Match") == tag:
+        response = HttpResponse(status=HTTPStatus.NOT_MODIFIED)
+    else:
+        cache = caches["tiles"]
+        key = f"mvt:{layer.name}:{generation}:{z}:{x}:{y}"
+        data = cache.get(key)
+        if data is None:
+            data = render_tile(layer, z, x, y)
+            cache.set(key, data)
+        response = HttpResponse(data, content_type=MVT,
+                                status=HTTPStatus.OK if data else HTTPStatus.NO_CONTENT)
+    response["ETag"] = tag
+    return response
