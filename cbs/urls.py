@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("cbs.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("map/", include("layers.urls")),
     path("ogc/", include("ogc.urls")),
 ]

@@ -19,6 +19,8 @@ class MahalleLayer(Layer):
     published_fields = ("adi", "uavt_kodu", "idari_hiyerarsi_duzey_kodu", "nufus")
     list_fields = ("adi", "uavt_kodu", "nufus")
     search_fields = ("adi",)
+    map_color = "#7b3294"
+    map_min_zoom = 10
 
 
 @register_layer
@@ -32,6 +34,8 @@ class YolLayer(Layer):
     published_fields = ("adi", "yol_tipi", "uavt_kodu")
     list_fields = ("adi", "yol_tipi", "uavt_kodu")
     search_fields = ("adi",)
+    map_color = "#e66101"
+    map_min_zoom = 12
 
 
 @register_layer
@@ -49,6 +53,8 @@ class BinaLayer(Layer):
     )
     list_fields = ("bina_kimlik_no", "adi", "zemin_ustu_kat_sayisi", "bagimsiz_bolum_sayisi")
     search_fields = ("adi",)
+    map_color = "#b2182b"
+    map_min_zoom = 14
 
 
 @register_layer
@@ -64,6 +70,8 @@ class NumaratajLayer(Layer):
     )
     list_fields = ("kapi_numarasi", "yol", "mahalle", "uavt_adres_no")
     search_fields = ("kapi_numarasi",)
+    map_color = "#2166ac"
+    map_min_zoom = 16
 
 
 @register_layer
@@ -77,6 +85,9 @@ class KarayoluLayer(Layer):
     published_fields = ("adi", "sanal_mi", "tahsisli_serit_degeri")
     list_fields = ("adi", "sanal_mi", "tahsisli_serit_degeri")
     search_fields = ("adi",)
+    map_color = "#525252"
+    map_min_zoom = 11
+    map_visible = False
 
 
 @register_layer
@@ -90,6 +101,8 @@ class KamuHizmetiLayer(Layer):
     published_fields = ("adi", "hizmet_tipi", "iletisim_telefon", "iletisim_adres")
     list_fields = ("adi", "hizmet_tipi", "iletisim_telefon")
     search_fields = ("adi",)
+    map_color = "#1a9850"
+    map_min_zoom = 11
 
 
 @register_layer
@@ -106,6 +119,9 @@ class ImarLayer(Layer):
     )
     list_fields = ("plan_adi", "plan_turu", "plan_islem_numarasi", "onay_tarihi")
     search_fields = ("plan_adi", "plan_islem_numarasi")
+    map_color = "#fdb863"
+    map_min_zoom = 11
+    map_visible = False
 
 
 @register_layer
@@ -121,3 +137,6 @@ class ParselLayer(Layer):
     search_fields = ("nitelik",)
     access = Access.INTERNAL
     sensitive = True
+    map_color = "#8c510a"
+    map_min_zoom = 15
+    map_visible = False

@@ -52,6 +52,10 @@ class Layer:
     access: str = Access.PUBLIC
     # Sensitive layers (cameras, network, parcels) can never become public.
     sensitive: bool = False
+    # Map: stroke/fill colour and the lowest zoom at which the layer is drawn.
+    map_color: str = "#3366cc"
+    map_min_zoom: int = 10
+    map_visible: bool = True  # switched on when the map opens
 
     # Attributes every TUCBS feature carries, published for every layer.
     common_fields: tuple[str, ...] = (

@@ -70,3 +70,39 @@ class BrowserTests:
         page.wait_for_selector(".dj_map canvas", timeout=15000)
         assert page.external_requests == []
         assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+class MapTests:
+    def test_map_draws_layers_searches_and_shows_attributes(self, page, live_site, db):
+        """The map lists the visible layers, draws tiles, finds a mahalle and shows a building's
+        attributes as text, fetching nothing from other hosts."""
+        tiles = []
+        page.on("response", lambda r: "/tiles/WebMercatorQuad/" in r.url and tiles.append(r.status))
+        page.goto(live_site + "/map/")
+        page.wait_for_selector("#layer-tree .layer-row")
+        labels = page.locator("#layer-tree label").all_inner_texts()
+        assert "Binalar" in labels and "Kadastro parselleri" not in labels  # parcels: internal
+        page.fill("#search", "Beştelsiz")
+        page.wait_for_selector("#search-results li")
+        assert "Beştelsiz Mahallesi" in page.locator("#search-results li").all_inner_texts()
+        # Zoom onto a known building and click its centre.
+        centre = page.evaluate("""async () => {
+            const r = await fetch('/ogc/collections/bi-bina/items/1').then(r => r.json());
+            const ring = r.geometry.coordinates[0][0];
+            const lon = (ring[0][0] + ring[2][0]) / 2, lat = (ring[0][1] + ring[2][1]) / 2;
+            const c = ol.proj.fromLonLat([lon, lat]);
+            window.kentMap.getView().setCenter(c);
+            window.kentMap.getView().setZoom(18);
+            return c;
+        }""")
+        page.wait_for_function("() => window.kentMap.getView().getZoom() === 18")
+        page.wait_for_timeout(1500)  # let the tiles load and render
+        pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", centre)
+        box = page.locator("#map").bounding_box()
+        page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
+        page.wait_for_selector("#feature-panel:not([hidden])")
+        assert "Binalar #1" in page.locator("#feature-title").inner_text()
+        assert "binaKimlikNo" in page.locator("#feature-attributes").inner_text()
+        assert tiles and set(tiles) <= {200, 204}
+        assert page.external_requests == []
+        assert not [e for e in page.console_errors if "Content Security Policy" in e]

@@ -151,14 +151,50 @@ def main() -> None:
             (r for r in roads if r[2] in ("cadde", "bulvar")), start=1)
     ])
 
-    # --- buildings along both sides of every sokak, between consecutive caddes ---------------
+    # --- buildings along both sides of every sokak and cadde --------------------------------
     binalar, numaratajlar, parseller = [], [], []
-    ada = 100
     road_half, setback, depth, width, step = 6.0, 3.0, 12.0, 14.0, 20.0
+
+    def add_building(footprint, door, lot, road_no: int, road_name: str, number: int, ada: int,
+                     parsel: int) -> bool:
+        """A building with its door number and parcel, if it lies in the district."""
+        row = mahalle_of(door)
+        if not inner.contains(lot) or row is None:
+            return False
+        bina_no = len(binalar) + 1
+        floors = rng.choice([1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 7, 8, 10, 12])
+        permit = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 21000))
+        binalar.append(feature(footprint, {
+            **common(bina_no), "binaKimlikNo": 20_000_000 + bina_no,
+            "adi": f"{road_name} Apt. {number}" if floors >= 5 else "",
+            "zeminUstuKatSayisi": floors,
+            "zeminAltiKatSayisi": rng.choice([0, 0, 1, 1, 2]),
+            "bagimsizBolumSayisi": floors * rng.choice([1, 2, 2, 3, 4]),
+            "yapiGrubuTipi": rng.choice(["AGrubu", "BGrubu", "CGrubu", "DGrubu", "diger"]),
+            "yapiSinifiTipi": rng.choice(["1Sinif", "2Sinif", "3Sinif", "diger"]),
+            "yapiKullanimIzniTarihi": permit.isoformat() if rng.random() < 0.8 else None,
+        }))
+        numaratajlar.append(feature(door, {
+            **common(bina_no), "kapiNumarasi": str(number),
+            "numaratajTipi": "anaGiris", "binaKodu": 20_000_000 + bina_no,
+            "uavtAdresNo": 1_100_000_000 + bina_no * 7,
+            "postaKodu": POSTA_KODLARI[int(row["mahalle_id"]) % 3],
+            "yol": road_no, "mahalle": int(row["mahalle_id"]),
+        }))
+        lot_row = mahalle_of(lot.centroid) or row
+        parseller.append(feature(lot, {
+            **common(len(parseller) + 1), "mahalle": int(lot_row["mahalle_id"]),
+            "adaNo": ada, "parselNo": parsel,
+            "nitelik": "Kargir Apartman" if floors >= 4 else "Kargir Ev",
+            "alan": round(lot.area, 2),
+        }))
+        return True
+
+    ada = 100
     sokaks = [r for r in roads if r[4] == "v"]
-    for no, name, kind, line, _o in sokaks:
+    for no, name, _kind, line, _o in sokaks:
         x = line.coords[0][0]
-        counters = {-1: 1, 1: 2}  # west side odd? east side even, as in Turkish numbering
+        counters = {-1: 1, 1: 2}  # odd numbers on one side, even on the other
         for y0, y1 in zip(ys, ys[1:], strict=False):
             ada += 1
             parsel = 0
@@ -168,47 +204,37 @@ def main() -> None:
                     if rng.random() < 0.25:  # an empty lot now and then
                         continue
                     front = x + side * (road_half + setback)
-                    back = front + side * depth
-                    bx0, bx1 = sorted((front, back))
-                    footprint = box(bx0, y, bx1, y + width)
-                    door = Point(front, y + width / 2)
-                    lot = box(*sorted((x + side * road_half, x + side * (road_half + 30)))[:1],
-                              y - (step - width) / 2,
-                              *sorted((x + side * road_half, x + side * (road_half + 30)))[1:],
-                              y + width + (step - width) / 2)
-                    row = mahalle_of(door)
-                    if not inner.contains(lot) or row is None:
-                        continue
-                    bina_no = len(binalar) + 1
-                    floors = rng.choice([1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 7, 8, 10, 12])
-                    permit = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 21000))
-                    binalar.append(feature(footprint, {
-                        **common(bina_no), "binaKimlikNo": 20_000_000 + bina_no,
-                        "adi": f"{name} Apt. {counters[side]}" if floors >= 5 else "",
-                        "zeminUstuKatSayisi": floors,
-                        "zeminAltiKatSayisi": rng.choice([0, 0, 1, 1, 2]),
-                        "bagimsizBolumSayisi": floors * rng.choice([1, 2, 2, 3, 4]),
-                        "yapiGrubuTipi": rng.choice(["AGrubu", "BGrubu", "CGrubu", "DGrubu", "diger"]),
-                        "yapiSinifiTipi": rng.choice(["1Sinif", "2Sinif", "3Sinif", "diger"]),
-                        "yapiKullanimIzniTarihi": permit.isoformat() if rng.random() < 0.8 else None,
-                    }))
-                    numaratajlar.append(feature(door, {
-                        **common(bina_no), "kapiNumarasi": str(counters[side]),
-                        "numaratajTipi": "anaGiris", "binaKodu": 20_000_000 + bina_no,
-                        "uavtAdresNo": 1_100_000_000 + bina_no * 7,
-                        "postaKodu": POSTA_KODLARI[int(row["mahalle_id"]) % 3],
-                        "yol": no, "mahalle": int(row["mahalle_id"]),
-                    }))
-                    counters[side] += 2
-                    lot_row = mahalle_of(lot.centroid) or row
-                    parsel += 1
-                    parseller.append(feature(lot, {
-                        **common(len(parseller) + 1), "mahalle": int(lot_row["mahalle_id"]),
-                        "adaNo": ada, "parselNo": parsel,
-                        "nitelik": "Kargir Apartman" if floors >= 4 else "Kargir Ev",
-                        "alan": round(lot.area, 2),
-                    }))
+                    bx0, bx1 = sorted((front, front + side * depth))
+                    lx0, lx1 = sorted((x + side * road_half, x + side * (road_half + 30)))
+                    margin = (step - width) / 2
+                    if add_building(box(bx0, y, bx1, y + width), Point(front, y + width / 2),
+                                    box(lx0, y - margin, lx1, y + width + margin), no, name,
+                                    counters[side], ada, parsel + 1):
+                        counters[side] += 2
+                        parsel += 1
                 y += step
+    # Caddes and bulvars: a row each side between sokak corners (clear of the sokak rows).
+    for no, name, _kind, line, _o in (r for r in roads if r[4] == "h"):
+        y0 = line.coords[0][1]
+        counters = {1: 1, -1: 2}  # north side odd, south side even, west to east
+        for xa, xb in zip(xs, xs[1:], strict=False):
+            ada += 1
+            parsel = 0
+            x = xa + 40
+            while x + width <= xb - 40:
+                for side in (1, -1):
+                    if rng.random() < 0.25:
+                        continue
+                    front = y0 + side * (road_half + setback)
+                    by0, by1 = sorted((front, front + side * depth))
+                    ly0, ly1 = sorted((y0 + side * road_half, y0 + side * (road_half + 30)))
+                    margin = (step - width) / 2
+                    if add_building(box(x, by0, x + width, by1), Point(x + width / 2, front),
+                                    box(x - margin, ly0, x + width + margin, ly1), no, name,
+                                    counters[side], ada, parsel + 1):
+                        counters[side] += 2
+                        parsel += 1
+                x += step
     write("bi-bina", [
         {**f, "geometry": {"type": "MultiPolygon", "coordinates": [f["geometry"]["coordinates"]]}}
         for f in binalar

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "layers"
+
+urlpatterns = [
+    path("", views.map_view, name="map"),
+    path("search", views.map_search_view, name="map_search"),
+    path("history/<str:layer>/<int:tucbs_no>/", views.feature_history, name="feature_history"),
+]

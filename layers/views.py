@@ -1,0 +1,72 @@
+"""The map page (/map/) and its small JSON helpers; reads go through selectors and the OGC gate."""
+
+from dataclasses import asdict
+from urllib.parse import urlencode
+
+import pyproj
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from cbs.accounts.selectors import layer_resource, user_can
+from ogc.gate import Caller, visible_collections
+
+from .registry import THEMES, all_layers, get_layer
+from .selectors import map_search
+
+
+def _visible(request: HttpRequest) -> frozenset[str]:
+    user = request.user
+    caller = Caller("staff", user=user) if user.is_authenticated else Caller("anonymous")
+    return visible_collections(caller)
+
+
+def map_config(request: HttpRequest) -> dict:
+    """What map.js needs: layers by theme (only those this user may see), CRSs, extent."""
+    visible = _visible(request)
+    themes = []
+    for code, title in THEMES.items():
+        layers = [
+            {"name": layer.name, "title": str(layer.title), "geometry": layer.geometry_type(),
+             "color": layer.map_color, "minZoom": layer.map_min_zoom, "visible": layer.map_visible,
+             "editable": user_can(request.user, layer_resource(layer), "edit"),
+             "tiles": f"/ogc/collections/{layer.name}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}"}
+            for layer in all_layers() if layer.theme == code and layer.name in visible
+        ]
+        if layers:
+            themes.append({"code": code, "title": str(title), "layers": layers})
+    srid = settings.CBS_SRID
+    return {
+        "themes": themes,
+        "bbox": settings.CBS_MAP_BBOX,
+        "tm": {"code": f"EPSG:{srid}", "proj4": pyproj.CRS.from_epsg(srid).to_proj4()},
+        "basemap": settings.CBS_BASEMAP_URL,
+        "searchUrl": reverse("layers:map_search"),
+        "historyUrl": reverse("layers:feature_history", args=["LAYER", 0]).replace("/0/", "/ID/"),
+    }
+
+
+@require_GET
+def map_view(request: HttpRequest) -> HttpResponse:
+    """Full-screen map with the layer tree, pointer coordinates, search, measuring and popups."""
+    return render(request, "layers/map.html", {"config": map_config(request)})
+
+
+@require_GET
+def map_search_view(request: HttpRequest) -> JsonResponse:
+    hits = map_search(request.GET.get("q", ""), _visible(request))
+    return JsonResponse({"results": [asdict(h) for h in hits]}, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResponse:
+    """A feature's history is its audit trail (administrators see the full records)."""
+    layer_cls = get_layer(layer)
+    if not user_can(request.user, layer_resource(layer_cls), "view"):
+        return HttpResponse(status=403)
+    query = urlencode({"object_type": f"layer:{layer}", "object_id": tucbs_no})
+    return redirect(f"{reverse('admin:audit_auditrecord_changelist')}?{query}")
