@@ -1,6 +1,8 @@
 """The map page (/map/) and its small JSON helpers; reads go through selectors and the OGC gate."""
 
+import warnings
 from dataclasses import asdict
+from functools import cache
 from urllib.parse import urlencode
 
 import pyproj
@@ -24,6 +26,13 @@ def _visible(request: HttpRequest) -> frozenset[str]:
     return visible_collections(caller)
 
 
+@cache
+def _proj4(srid: int) -> str:
+    with warnings.catch_warnings():  # a TM zone is fully described by its PROJ string
+        warnings.simplefilter("ignore", UserWarning)
+        return pyproj.CRS.from_epsg(srid).to_proj4()
+
+
 def map_config(request: HttpRequest) -> dict:
     """What map.js needs: layers by theme (only those this user may see), CRSs, extent."""
     visible = _visible(request)
@@ -42,9 +51,11 @@ def map_config(request: HttpRequest) -> dict:
     return {
         "themes": themes,
         "bbox": settings.CBS_MAP_BBOX,
-        "tm": {"code": f"EPSG:{srid}", "proj4": pyproj.CRS.from_epsg(srid).to_proj4()},
+        "tm": {"code": f"EPSG:{srid}", "proj4": _proj4(srid)},
         "basemap": settings.CBS_BASEMAP_URL,
         "searchUrl": reverse("layers:map_search"),
+        "formUrl": reverse("layers:feature_form", args=["LAYER"]),
+        "itemsUrl": "/ogc/collections/LAYER/items",
         "historyUrl": reverse("layers:feature_history", args=["LAYER", 0]).replace("/0/", "/ID/"),
     }
 
@@ -70,3 +81,37 @@ def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResp
         return HttpResponse(status=403)
     query = urlencode({"object_type": f"layer:{layer}", "object_id": tucbs_no})
     return redirect(f"{reverse('admin:audit_auditrecord_changelist')}?{query}")
+
+
+def form_schema(layer) -> list[dict]:
+    """The attribute form of a layer, from its model: labels, types, code lists, limits."""
+    fields = []
+    for name, field in layer.properties().items():
+        if not field.editable or name == "tucbsNo":
+            continue
+        kind = field.get_internal_type()
+        entry = {
+            "name": name, "field": field.name, "label": str(field.verbose_name),
+            "help": str(field.help_text or ""),
+            "required": not field.blank and not field.has_default() and not field.null,
+            "type": {"BooleanField": "checkbox", "DateField": "date", "DateTimeField": "datetime-local",
+                     "IntegerField": "number", "PositiveIntegerField": "number",
+                     "PositiveSmallIntegerField": "number", "BigIntegerField": "number",
+                     "DecimalField": "number", "ForeignKey": "number"}.get(kind, "text"),
+        }
+        if field.choices:
+            entry["choices"] = [[value, str(label)] for value, label in field.choices]
+        if getattr(field, "max_length", None):
+            entry["maxLength"] = field.max_length
+        fields.append(entry)
+    return fields
+
+
+@require_GET
+def feature_form(request: HttpRequest, layer: str) -> JsonResponse:
+    """The attribute form (JSON) for editors of the layer."""
+    layer_cls = get_layer(layer)
+    if not user_can(request.user, layer_resource(layer_cls), "edit"):
+        return JsonResponse({"detail": "forbidden"}, status=403)
+    return JsonResponse({"layer": layer, "geometry": layer_cls.geometry_type(),
+                         "fields": form_schema(layer_cls)}, json_dumps_params={"ensure_ascii": False})

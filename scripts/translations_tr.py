@@ -278,6 +278,18 @@ TR = {
     'layer counters': 'katman sayaçları',
     'last TUCBS no': 'son TUCBS no',
     'data generation': 'veri kuşağı',
+    'Editing': 'Düzenleme',
+    'Layer to edit': 'Düzenlenecek katman',
+    'Choose a layer to edit…': 'Düzenlenecek katmanı seçin…',
+    'Draw new': 'Yeni çiz',
+    'Delete': 'Sil',
+    'Cancel': 'Vazgeç',
+    'Save': 'Kaydet',
+    'Click a feature of the layer to edit it; drag vertices to move them (snapping on).': 'Düzenlemek için katmandaki bir nesneye tıklayın; köşe noktalarını sürükleyerek taşıyın (yakalama açık).',
+    'Yours': 'Sizinki',
+    'Saved by the other': 'Diğer kullanıcının kaydettiği',
+    'Load the saved version': 'Kaydedilmiş sürümü yükle',
+    'Save mine over it': 'Benimkini üzerine kaydet',
     "Feature not found.": "Nesne bulunamadı.", "Collection not found.": "Koleksiyon bulunamadı.",
 }
 

@@ -106,3 +106,111 @@ class MapTests:
         assert tiles and set(tiles) <= {200, 204}
         assert page.external_requests == []
         assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def _login(page, live_site, credentials):
+    page.goto(live_site + "/accounts/login/")
+    page.fill("#id_username", credentials[0])
+    page.fill("#id_password", credentials[1])
+    page.click("#login-form button")
+
+
+def _open_editor(page, live_site, layer: str, lonlat, zoom=18):
+    page.goto(live_site + "/map/")
+    page.wait_for_selector("#editor:not([hidden])")
+    page.evaluate("([c, z]) => { window.kentMap.getView().setCenter(ol.proj.fromLonLat(c));"
+                  " window.kentMap.getView().setZoom(z); }", [lonlat, zoom])
+    page.wait_for_timeout(300)
+    with page.expect_response(lambda r: "/items?limit=2000" in r.url):
+        page.select_option("#edit-layer", layer)
+    page.wait_for_timeout(300)
+
+
+def _click_lonlat(page, lonlat):
+    pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(ol.proj.fromLonLat(c))", lonlat)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
+
+
+class EditorTests:
+    def test_draw_fill_save_and_find_it(self, page, live_site, db, live_admin):
+        """An editor draws a service point, fills the generated form and finds it in the OGC API."""
+        import uuid
+
+        import requests
+
+        name = f"Kütüphane {uuid.uuid4().hex[:6]}"
+        _login(page, live_site, live_admin)
+        _open_editor(page, live_site, "kh-hizmet", [28.905, 41.0])
+        page.click("#edit-draw")
+        _click_lonlat(page, [28.9052, 41.0003])
+        page.wait_for_selector("#edit-form:not([hidden])")
+        page.fill("#edit-adi", name)
+        page.select_option("#edit-hizmetTipi", "kulturel")
+        with page.expect_response(lambda r: r.request.method == "POST" and "/items" in r.url) as info:
+            page.click("#edit-save")
+        assert info.value.status == 201
+        page.wait_for_function("() => document.getElementById('edit-message').textContent.includes('✓')")
+        found = requests.get(f"{live_site}/ogc/collections/kh-hizmet/items", params={"adi": name}, timeout=30).json()
+        assert len(found["features"]) == 1
+        lon, lat = found["features"][0]["geometry"]["coordinates"]
+        assert abs(lon - 28.9052) < 1e-5 and abs(lat - 41.0003) < 1e-5
+        assert page.external_requests == []
+
+    def test_self_intersecting_polygon_shows_error_and_saves_nothing(self, page, live_site, db, live_admin):
+        """A bow-tie building is refused with GEOS's reason next to the geometry; nothing is stored."""
+        _login(page, live_site, live_admin)
+        _open_editor(page, live_site, "bi-bina", [28.9, 41.01])
+        page.click("#edit-draw")
+        for lonlat in ([28.8998, 41.0098], [28.9002, 41.0102], [28.9002, 41.0098], [28.8998, 41.0102]):
+            _click_lonlat(page, lonlat)
+        _click_lonlat(page, [28.8998, 41.0098])  # close the ring
+        page.wait_for_selector("#edit-form:not([hidden])")
+        page.fill("#edit-binaKimlikNo", "98765432")
+        page.fill("#edit-zeminUstuKatSayisi", "3")
+        with page.expect_response(lambda r: r.request.method == "POST" and "/items" in r.url) as info:
+            page.click("#edit-save")
+        assert info.value.status == 400
+        page.wait_for_function("() => document.getElementById('edit-geom-error').textContent.length > 0")
+        assert "Self-intersection" in page.locator("#edit-geom-error").inner_text()
+
+    def test_concurrent_edit_is_reported_with_both_versions(self, browser, live_site, db, live_admin,
+                                                           live_editor_token):
+        """Two sessions open the same feature; the second save is told and shown both versions."""
+        import json
+
+        import requests
+
+        auth = {"Authorization": f"Bearer {live_editor_token}", "Content-Type": "application/geo+json"}
+        body = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [28.9071, 41.0021]},
+                "properties": {"adi": "Çakışma Testi", "hizmetTipi": "diger"}}
+        created = requests.post(f"{live_site}/ogc/collections/kh-hizmet/items", json.dumps(body),
+                                headers=auth, timeout=30)
+        assert created.status_code == 201
+        sessions = []
+        for _ in range(2):
+            context = browser.new_context(locale="tr-TR")
+            page = context.new_page()
+            _login(page, live_site, live_admin)
+            _open_editor(page, live_site, "kh-hizmet", [28.9071, 41.0021], zoom=19)
+            with page.expect_response(lambda r: "/items/" in r.url):
+                _click_lonlat(page, [28.9071, 41.0021])
+            page.wait_for_selector("#edit-form:not([hidden])")
+            sessions.append((context, page))
+        (_, first), (_, second) = sessions
+        first.fill("#edit-adi", "İlk kaydeden")
+        with first.expect_response(lambda r: r.request.method == "PATCH") as info:
+            first.click("#edit-save")
+        assert info.value.status == 200
+        second.fill("#edit-adi", "İkinci kaydeden")
+        with second.expect_response(lambda r: r.request.method == "PATCH") as info:
+            second.click("#edit-save")
+        assert info.value.status == 412
+        second.wait_for_selector("#edit-conflict:not([hidden])")
+        second.wait_for_function("() => document.getElementById('edit-conflict-rows').children.length > 0")
+        table = second.locator("#edit-conflict-rows").inner_text()
+        assert "İkinci kaydeden" in table and "İlk kaydeden" in table
+        item = requests.get(f"{live_site}/ogc/collections/kh-hizmet/items/{created.json()['id']}", timeout=30)
+        assert item.json()["properties"]["adi"] == "İlk kaydeden"  # nothing silently overwritten
+        for context, _page in sessions:
+            context.close()

@@ -77,7 +77,9 @@
         view: new ol.View({center: [0, 0], zoom: 2, maxZoom: 21}),
         controls: ol.control.defaults.defaults({attribution: false}).extend([new ol.control.ScaleLine()]),
     });
-    window.kentMap = map;  // for tests and the browser console
+    window.kentMap = map;  // for the editor, tests and the browser console
+    window.kentLayers = layersByName;
+    window.kentConfig = config;
 
     function homeExtent() {
         return ol.proj.transformExtent(config.bbox, "EPSG:4326", "EPSG:3857");
@@ -163,7 +165,7 @@
     });
     let measuring = null;
     map.on("singleclick", function (event) {
-        if (measuring) { return; }
+        if (measuring || window.kentEditing) { return; }
         let found = null;
         map.forEachFeatureAtPixel(event.pixel, function (feature, layer) {
             if (layer && layer.get("cbsLayer")) {

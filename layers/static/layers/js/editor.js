@@ -1,0 +1,276 @@
+/* Kent CBS map editor: draw, modify (with snapping), attribute form from the registry, save and
+   delete through our OGC API Part 4 endpoints (CSRF token + If-Match), conflicts shown side by
+   side. Values are written with textContent / input.value only. */
+"use strict";
+
+document.addEventListener("DOMContentLoaded", function () {
+    const map = window.kentMap;
+    const config = window.kentConfig;
+    const editable = [];
+    config.themes.forEach(function (t) { t.layers.forEach(function (l) { if (l.editable) { editable.push(l); } }); });
+    if (!map || editable.length === 0) { return; }
+
+    const $ = function (id) { return document.getElementById(id); };
+    const section = $("editor");
+    section.hidden = false;
+    const csrf = section.querySelector("input[name=csrfmiddlewaretoken]").value;
+    const geojson = new ol.format.GeoJSON({dataProjection: "EPSG:4326", featureProjection: "EPSG:3857"});
+    const working = new ol.source.Vector();
+    const workingLayer = new ol.layer.Vector({source: working, style: new ol.style.Style({
+        stroke: new ol.style.Stroke({color: "#ff00aa", width: 2}),
+        fill: new ol.style.Fill({color: "rgba(255,0,170,0.12)"}),
+        image: new ol.style.Circle({radius: 6, fill: new ol.style.Fill({color: "#ff00aa"})}),
+    })});
+    map.addLayer(workingLayer);
+
+    const state = {layer: null, schema: null, feature: null, id: null, etag: null};
+    let draw = null, modify = null, snap = null;
+
+    editable.forEach(function (l) {
+        const option = document.createElement("option");
+        option.value = l.name;
+        option.textContent = l.title;
+        $("edit-layer").appendChild(option);
+    });
+
+    function url(template, layer) { return template.replace("LAYER", layer); }
+    function message(text, kind) {
+        const box = $("edit-message");
+        box.textContent = text;
+        box.className = "small mt-2 " + (kind === "error" ? "text-danger" : "text-success");
+    }
+    function clearInteractions() {
+        [draw, modify, snap].forEach(function (i) { if (i) { map.removeInteraction(i); } });
+        draw = modify = snap = null;
+    }
+    function resetSelection() {
+        clearInteractions();
+        state.feature = state.id = state.etag = null;
+        $("edit-form").hidden = true;
+        $("edit-conflict").hidden = true;
+        $("edit-delete").disabled = true;
+        $("edit-geom-error").textContent = "";
+        working.getFeatures().forEach(function (f) { if (!f.getId()) { working.removeFeature(f); } });
+        if (state.layer) { addSnap(); }
+    }
+    function addSnap() {
+        snap = new ol.interaction.Snap({source: working, pixelTolerance: 12});
+        map.addInteraction(snap);
+    }
+
+    function loadWorking() {
+        working.clear();
+        if (!state.layer) { return Promise.resolve(); }
+        const extent = ol.proj.transformExtent(map.getView().calculateExtent(), "EPSG:3857", "EPSG:4326");
+        return fetch(url(config.itemsUrl, state.layer) + "?limit=2000&bbox=" + extent.map(function (v) { return v.toFixed(7); }).join(","),
+                     {credentials: "same-origin"})
+            .then(function (r) { return r.json(); })
+            .then(function (data) { working.addFeatures(geojson.readFeatures(data)); });
+    }
+
+    function buildForm(properties) {
+        const fields = $("edit-fields");
+        fields.replaceChildren();
+        state.schema.fields.forEach(function (f) {
+            const group = document.createElement("div");
+            group.className = "mb-1";
+            const label = document.createElement("label");
+            label.className = "form-label small mb-0";
+            label.textContent = f.label + (f.required ? " *" : "");
+            label.htmlFor = "edit-" + f.name;
+            let input;
+            if (f.choices) {
+                input = document.createElement("select");
+                input.className = "form-select form-select-sm";
+                const empty = document.createElement("option");
+                empty.value = "";
+                empty.textContent = "—";
+                input.appendChild(empty);
+                f.choices.forEach(function (c) {
+                    const o = document.createElement("option");
+                    o.value = c[0];
+                    o.textContent = c[1];
+                    input.appendChild(o);
+                });
+            } else {
+                input = document.createElement("input");
+                input.type = f.type;
+                input.className = f.type === "checkbox" ? "form-check-input" : "form-control form-control-sm";
+                if (f.maxLength) { input.maxLength = f.maxLength; }
+            }
+            input.id = "edit-" + f.name;
+            input.name = f.name;
+            const value = properties ? properties[f.name] : null;
+            if (f.type === "checkbox") { input.checked = Boolean(value); }
+            else if (value !== null && value !== undefined) {
+                input.value = f.type === "datetime-local" ? String(value).slice(0, 16) : String(value);
+            }
+            const error = document.createElement("div");
+            error.className = "text-danger small";
+            error.id = "edit-error-" + f.field;
+            const help = document.createElement("div");
+            help.className = "form-text";
+            help.textContent = f.help;
+            group.append(label, input, help, error);
+            fields.appendChild(group);
+        });
+        $("edit-form").hidden = false;
+    }
+
+    function formValues() {
+        const props = {};
+        state.schema.fields.forEach(function (f) {
+            const input = $("edit-" + f.name);
+            if (f.type === "checkbox") { props[f.name] = input.checked; return; }
+            const raw = input.value.trim();
+            if (raw === "") { props[f.name] = null; return; }
+            props[f.name] = f.type === "number" ? Number(raw) : raw;
+        });
+        return props;
+    }
+
+    $("edit-layer").addEventListener("change", function () {
+        state.layer = this.value || null;
+        window.kentEditing = Boolean(state.layer);
+        resetSelection();
+        $("edit-draw").disabled = !state.layer;
+        $("edit-cancel").disabled = !state.layer;
+        if (!state.layer) { working.clear(); clearInteractions(); return; }
+        fetch(url(config.formUrl, state.layer), {credentials: "same-origin"})
+            .then(function (r) { return r.json(); })
+            .then(function (schema) { state.schema = schema; return loadWorking(); })
+            .then(function () { message("", "ok"); });
+    });
+    map.on("moveend", function () { if (state.layer && !state.feature) { loadWorking(); } });
+
+    $("edit-draw").addEventListener("click", function () {
+        resetSelection();
+        const type = {MultiPolygon: "Polygon", Polygon: "Polygon", LineString: "LineString",
+                      MultiLineString: "LineString", Point: "Point"}[state.schema.geometry];
+        draw = new ol.interaction.Draw({source: working, type: type});
+        draw.on("drawend", function (event) {
+            state.feature = event.feature;
+            map.removeInteraction(draw);
+            draw = null;
+            modify = new ol.interaction.Modify({features: new ol.Collection([state.feature])});
+            map.addInteraction(modify);
+            buildForm(null);
+        });
+        map.addInteraction(draw);
+        // Snap must be added after Draw to act on it.
+        if (snap) { map.removeInteraction(snap); }
+        addSnap();
+    });
+
+    map.on("singleclick", function (event) {
+        if (!state.layer || draw || state.feature) { return; }
+        const hit = map.forEachFeatureAtPixel(event.pixel, function (f, l) { return l === workingLayer ? f : null; },
+                                              {hitTolerance: 4});
+        if (!hit || !hit.getId()) { return; }
+        fetch(url(config.itemsUrl, state.layer) + "/" + hit.getId(), {credentials: "same-origin"})
+            .then(function (r) { state.etag = r.headers.get("ETag"); return r.json(); })
+            .then(function (data) {
+                state.feature = hit;
+                state.id = hit.getId();
+                clearInteractions();
+                modify = new ol.interaction.Modify({features: new ol.Collection([hit])});
+                map.addInteraction(modify);
+                addSnap();
+                buildForm(data.properties);
+                $("edit-delete").disabled = false;
+                message("#" + state.id + " " + state.etag, "ok");
+            });
+    });
+
+    function send(method, body, etag) {
+        const headers = {"X-CSRFToken": csrf, "Content-Type": "application/geo+json",
+                         "Accept-Language": document.documentElement.lang || "tr"};
+        if (etag) { headers["If-Match"] = etag; }
+        const target = url(config.itemsUrl, state.layer) + (state.id ? "/" + state.id : "");
+        return fetch(target, {method: method, headers: headers, credentials: "same-origin",
+                              body: body ? JSON.stringify(body) : undefined});
+    }
+
+    function refreshAfterWrite(text) {
+        message(text, "ok");
+        const tiles = window.kentLayers[state.layer];
+        if (tiles) { tiles.getSource().refresh(); }
+        resetSelection();
+        loadWorking();
+    }
+
+    function showErrors(data) {
+        document.querySelectorAll("[id^=edit-error-]").forEach(function (e) { e.textContent = ""; });
+        $("edit-geom-error").textContent = "";
+        const errors = data.errors || {"__all__": [data.description]};
+        Object.keys(errors).forEach(function (key) {
+            const target = key === "geom" ? $("edit-geom-error") : $("edit-error-" + key);
+            (target || $("edit-message")).textContent = errors[key].join(" ");
+        });
+        message(data.description || "", "error");
+    }
+
+    function save(etag) {
+        const body = {type: "Feature", properties: formValues(),
+                      geometry: geojson.writeGeometryObject(state.feature.getGeometry())};
+        const method = state.id ? "PATCH" : "POST";
+        return send(method, body, state.id ? etag : null).then(function (response) {
+            return response.json().then(function (data) {
+                if (response.ok) {
+                    refreshAfterWrite((state.id ? "#" + state.id + " " : "") + "✓ " + (data.id ? "#" + data.id : ""));
+                } else if (response.status === 412) {
+                    showConflict(data);
+                } else {
+                    showErrors(data);
+                }
+            });
+        });
+    }
+
+    function showConflict(data) {
+        $("edit-conflict").hidden = false;
+        $("edit-conflict-text").textContent = data.description;
+        fetch(url(config.itemsUrl, state.layer) + "/" + state.id, {credentials: "same-origin"})
+            .then(function (r) { state.theirEtag = r.headers.get("ETag"); return r.json(); })
+            .then(function (theirs) {
+                const mine = formValues();
+                const rows = $("edit-conflict-rows");
+                rows.replaceChildren();
+                state.schema.fields.forEach(function (f) {
+                    const a = mine[f.name] === null ? "" : String(mine[f.name]);
+                    const b = theirs.properties[f.name] === null || theirs.properties[f.name] === undefined ? "" : String(theirs.properties[f.name]);
+                    const tr = document.createElement("tr");
+                    if (a !== b) { tr.className = "table-warning"; }
+                    [f.label, a, b].forEach(function (v) { const td = document.createElement("td"); td.textContent = v; tr.appendChild(td); });
+                    rows.appendChild(tr);
+                });
+                state.theirs = theirs;
+            });
+    }
+
+    $("edit-take-theirs").addEventListener("click", function () {
+        buildForm(state.theirs.properties);
+        state.feature.setGeometry(geojson.readGeometry(state.theirs.geometry));
+        state.etag = state.theirEtag;
+        $("edit-conflict").hidden = true;
+    });
+    $("edit-keep-mine").addEventListener("click", function () {
+        state.etag = state.theirEtag;
+        $("edit-conflict").hidden = true;
+        save(state.etag);
+    });
+
+    $("edit-form").addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (state.feature) { save(state.etag); }
+    });
+    $("edit-delete").addEventListener("click", function () {
+        if (!state.id) { return; }
+        send("DELETE", null, state.etag).then(function (response) {
+            if (response.status === 204) { refreshAfterWrite("#" + state.id + " ✗"); }
+            else if (response.status === 412) { response.json().then(showConflict); }
+            else { response.json().then(showErrors); }
+        });
+    });
+    $("edit-cancel").addEventListener("click", function () { resetSelection(); loadWorking(); message("", "ok"); });
+});
