@@ -132,8 +132,19 @@ def _click_lonlat(page, lonlat):
     page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
 
 
+def _delete(live_site, token, tucbs_no):
+    """Remove what a live test committed, so later tests see only the samples."""
+    import requests
+
+    url = f"{live_site}/ogc/collections/kh-hizmet/items/{tucbs_no}"
+    etag = requests.get(url, timeout=30).headers["ETag"]
+    response = requests.delete(url, headers={"Authorization": f"Bearer {token}", "If-Match": etag},
+                               timeout=30)
+    assert response.status_code == 204
+
+
 class EditorTests:
-    def test_draw_fill_save_and_find_it(self, page, live_site, db, live_admin):
+    def test_draw_fill_save_and_find_it(self, page, live_site, db, live_admin, live_editor_token):
         """An editor draws a service point, fills the generated form and finds it in the OGC API."""
         import uuid
 
@@ -156,6 +167,7 @@ class EditorTests:
         lon, lat = found["features"][0]["geometry"]["coordinates"]
         assert abs(lon - 28.9052) < 1e-5 and abs(lat - 41.0003) < 1e-5
         assert page.external_requests == []
+        _delete(live_site, live_editor_token, found["features"][0]["id"])
 
     def test_self_intersecting_polygon_shows_error_and_saves_nothing(self, page, live_site, db, live_admin):
         """A bow-tie building is refused with GEOS's reason next to the geometry; nothing is stored."""
@@ -214,3 +226,4 @@ class EditorTests:
         assert item.json()["properties"]["adi"] == "İlk kaydeden"  # nothing silently overwritten
         for context, _page in sessions:
             context.close()
+        _delete(live_site, live_editor_token, created.json()["id"])
