@@ -1,23 +1,30 @@
 """The map page (/map/) and its small JSON helpers; reads go through selectors and the OGC gate."""
 
+import json
 import warnings
 from dataclasses import asdict
 from functools import cache
-from urllib.parse import urlencode
 
 import pyproj
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from cbs.accounts.selectors import layer_resource, user_can
+from cbs.audit.models import AuditRecord
 from ogc.gate import Caller, visible_collections
 
+from .history import changes, feature_restore, feature_versions, last_edit_by
 from .registry import THEMES, all_layers, get_layer
 from .selectors import map_search
+from .services import VersionConflict
 
 
 def _visible(request: HttpRequest) -> frozenset[str]:
@@ -73,14 +80,51 @@ def map_search_view(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@require_GET
 def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResponse:
-    """A feature's history is its audit trail (administrators see the full records)."""
+    """Every version of a feature with who, when and what changed; restore or undo (editors)."""
     layer_cls = get_layer(layer)
     if not user_can(request.user, layer_resource(layer_cls), "view"):
         return HttpResponse(status=403)
-    query = urlencode({"object_type": f"layer:{layer}", "object_id": tucbs_no})
-    return redirect(f"{reverse('admin:audit_auditrecord_changelist')}?{query}")
+    instance = layer_cls.model.objects.filter(tucbs_no=tucbs_no).first()
+    can_edit = instance is not None and user_can(request.user, layer_resource(layer_cls), "edit")
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        return _restore(request, layer_cls, instance)
+    versions = [
+        {"record": r, "changes": changes(r.before, r.after),
+         "geometries": {"before": _lonlat(r.before), "after": _lonlat(r.after)}}
+        for r in feature_versions(layer_cls, tucbs_no)
+    ]
+    return render(request, "layers/history.html", {
+        "layer": layer_cls, "tucbs_no": tucbs_no, "instance": instance, "versions": versions,
+        "can_edit": can_edit,
+        "undo": last_edit_by(layer_cls, tucbs_no, request.user) if can_edit else None,
+        "versions_geometries": [v["geometries"] for v in versions],
+    })
+
+
+def _lonlat(snapshot: dict | None) -> dict | None:
+    """A snapshot's geometry as GeoJSON in lon/lat, for the small diff map."""
+    if not snapshot or not snapshot.get("geometry"):
+        return None
+    return json.loads(GEOSGeometry(snapshot["geometry"]).transform(4326, clone=True).geojson)
+
+
+def _restore(request: HttpRequest, layer_cls, instance) -> HttpResponse:
+    record = AuditRecord.objects.filter(pk=request.POST.get("record")).first()
+    try:
+        if record is None:
+            raise ValidationError(_("Unknown history record."))
+        feature_restore(layer=layer_cls, instance=instance, record=record, user=request.user,
+                        use_before=request.POST.get("mode") == "undo",
+                        expected_version=int(request.POST.get("version", "0")) or None)
+        messages.success(request, _("Restored: the feature now has a new version."))
+    except VersionConflict:
+        messages.error(request, _("Someone saved the feature meanwhile; look at the new version first."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect(request.path)
 
 
 def form_schema(layer) -> list[dict]:

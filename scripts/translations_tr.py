@@ -290,6 +290,18 @@ TR = {
     'Saved by the other': 'Diğer kullanıcının kaydettiği',
     'Load the saved version': 'Kaydedilmiş sürümü yükle',
     'Save mine over it': 'Benimkini üzerine kaydet',
+    'This history record belongs to another feature.': 'Bu geçmiş kaydı başka bir nesneye ait.',
+    'This version cannot be restored (the feature did not exist).': 'Bu sürüm geri yüklenemez (nesne o sırada yoktu).',
+    'Unknown history record.': 'Bilinmeyen geçmiş kaydı.',
+    'Restored: the feature now has a new version.': 'Geri yüklendi: nesnenin artık yeni bir sürümü var.',
+    'Someone saved the feature meanwhile; look at the new version first.': 'Bu arada biri nesneyi kaydetti; önce yeni sürüme bakın.',
+    'This feature no longer exists.': 'Bu nesne artık yok.',
+    'Undo my last edit': 'Son düzenlememi geri al',
+    'click a row to show it on the map': 'haritada görmek için bir satıra tıklayın',
+    'Changes': 'Değişiklikler',
+    'changed': 'değişti',
+    'Restore this version': 'Bu sürümü geri yükle',
+    'No recorded changes.': 'Kayıtlı değişiklik yok.',
     "Feature not found.": "Nesne bulunamadı.", "Collection not found.": "Koleksiyon bulunamadı.",
 }
 
