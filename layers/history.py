@@ -24,7 +24,7 @@ def feature_versions(layer: type[Layer], tucbs_no: int) -> QuerySet[AuditRecord]
 def changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
     """(attribute, old, new) for every attribute that differs, geometry included."""
     before, after = before or {}, after or {}
-    keys = [k for k in dict.fromkeys([*before, *after]) if k not in ("version",)]
+    keys = [k for k in dict.fromkeys([*before, *after]) if k not in ("version", "surumBaslangicZamani")]
     return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
