@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Bina, ImarPlani, KamuHizmeti, KarayoluHatti, Mahalle, Numarataj, Parsel, Yol
 from .registry import Access, Layer, register_layer
+from .topology import BINA_NO_OVERLAP, NUMARATAJ_ON_BINA, ROAD_IN_DISTRICT
 
 # Registration order is dependency order: referenced layers load first.
 
@@ -36,6 +37,7 @@ class YolLayer(Layer):
     search_fields = ("adi",)
     map_color = "#e66101"
     map_min_zoom = 12
+    topology = (ROAD_IN_DISTRICT,)
 
 
 @register_layer
@@ -55,6 +57,7 @@ class BinaLayer(Layer):
     search_fields = ("adi",)
     map_color = "#b2182b"
     map_min_zoom = 14
+    topology = (BINA_NO_OVERLAP,)
 
 
 @register_layer
@@ -72,6 +75,7 @@ class NumaratajLayer(Layer):
     search_fields = ("kapi_numarasi",)
     map_color = "#2166ac"
     map_min_zoom = 16
+    topology = (NUMARATAJ_ON_BINA,)
 
 
 @register_layer

@@ -56,6 +56,8 @@ class Layer:
     map_color: str = "#3366cc"
     map_min_zoom: int = 10
     map_visible: bool = True  # switched on when the map opens
+    # Topology rules checked on every single-feature write (layers.topology).
+    topology: tuple = ()
 
     # Attributes every TUCBS feature carries, published for every layer.
     common_fields: tuple[str, ...] = (

@@ -72,6 +72,20 @@ def check_edit(*, user, layer: type[Layer], geometries: Iterable = ()) -> None:
                 "The geometry lies outside the area you may edit (your permitted neighbourhoods).")})
 
 
+def check_topology(layer: type[Layer], instance: Model) -> list[str]:
+    """Run the layer's topology rules: errors raise, warnings are returned (and kept on the instance)."""
+    from .topology import ERROR
+
+    warnings, errors = [], []
+    for rule in layer.topology:
+        if not rule.holds(instance):
+            (errors if rule.kind == ERROR else warnings).append(str(rule.message))
+    if errors:
+        raise ValidationError({"geom": errors})
+    instance.topology_warnings = warnings
+    return warnings
+
+
 def feature_snapshot(layer: type[Layer], instance: Model) -> dict[str, Any]:
     """Published attributes and geometry (EWKT) of a feature, for the audit trail and history."""
     data = {name: getattr(instance, field.attname) for name, field in layer.properties().items()}
@@ -146,6 +160,7 @@ def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None) -> M
     if instance.tucbs_no is None:
         instance.tucbs_no = _reserve_tucbs_numbers(layer)
     instance.full_clean()
+    check_topology(layer, instance)
     instance.save()
     _audit("create", layer, instance, None, feature_snapshot(layer, instance), user)
     return instance
@@ -255,6 +270,7 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
         instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()
+    check_topology(layer, instance)
     instance.save()
     _audit("update" if before else "create", layer, instance, before,
            feature_snapshot(layer, instance), user)
@@ -286,6 +302,7 @@ def feature_update(
     instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()
+    check_topology(layer, instance)
     instance.save()
     _audit("update", layer, instance, before, feature_snapshot(layer, instance), user)
     return instance

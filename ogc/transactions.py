@@ -155,7 +155,9 @@ def _write(request: HttpRequest, layer: type[Layer], action) -> HttpResponse:
 
 def _created(request: HttpRequest, layer: type[Layer], instance, status=HTTPStatus.CREATED) -> HttpResponse:
     location = f"{views._base_url(request)}/collections/{layer.name}/items/{instance.tucbs_no}"
-    response = JsonResponse({"id": instance.tucbs_no, "version": instance.version}, status=status)
+    response = JsonResponse({"id": instance.tucbs_no, "version": instance.version,
+                             "warnings": getattr(instance, "topology_warnings", [])},
+                            status=status, json_dumps_params={"ensure_ascii": False})
     response["Location"] = location
     response["ETag"] = etag(instance.version)
     return response

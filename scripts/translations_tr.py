@@ -302,6 +302,9 @@ TR = {
     'changed': 'değişti',
     'Restore this version': 'Bu sürümü geri yükle',
     'No recorded changes.': 'Kayıtlı değişiklik yok.',
+    'The door number does not touch a building.': 'Kapı numarası bir binaya değmiyor.',
+    'The road centre line must lie inside the district.': 'Yol orta hattı ilçe sınırları içinde olmalıdır.',
+    'The building overlaps another building.': 'Bina başka bir binayla çakışıyor.',
     "Feature not found.": "Nesne bulunamadı.", "Collection not found.": "Koleksiyon bulunamadı.",
 }
 

@@ -217,7 +217,8 @@ document.addEventListener("DOMContentLoaded", function () {
         return send(method, body, state.id ? etag : null).then(function (response) {
             return response.json().then(function (data) {
                 if (response.ok) {
-                    refreshAfterWrite((state.id ? "#" + state.id + " " : "") + "✓ " + (data.id ? "#" + data.id : ""));
+                    refreshAfterWrite((state.id ? "#" + state.id + " " : "") + "✓ " + (data.id ? "#" + data.id : "") +
+                                      (data.warnings && data.warnings.length ? " — ⚠ " + data.warnings.join(" ") : ""));
                 } else if (response.status === 412) {
                     showConflict(data);
                 } else {
