@@ -132,11 +132,11 @@ def _click_lonlat(page, lonlat):
     page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
 
 
-def _delete(live_site, token, tucbs_no):
+def _delete(live_site, token, tucbs_no, layer="kh-hizmet"):
     """Remove what a live test committed, so later tests see only the samples."""
     import requests
 
-    url = f"{live_site}/ogc/collections/kh-hizmet/items/{tucbs_no}"
+    url = f"{live_site}/ogc/collections/{layer}/items/{tucbs_no}"
     etag = requests.get(url, timeout=30).headers["ETag"]
     response = requests.delete(url, headers={"Authorization": f"Bearer {token}", "If-Match": etag},
                                timeout=30)
@@ -185,6 +185,52 @@ class EditorTests:
         assert info.value.status == 400
         page.wait_for_function("() => document.getElementById('edit-geom-error').textContent.length > 0")
         assert "Self-intersection" in page.locator("#edit-geom-error").inner_text()
+        assert page.evaluate("() => window.kentProblems.getFeatures().length") == 1  # marked on the map
+
+    def test_door_number_snaps_onto_building_corner(self, page, live_site, db, live_admin,
+                                                     live_editor_token):
+        """Drawing a door number a few pixels off a building corner snaps it exactly onto the
+        corner; it is saved without a topology warning and then drawn from the tiles."""
+        import random
+
+        import requests
+
+        ring = requests.get(f"{live_site}/ogc/collections/bi-bina/items/1", timeout=30).json()[
+            "geometry"]["coordinates"][0][0]
+        corner = ring[0]
+        _login(page, live_site, live_admin)
+        _open_editor(page, live_site, "ad-numarataj", corner, zoom=20)
+        page.wait_for_timeout(800)  # snapping data of the other visible layers
+        page.click("#edit-draw")
+        pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(ol.proj.fromLonLat(c))", corner)
+        box = page.locator("#map").bounding_box()
+        page.mouse.click(box["x"] + pixel[0] + 3, box["y"] + pixel[1] - 3)
+        page.wait_for_selector("#edit-form:not([hidden])")
+        number = f"{random.randint(500, 999)}K"  # the K makes it unique in the tile
+        page.fill("#edit-kapiNumarasi", number)
+        page.fill("#edit-uavtAdresNo", str(random.randint(1_900_000_000, 1_999_999_999)))
+        page.fill("#edit-postaKodu", "34020")
+        page.fill("#edit-yol", "1")
+        page.fill("#edit-mahalle", "40838")
+        with page.expect_response(lambda r: r.request.method == "POST" and "/items" in r.url) as info:
+            page.click("#edit-save")
+        assert info.value.status == 201, info.value.text()
+        created = info.value.json()
+        assert created["warnings"] == []  # it touches the building
+        saved = requests.get(f"{live_site}/ogc/collections/ad-numarataj/items/{created['id']}",
+                             timeout=30).json()["geometry"]["coordinates"]
+        assert abs(saved[0] - corner[0]) < 1e-7 and abs(saved[1] - corner[1]) < 1e-7
+        # The new door is in the (refreshed) tile the map draws at that place.
+        tile = page.evaluate("""c => {
+            const p = ol.proj.fromLonLat(c);
+            const grid = window.kentLayers['ad-numarataj'].getSource().getTileGrid();
+            const t = grid.getTileCoordForCoordAndZ(p, 18);
+            return [t[0], t[2], t[1]];
+        }""", corner)
+        data = requests.get(f"{live_site}/ogc/collections/ad-numarataj/tiles/WebMercatorQuad/"
+                            f"{tile[0]}/{tile[1]}/{tile[2]}", timeout=30).content
+        assert number.encode() in data
+        _delete(live_site, live_editor_token, created["id"], layer="ad-numarataj")
 
     def test_concurrent_edit_is_reported_with_both_versions(self, browser, live_site, db, live_admin,
                                                            live_editor_token):

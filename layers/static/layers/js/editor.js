@@ -23,6 +23,15 @@ document.addEventListener("DOMContentLoaded", function () {
     })});
     map.addLayer(workingLayer);
 
+    // Other visible layers' features in view, for snapping only (e.g. a building to a parcel edge).
+    const snapOthers = new ol.source.Vector();
+    const problemSource = new ol.source.Vector();
+    window.kentProblems = problemSource;  // for tests
+    map.addLayer(new ol.layer.Vector({source: problemSource, style: new ol.style.Style({
+        image: new ol.style.RegularShape({points: 4, radius: 10, angle: Math.PI / 4,
+                                          stroke: new ol.style.Stroke({color: "#d00", width: 3})}),
+    })}));
+
     const state = {layer: null, schema: null, feature: null, id: null, etag: null};
     let draw = null, modify = null, snap = null;
 
@@ -40,7 +49,7 @@ document.addEventListener("DOMContentLoaded", function () {
         box.className = "small mt-2 " + (kind === "error" ? "text-danger" : "text-success");
     }
     function clearInteractions() {
-        [draw, modify, snap].forEach(function (i) { if (i) { map.removeInteraction(i); } });
+        [draw, modify].concat(snap || []).forEach(function (i) { if (i) { map.removeInteraction(i); } });
         draw = modify = snap = null;
     }
     function resetSelection() {
@@ -54,18 +63,29 @@ document.addEventListener("DOMContentLoaded", function () {
         if (state.layer) { addSnap(); }
     }
     function addSnap() {
-        snap = new ol.interaction.Snap({source: working, pixelTolerance: 12});
-        map.addInteraction(snap);
+        snap = [new ol.interaction.Snap({source: working, pixelTolerance: 12}),
+                new ol.interaction.Snap({source: snapOthers, pixelTolerance: 12})];
+        snap.forEach(function (i) { map.addInteraction(i); });
     }
 
+    function itemsInView(layer) {
+        const extent = ol.proj.transformExtent(map.getView().calculateExtent(), "EPSG:3857", "EPSG:4326");
+        return fetch(url(config.itemsUrl, layer) + "?limit=2000&bbox=" +
+                     extent.map(function (v) { return v.toFixed(7); }).join(","), {credentials: "same-origin"})
+            .then(function (r) { return r.ok ? r.json() : {features: []}; })
+            .then(function (data) { return geojson.readFeatures(data); });
+    }
     function loadWorking() {
         working.clear();
+        snapOthers.clear();
         if (!state.layer) { return Promise.resolve(); }
-        const extent = ol.proj.transformExtent(map.getView().calculateExtent(), "EPSG:3857", "EPSG:4326");
-        return fetch(url(config.itemsUrl, state.layer) + "?limit=2000&bbox=" + extent.map(function (v) { return v.toFixed(7); }).join(","),
-                     {credentials: "same-origin"})
-            .then(function (r) { return r.json(); })
-            .then(function (data) { working.addFeatures(geojson.readFeatures(data)); });
+        const zoom = map.getView().getZoom();
+        const others = Object.keys(window.kentLayers).filter(function (name) {
+            const l = window.kentLayers[name];
+            return name !== state.layer && l.getVisible() && zoom >= l.get("cbsLayer").minZoom;
+        });
+        others.forEach(function (name) { itemsInView(name).then(function (f) { snapOthers.addFeatures(f); }); });
+        return itemsInView(state.layer).then(function (features) { working.addFeatures(features); });
     }
 
     function buildForm(properties) {
@@ -158,7 +178,7 @@ document.addEventListener("DOMContentLoaded", function () {
         });
         map.addInteraction(draw);
         // Snap must be added after Draw to act on it.
-        if (snap) { map.removeInteraction(snap); }
+        (snap || []).forEach(function (i) { map.removeInteraction(i); });
         addSnap();
     });
 
@@ -193,15 +213,26 @@ document.addEventListener("DOMContentLoaded", function () {
 
     function refreshAfterWrite(text) {
         message(text, "ok");
+        problemSource.clear();
         const tiles = window.kentLayers[state.layer];
         if (tiles) { tiles.getSource().refresh(); }
         resetSelection();
         loadWorking();
     }
 
+    function markProblem(text) {
+        // GEOS names the place of a problem in the storage CRS, e.g. "Self-intersection[407900 4541100]".
+        problemSource.clear();
+        const m = /\[(-?[0-9.]+)\s+(-?[0-9.]+)\]/.exec(text || "");
+        if (!m) { return; }
+        const at = ol.proj.transform([Number(m[1]), Number(m[2])], config.tm.code, "EPSG:3857");
+        problemSource.addFeature(new ol.Feature(new ol.geom.Point(at)));
+    }
+
     function showErrors(data) {
         document.querySelectorAll("[id^=edit-error-]").forEach(function (e) { e.textContent = ""; });
         $("edit-geom-error").textContent = "";
+        markProblem(data.errors && data.errors.geom ? data.errors.geom.join(" ") : "");
         const errors = data.errors || {"__all__": [data.description]};
         Object.keys(errors).forEach(function (key) {
             const target = key === "geom" ? $("edit-geom-error") : $("edit-error-" + key);
