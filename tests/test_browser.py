@@ -216,21 +216,23 @@ class EditorTests:
             page.click("#edit-save")
         assert info.value.status == 201, info.value.text()
         created = info.value.json()
-        assert created["warnings"] == []  # it touches the building
-        saved = requests.get(f"{live_site}/ogc/collections/ad-numarataj/items/{created['id']}",
-                             timeout=30).json()["geometry"]["coordinates"]
-        assert abs(saved[0] - corner[0]) < 1e-7 and abs(saved[1] - corner[1]) < 1e-7
-        # The new door is in the (refreshed) tile the map draws at that place.
-        tile = page.evaluate("""c => {
-            const p = ol.proj.fromLonLat(c);
-            const grid = window.kentLayers['ad-numarataj'].getSource().getTileGrid();
-            const t = grid.getTileCoordForCoordAndZ(p, 18);
-            return [t[0], t[2], t[1]];
-        }""", corner)
-        data = requests.get(f"{live_site}/ogc/collections/ad-numarataj/tiles/WebMercatorQuad/"
-                            f"{tile[0]}/{tile[1]}/{tile[2]}", timeout=30).content
-        assert number.encode() in data
-        _delete(live_site, live_editor_token, created["id"], layer="ad-numarataj")
+        try:
+            assert created["warnings"] == []  # it touches the building
+            saved = requests.get(f"{live_site}/ogc/collections/ad-numarataj/items/{created['id']}",
+                                 timeout=30).json()["geometry"]["coordinates"]
+            assert abs(saved[0] - corner[0]) < 1e-7 and abs(saved[1] - corner[1]) < 1e-7
+            # The new door is in the (refreshed) tile the map draws at that place.
+            tile = page.evaluate("""c => {
+                const p = ol.proj.fromLonLat(c);
+                const grid = window.kentLayers['ad-numarataj'].getSource().getTileGrid();
+                const t = grid.getTileCoordForCoordAndZ(p, 18);
+                return [t[0], t[2], t[1]];
+            }""", corner)
+            data = requests.get(f"{live_site}/ogc/collections/ad-numarataj/tiles/WebMercatorQuad/"
+                                f"{tile[0]}/{tile[1]}/{tile[2]}", timeout=30).content
+            assert number.encode() in data
+        finally:
+            _delete(live_site, live_editor_token, created["id"], layer="ad-numarataj")
 
     def test_concurrent_edit_is_reported_with_both_versions(self, browser, live_site, db, live_admin,
                                                            live_editor_token):
