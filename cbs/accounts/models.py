@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cbs.models import exactly_one_of
+
 
 class GrantLevel(models.TextChoices):
     VIEW = "view", _("View")
@@ -34,12 +36,8 @@ class Grant(models.Model):
         verbose_name_plural = _("permissions")
         ordering = ["resource"]
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(group__isnull=False, user__isnull=True)
-                           | models.Q(group__isnull=True, user__isnull=False)),
-                name="%(app_label)s_%(class)s_group_xor_user",
-                violation_error_message=_("A permission belongs to either a group or a user."),
-            ),
+            exactly_one_of("group", "user",
+                           message=_("A permission belongs to either a group or a user.")),
         ]
 
     def clean(self) -> None:

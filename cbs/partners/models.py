@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cbs.models import exactly_one_of
+
 
 class Kurum(models.Model):
     """A partner institution that consumes our OGC API under a protocol."""
@@ -93,12 +95,8 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created"]
         constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(kurum__isnull=False, user__isnull=True)
-                           | models.Q(kurum__isnull=True, user__isnull=False)),
-                name="%(app_label)s_%(class)s_kurum_xor_user",
-                violation_error_message=_("A token belongs to either an institution or a staff member."),
-            ),
+            exactly_one_of("kurum", "user",
+                           message=_("A token belongs to either an institution or a staff member.")),
         ]
 
     def __str__(self) -> str:
