@@ -45,13 +45,14 @@ def _top_up_once(table: str) -> bool:
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
             "AND column_name NOT IN ('id', 'tucbsNo', 'geom') ORDER BY ordinal_position", [table])
         columns = [row[0] for row in cursor.fetchall()]
-        unique = {"binaKimlikNo": f"{max_no} * 1000", "uavtAdresNo": f"{max_no} * 7"}
-        select = ", ".join(
-            f'"{c}" + {unique[c]}' if c in unique else f'"{c}"' for c in columns)
+        # Unique values derived from the new tucbsNo, so no round can collide with another.
+        unique = {"binaKimlikNo": f'100000000 + "tucbsNo" + {max_no}',
+                  "uavtAdresNo": f'2000000000 + "tucbsNo" + {max_no}'}
+        select = ", ".join(unique.get(c, f'"{c}"') for c in columns)
         quoted = ", ".join(f'"{c}"' for c in columns)
         cursor.execute(
             f'INSERT INTO {table} ("tucbsNo", geom, {quoted}) '  # noqa: S608
-            f'SELECT "tucbsNo" + {max_no}, ST_Translate(geom, 6000 * {max_no} / 4000, 0), {select} '
+            f'SELECT "tucbsNo" + {max_no}, ST_Translate(geom, {6000.0 * max_no / 4000}, 0), {select} '
             f'FROM {table} ORDER BY id LIMIT {TARGET - count}')
         cursor.execute(f"ANALYZE {table}")
         return True
@@ -188,6 +189,81 @@ def bench_tiles(client: Client) -> list[tuple[str, float]]:
     return rows
 
 
+def bench_big_table_tile(client: Client) -> list[tuple[str, float]]:
+    """The same z14 tile once bi-bina holds 1 000 000 rows (copies far east; the index works)."""
+    from django.core.cache import caches
+
+    from layers.registry import get_layer
+    from ogc.tiles import tile_lonlat_bounds, tile_sql
+
+    global TARGET
+    TARGET = int(os.environ.get("CBS_BENCH_BIG_ROWS", "1000000"))
+    started = time.perf_counter()
+    top_up("layers_bina")
+    print(f"bi-bina topped up to {TARGET} rows in {time.perf_counter() - started:.0f} s", flush=True)
+    layer = get_layer("bi-bina")
+    z, x, y = 14, 9507, 6142
+    url = f"/ogc/collections/bi-bina/tiles/WebMercatorQuad/{z}/{y}/{x}"
+    west, south, east, north = tile_lonlat_bounds(z, x, y)
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(tile_sql(layer), [z, x, y, (east - west) / 16, west, south, east, north,
+                                             layer.name])
+            return len(cursor.fetchone()[0])
+
+    def uncached():
+        caches["tiles"].clear()
+        return len(client.get(url).content)
+
+    rows = [(f"raw ST_AsMVT, table of {TARGET} rows", timed(raw)["median_ms"]),
+            (f"Kent CBS tile, not cached, table of {TARGET} rows", timed(uncached)["median_ms"])]
+    for label, value in rows:
+        print(f"tile: {label:45} {value:7.2f} ms", flush=True)
+    return rows
+
+
+def bench_first_render() -> list[tuple[str, float]]:
+    """Time to the first complete render of /map/ in headless Chromium (a real server process)."""
+    import socket
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cbs.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        samples = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+            for _ in range(5):
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.goto(f"http://127.0.0.1:{port}/map/")
+                page.wait_for_function("() => window.kentFirstRender !== undefined", timeout=30000)
+                samples.append(page.evaluate("() => window.kentFirstRender"))
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    value = round(statistics.median(samples), 1)
+    print(f"map: first complete render {value} ms (median of 5, cold browser cache)", flush=True)
+    return [("/map/ first complete render (headless Chromium, gunicorn 2×4)", value)]
+
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_samples", verbosity=0)
@@ -231,6 +307,8 @@ def main() -> int:
                   f"{row['kent_cbs']['median_ms']:7.1f} ms ({row['kent_ratio']}x) | stock "
                   f"{row['stock_pygeoapi']['median_ms']:7.1f} ms ({row['stock_ratio']}x)", flush=True)
     tile_rows = bench_tiles(client)
+    render_rows = bench_first_render()
+    big_rows = bench_big_table_tile(client)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"ogc-items-{stamp}.json").write_text(json.dumps(cases, indent=2))
@@ -252,9 +330,11 @@ def main() -> int:
             f"| {r['kent_cbs']['median_ms']} ({r['kent_cbs']['features']}) | {r['kent_ratio']} "
             f"| {r['kent_floor_ratio']} "
             f"| {r['stock_pygeoapi']['median_ms']} ({r['stock_pygeoapi']['features']}) | {r['stock_ratio']} |")
-    lines += ["", "## Vector tiles (z14, 1 294 buildings of the sample in the tile)", "",
+    lines += ["", "## Vector tiles (one z14 tile over the sample district)", "",
               "| case | ms (median) |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in tile_rows]
+    lines += [f"| {label} | {value} |" for label, value in tile_rows + big_rows]
+    lines += ["", "## Map", "", "| case | ms (median) |", "|---|---|"]
+    lines += [f"| {label} | {value} |" for label, value in render_rows]
     (RESULTS / f"ogc-items-{stamp}.md").write_text("\n".join(lines) + "\n")
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -64,6 +64,12 @@ def api_for(visible: frozenset[str], base_url: str) -> API:
     """One pygeoapi API per visible collection set: hidden collections simply do not exist."""
     cfg = deepcopy(cached_config(visible))  # API() mutates its config
     cfg["server"]["url"] = base_url
+    for name, resource in cfg["resources"].items():
+        # Our vector tiles (ogc/tiles.py) live beside pygeoapi: link them from each collection.
+        resource["links"] = [{
+            "type": "application/json", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+            "title": "Vector tiles (MVT)", "href": f"{base_url}/collections/{name}/tiles",
+        }]
     return API(cfg, get_oas(cfg))
 
 

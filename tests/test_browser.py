@@ -73,6 +73,29 @@ class BrowserTests:
 
 
 class MapTests:
+    def test_distance_is_measured_in_the_tm_zone(self, page, live_site, db):
+        """A 1 km line (in EPSG:5254) measures 1.000 km, not the Web Mercator length (~1.3 km)."""
+        page.goto(live_site + "/map/")
+        page.wait_for_selector("#layer-tree .layer-row")
+        start, end = page.evaluate("""() => {
+            const a = ol.proj.transform([407000, 4540000], 'EPSG:5254', 'EPSG:3857');
+            const b = ol.proj.transform([408000, 4540000], 'EPSG:5254', 'EPSG:3857');
+            window.kentMap.getView().fit([a[0] - 200, a[1] - 600, b[0] + 200, b[1] + 600]);
+            return [a, b];
+        }""")
+        page.wait_for_timeout(300)
+        page.click("#measure-line")
+        box = page.locator("#map").bounding_box()
+        for point in (start, end):
+            pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", point)
+            page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
+        pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", end)
+        page.mouse.dblclick(box["x"] + pixel[0], box["y"] + pixel[1])
+        page.wait_for_function("() => document.getElementById('measure-result').textContent.length > 0")
+        value, unit = page.locator("#measure-result").inner_text().split()
+        metres = float(value) * (1000 if unit == "km" else 1)
+        assert abs(metres - 1000) < 5, (value, unit)  # Web Mercator would say ~1320 m here
+
     def test_map_draws_layers_searches_and_shows_attributes(self, page, live_site, db):
         """The map lists the visible layers, draws tiles, finds a mahalle and shows a building's
         attributes as text, fetching nothing from other hosts."""

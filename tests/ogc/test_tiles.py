@@ -85,3 +85,10 @@ def _empty_tile_cache():
     caches["tiles"].clear()
     yield
     caches["tiles"].clear()
+
+
+def test_collection_links_its_tiles(client, db):
+    """Each collection document links its vector tilesets."""
+    links = client.get("/ogc/collections/bi-bina").json()["links"]
+    assert any(link["rel"].endswith("tilesets-vector") and link["href"].endswith("/collections/bi-bina/tiles")
+               for link in links)

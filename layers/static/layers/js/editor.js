@@ -33,7 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
     })}));
 
     const state = {layer: null, schema: null, feature: null, id: null, etag: null};
-    let draw = null, modify = null, snap = null;
+    let draw = null, modify = null, snap = null, translate = null;
 
     editable.forEach(function (l) {
         const option = document.createElement("option");
@@ -49,8 +49,8 @@ document.addEventListener("DOMContentLoaded", function () {
         box.className = "small mt-2 " + (kind === "error" ? "text-danger" : "text-success");
     }
     function clearInteractions() {
-        [draw, modify].concat(snap || []).forEach(function (i) { if (i) { map.removeInteraction(i); } });
-        draw = modify = snap = null;
+        [draw, modify, translate].concat(snap || []).forEach(function (i) { if (i) { map.removeInteraction(i); } });
+        draw = modify = snap = translate = null;
     }
     function resetSelection() {
         clearInteractions();
@@ -193,7 +193,11 @@ document.addEventListener("DOMContentLoaded", function () {
                 state.feature = hit;
                 state.id = hit.getId();
                 clearInteractions();
-                modify = new ol.interaction.Modify({features: new ol.Collection([hit])});
+                const selected = new ol.Collection([hit]);
+                // Drag the whole feature, or its vertices (alt+click removes a vertex).
+                translate = new ol.interaction.Translate({features: selected});
+                modify = new ol.interaction.Modify({features: selected});
+                map.addInteraction(translate);
                 map.addInteraction(modify);
                 addSnap();
                 buildForm(data.properties);

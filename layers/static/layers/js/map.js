@@ -77,6 +77,8 @@
         view: new ol.View({center: [0, 0], zoom: 2, maxZoom: 21}),
         controls: ol.control.defaults.defaults({attribution: false}).extend([new ol.control.ScaleLine()]),
     });
+    // Time from navigation start to the first complete render (read by `make bench`).
+    map.once("rendercomplete", function () { window.kentFirstRender = performance.now(); });
     window.kentMap = map;  // for the editor, tests and the browser console
     window.kentLayers = layersByName;
     window.kentConfig = config;
