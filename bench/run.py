@@ -29,17 +29,17 @@ REPEAT = int(os.environ.get("CBS_BENCH_REPEAT", "15"))
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def top_up(table: str) -> None:
-    """Copy rows (new ids, shifted east) until the table holds TARGET rows."""
-    while _top_up_once(table):
+def top_up(table: str, target: int = TARGET) -> None:
+    """Copy rows (new ids, shifted east) until the table holds `target` rows."""
+    while _top_up_once(table, target):
         pass
 
 
-def _top_up_once(table: str) -> bool:
+def _top_up_once(table: str, target: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*), max(id), max(\"tucbsNo\") FROM {table}")  # noqa: S608
         count, _max_id, max_no = cursor.fetchone()
-        if count >= TARGET:
+        if count >= target:
             return False
         cursor.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
@@ -53,7 +53,7 @@ def _top_up_once(table: str) -> bool:
         cursor.execute(
             f'INSERT INTO {table} ("tucbsNo", geom, {quoted}) '  # noqa: S608
             f'SELECT "tucbsNo" + {max_no}, ST_Translate(geom, {6000.0 * max_no / 4000}, 0), {select} '
-            f'FROM {table} ORDER BY id LIMIT {TARGET - count}')
+            f'FROM {table} ORDER BY id LIMIT {target - count}')
         cursor.execute(f"ANALYZE {table}")
         return True
 
@@ -196,11 +196,10 @@ def bench_big_table_tile(client: Client) -> list[tuple[str, float]]:
     from layers.registry import get_layer
     from ogc.tiles import tile_lonlat_bounds, tile_sql
 
-    global TARGET
-    TARGET = int(os.environ.get("CBS_BENCH_BIG_ROWS", "1000000"))
+    rows_wanted = int(os.environ.get("CBS_BENCH_BIG_ROWS", "1000000"))
     started = time.perf_counter()
-    top_up("layers_bina")
-    print(f"bi-bina topped up to {TARGET} rows in {time.perf_counter() - started:.0f} s", flush=True)
+    top_up("layers_bina", rows_wanted)
+    print(f"bi-bina topped up to {rows_wanted} rows in {time.perf_counter() - started:.0f} s", flush=True)
     layer = get_layer("bi-bina")
     z, x, y = 14, 9507, 6142
     url = f"/ogc/collections/bi-bina/tiles/WebMercatorQuad/{z}/{y}/{x}"
@@ -216,8 +215,8 @@ def bench_big_table_tile(client: Client) -> list[tuple[str, float]]:
         caches["tiles"].clear()
         return len(client.get(url).content)
 
-    rows = [(f"raw ST_AsMVT, table of {TARGET} rows", timed(raw)["median_ms"]),
-            (f"Kent CBS tile, not cached, table of {TARGET} rows", timed(uncached)["median_ms"])]
+    rows = [(f"raw ST_AsMVT, table of {rows_wanted} rows", timed(raw)["median_ms"]),
+            (f"Kent CBS tile, not cached, table of {rows_wanted} rows", timed(uncached)["median_ms"])]
     for label, value in rows:
         print(f"tile: {label:45} {value:7.2f} ms", flush=True)
     return rows

@@ -118,9 +118,3 @@ def get_layer(name: str) -> type[Layer]:
     """The layer registered under `name`; KeyError if there is none."""
     return _layers[name]
 
-
-def layer_for_model(model: type[models.Model]) -> type[Layer]:
-    for layer in _layers.values():
-        if layer.model is model:
-            return layer
-    raise KeyError(model)

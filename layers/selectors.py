@@ -27,12 +27,23 @@ def layer_count(layer: type[Layer]) -> int:
     return layer.model.objects.count()
 
 
+def layer_counts() -> dict[str, int]:
+    """Feature count of every layer, in one statement."""
+    layers = all_layers()
+    qn = connection.ops.quote_name
+    selects = ", ".join(f"(SELECT count(*) FROM {qn(layer.meta().db_table)})" for layer in layers)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selects}")  # noqa: S608  (table names from the registry)
+        return dict(zip((layer.name for layer in layers), cursor.fetchone(), strict=True))
+
+
 def layer_summaries() -> list[LayerSummary]:
+    counts = layer_counts()
     return [
         LayerSummary(
             name=layer.name, title=str(layer.title), theme=layer.theme,
             theme_title=str(THEMES[layer.theme]), geometry_type=layer.geometry_type(),
-            count=layer_count(layer), access=layer.access,
+            count=counts[layer.name], access=layer.access,
         )
         for layer in all_layers()
     ]

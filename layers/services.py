@@ -11,8 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.contrib.gis.geos import GEOSGeometry
-from django.db.models import Max, Model
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -289,6 +288,7 @@ def feature_update(
     """
     instance = _lock_current(layer, instance, expected_version)
     before = feature_snapshot(layer, instance)
+    old_geometry = getattr(instance, layer.geometry_field).clone()
     for attname, value in _attributes(layer, properties).items():
         if attname == "tucbs_no":
             continue  # the stable id never changes
@@ -297,8 +297,8 @@ def feature_update(
         geom = to_storage(parse_geometry(geometry), geometry_type=layer.geometry_type())
         setattr(instance, layer.geometry_field, geom)
     # Both the old and the new place must be inside the user's area.
-    check_edit(user=user, layer=layer, geometries=[
-        getattr(instance, layer.geometry_field), GEOSGeometry(before["geometry"])])
+    check_edit(user=user, layer=layer,
+               geometries=[getattr(instance, layer.geometry_field), old_geometry])
     instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()

@@ -25,7 +25,6 @@ from .crs import storage_area
 TMS = "WebMercatorQuad"
 MVT = "application/vnd.mapbox-vector-tile"
 EXTENT, BUFFER, MAX_ZOOM = 4096, 64, 22
-WORLD = 20037508.342789244
 
 
 def tile_lonlat_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:

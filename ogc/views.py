@@ -114,8 +114,11 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
     ctx = ctx or context.QueryContext()
     # pygeoapi would re-project a bbox with pyproj (~15 ms, axis order of the storage CRS)
     # only for us to ignore it: on the JSON path it never sees the bbox; links get it back.
-    moved = _without_bbox(request) if ctx.bbox is not None and _wants_json(request) else None
-    api_request = APIRequest.from_django(moved or request, api.locales)
+    api_request = APIRequest.from_django(request, api.locales)
+    moved = None
+    if ctx.bbox is not None and api_request.format in (None, "json"):
+        moved = _without_bbox(request)
+        api_request = APIRequest.from_django(moved, api.locales)
     if not api_request.is_valid():
         headers, status, content = api.get_format_exception(api_request)
         return _to_response(headers, status, content, None)
@@ -138,14 +141,6 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
 
 
 BBOX_PARAMS = ("bbox", "bbox-crs")
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    f = request.GET.get("f")
-    if f is not None:
-        return f == "json"
-    accept = request.headers.get("Accept", "")
-    return "text/html" not in accept and "ld+json" not in accept
 
 
 def _without_bbox(request: HttpRequest) -> HttpRequest:

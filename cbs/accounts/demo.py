@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cbs.partners.models import ApiToken, Kurum, Protokol
-from cbs.partners.tokens import token_create, token_revoke
+from cbs.audit.services import audit_model_write, model_snapshot
+from cbs.partners.tokens import token_create, token_prefix, token_revoke
 from layers.models import PublicationState
 from layers.publication import publication_set
 from layers.registry import get_layer
@@ -37,11 +38,14 @@ def demo_users(password: str) -> list[tuple[str, str]]:
     made = []
     for role in ROLES:
         username = DEMO_USERS[role.key]
-        user, _created = User.objects.get_or_create(username=username)
+        user, created = User.objects.get_or_create(username=username)
+        before = None if created else model_snapshot(user)
         user.is_staff, user.is_superuser, user.is_active = role.staff, role.superuser, True
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role.name)])
+        audit_model_write(action="create" if created else "update", obj=user, before=before,
+                          after=model_snapshot(user))
         made.append((username, role.name))
     return made
 
@@ -54,17 +58,24 @@ def demo_publication() -> None:
 
 def demo_partner() -> tuple[Kurum, str]:
     """The demo institution, its protocol, and a fresh token (earlier demo tokens revoked)."""
-    kurum, _created = Kurum.objects.get_or_create(
+    kurum, created = Kurum.objects.get_or_create(
         name=DEMO_KURUM, defaults={"short_name": "İBB", "contact_email": "cbs@example.org"})
-    Protokol.objects.get_or_create(
+    if created:
+        audit_model_write(action="create", obj=kurum, after=model_snapshot(kurum))
+    protokol, created = Protokol.objects.get_or_create(
         kurum=kurum, title="Adres ve bina verisi paylaşımı",
         defaults={"number": "PRT-2024-07", "layers": ["ad-numarataj", "bi-bina"],
                   "valid_from": date(2024, 1, 1), "valid_to": date(2030, 12, 31)})
+    if created:
+        audit_model_write(action="create", obj=protokol, after=model_snapshot(protokol))
     value = os.environ.get("CBS_DEMO_PARTNER_TOKEN") or None
     for token in ApiToken.objects.filter(kurum=kurum, revoked_at__isnull=True):
         token_revoke(token=token)
     if value:  # a fixed demo value: replace the earlier token that carried it
-        ApiToken.objects.filter(kurum=kurum, prefix=value.removeprefix("kcbs_")[:12]).delete()
+        for old in ApiToken.objects.filter(kurum=kurum, prefix=token_prefix(value)):
+            before = model_snapshot(old)
+            old.delete()
+            audit_model_write(action="delete", obj=old, before=before)
     _token, value = token_create(kurum=kurum, name="demo", value=value,
                                  expires_at=timezone.now() + timedelta(days=365))
     return kurum, value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GeometryCollection, GEOSGeometry
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -66,9 +66,4 @@ def edit_area(user, layer) -> GEOSGeometry | None:
     if any(not g.areas.all() for g in grants):
         return None
     geometries = [m.geom for g in grants for m in g.areas.all()]
-    if not geometries:
-        return None
-    area = geometries[0]
-    for geom in geometries[1:]:
-        area = area.union(geom)
-    return area
+    return GeometryCollection(geometries, srid=geometries[0].srid).unary_union if geometries else None

@@ -9,7 +9,6 @@ from datetime import UTC, date
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from .models import AccessRecord, AuditRecord, ChainHead, LogKind
 

@@ -36,6 +36,22 @@ def audit_record(
     return chain.append(record)
 
 
+def model_snapshot(obj: models.Model) -> dict:
+    """A model row as plain values for before/after (many-to-many as ids, never a password)."""
+    from django.forms.models import model_to_dict
+
+    data = model_to_dict(obj)
+    return {k: ([getattr(v, "pk", v) for v in val] if isinstance(val, list | tuple) else val)
+            for k, val in data.items() if k != "password"}
+
+
+def audit_model_write(*, action: str, obj: models.Model, before: dict | None = None,
+                      after: dict | None = None, user=None) -> AuditRecord:
+    """Audit a write of a non-layer model (users, grants, institutions, protocols, tokens)."""
+    return audit_record(action=action, object_type=obj._meta.label_lower, object_id=obj.pk,
+                        object_repr=str(obj), before=before, after=after, user=user)
+
+
 def access_record(
     *, method: str, path: str, status: int, size: int, user: str = "", institution: str = "",
     purpose: str = "",

@@ -19,6 +19,11 @@ from .models import ApiToken, Kurum
 PREFIX = "kcbs_"
 
 
+def token_prefix(value: str) -> str:
+    """The stored, indexed lookup key of a token value."""
+    return value.removeprefix(PREFIX)[:12]
+
+
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
@@ -28,8 +33,7 @@ def token_create(*, kurum: Kurum | None = None, owner=None, name: str, expires_a
                  rate_limit_per_minute: int = 120, value: str | None = None, user=None) -> tuple[ApiToken, str]:
     """A new token and its value (returned once; only the digest is stored)."""
     value = value or f"{PREFIX}{secrets.token_urlsafe(32)}"
-    token = ApiToken(kurum=kurum, user=owner, name=name, prefix=value[len(PREFIX):][:12] if value.startswith(PREFIX)
-                     else value[:12], digest=_digest(value), expires_at=expires_at,
+    token = ApiToken(kurum=kurum, user=owner, name=name, prefix=token_prefix(value), digest=_digest(value), expires_at=expires_at,
                      allowed_ips=list(allowed_ips), rate_limit_per_minute=rate_limit_per_minute)
     token.full_clean(exclude=["prefix", "digest"])  # also: institution xor staff member
     token.save()
@@ -63,8 +67,7 @@ class TokenRejected(Exception):
 
 def token_authenticate(value: str, *, source_ip: str | None) -> ApiToken:
     """The valid token for `value`, or TokenRejected with a translated reason."""
-    key = value[len(PREFIX):][:12] if value.startswith(PREFIX) else value[:12]
-    token = ApiToken.objects.select_related("kurum", "user").filter(prefix=key).first()
+    token = ApiToken.objects.select_related("kurum", "user").filter(prefix=token_prefix(value)).first()
     if token is None or not hmac.compare_digest(token.digest, _digest(value)):
         raise TokenRejected(_("Invalid API token."))
     now = timezone.now()
