@@ -136,20 +136,32 @@ def live_partner(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def live_editor_token(django_db_setup, django_db_blocker):
+def live_editor(django_db_setup, django_db_blocker):
+    """Credentials of a committed CBS editor (by role, not a superuser) for browser logins."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        user, _created = get_user_model().objects.get_or_create(username="live-editor")
+        user.groups.add(Group.objects.get(name="CBS editörü"))
+        user.set_password("live-editor-pass-1")
+        user.save()
+    return user.username, "live-editor-pass-1"
+
+
+@pytest.fixture(scope="session")
+def live_editor_token(live_editor, django_db_blocker):
     """A committed staff API token of a CBS editor, for writes against the live server."""
     from datetime import timedelta
 
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.utils import timezone
 
     from cbs.partners.models import ApiToken
     from cbs.partners.tokens import token_create
 
     with django_db_blocker.unblock():
-        user, _created = get_user_model().objects.get_or_create(username="live-editor")
-        user.groups.add(Group.objects.get(name="CBS editörü"))
+        user = get_user_model().objects.get(username=live_editor[0])
         ApiToken.objects.filter(user=user).delete()
         _token, value = token_create(owner=user, name="live", rate_limit_per_minute=1_000_000,
                                      expires_at=timezone.now() + timedelta(days=1))

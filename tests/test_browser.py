@@ -138,15 +138,21 @@ def _login(page, live_site, credentials):
     page.click("#login-form button")
 
 
-def _open_editor(page, live_site, layer: str, lonlat, zoom=18):
-    page.goto(live_site + "/map/")
+def _open_editor(page, live_site, layer: str, lonlat, zoom=18, reload=True):
+    if reload:
+        page.goto(live_site + "/map/")
     page.wait_for_selector("#editor:not([hidden])")
     page.evaluate("([c, z]) => { window.kentMap.getView().setCenter(ol.proj.fromLonLat(c));"
                   " window.kentMap.getView().setZoom(z); }", [lonlat, zoom])
     page.wait_for_timeout(300)
-    with page.expect_response(lambda r: "/items?limit=2000" in r.url):
-        page.select_option("#edit-layer", layer)
-    page.wait_for_timeout(300)
+    page.select_option("#edit-layer", layer)
+    page.wait_for_selector('#editor[data-loading="0"]')
+
+
+def _wait_for_map_idle(page):
+    """Until the map has drawn every tile of the current view (OpenLayers' rendercomplete)."""
+    page.evaluate("() => new Promise(done => { window.kentMap.once('rendercomplete', done);"
+                  " window.kentMap.render(); })")
 
 
 def _click_lonlat(page, lonlat):
@@ -192,6 +198,80 @@ class EditorTests:
         assert page.external_requests == []
         _delete(live_site, live_editor_token, found["features"][0]["id"])
 
+    def test_editor_draws_building_snapped_to_parcel_edge_and_finds_it_after_reload(
+            self, page, live_site, db, live_editor, live_editor_token):
+        """The demo-role CBS editor draws a building whose first two corners are clicked a few
+        pixels off a parcel's back edge: they are stored on that edge; after a reload the
+        building is drawn from the tiles, clickable, and served by the OGC API."""
+        import random
+
+        import requests
+        from django.contrib.gis.geos import Point
+
+        from layers.models import Bina, Parsel
+
+        parcel = Parsel.objects.get(tucbs_no=1)
+        centre = Bina.objects.get(tucbs_no=1).geom.centroid
+        ring = parcel.geom[0][0].coords
+        # The parcel's back edge: the one farthest from its building (the yard behind it).
+        (ax, ay), (bx, by) = max(zip(ring, ring[1:]), key=lambda e: Point(
+            (e[0][0] + e[1][0]) / 2, (e[0][1] + e[1][1]) / 2).distance(centre))
+        length = ((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5
+        ux, uy = (bx - ax) / length, (by - ay) / length
+        nx, ny = (-uy, ux) if Point(ax - uy, ay + ux).within(parcel.geom) else (uy, -ux)  # inwards
+
+        def lonlat(x, y):
+            return list(Point(x, y, srid=parcel.geom.srid).transform(4326, clone=True).coords)
+
+        a = (ax + 3 * ux, ay + 3 * uy)
+        b = (ax + 9 * ux, ay + 9 * uy)
+        corners = [a, b, (b[0] + 6 * nx, b[1] + 6 * ny), (a[0] + 6 * nx, a[1] + 6 * ny)]
+        _login(page, live_site, live_editor)
+        page.goto(live_site + "/map/")
+        page.wait_for_selector("#layer-tree .layer-row")
+        page.check("#layer-tk-parsel")  # parcels are hidden by default; snapping uses visible layers
+        _open_editor(page, live_site, "bi-bina", lonlat(*corners[0]), zoom=20, reload=False)
+        page.wait_for_selector('#editor[data-loading="0"]')  # snapping data of the visible layers
+        page.click("#edit-draw")
+        _wait_for_map_idle(page)
+        box = page.locator("#map").bounding_box()
+        for index, corner in enumerate([*corners, corners[0]]):
+            pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(ol.proj.fromLonLat(c))",
+                                  lonlat(*corner))
+            # The two edge corners are clicked 3 px outside the parcel; snapping pulls them back.
+            off = (-3 * nx, 3 * ny) if index in (0, 1, 4) else (0, 0)
+            page.mouse.click(box["x"] + pixel[0] + off[0], box["y"] + pixel[1] + off[1])
+        page.wait_for_selector("#edit-form:not([hidden])")
+        kimlik = str(random.randint(90_000_000, 99_999_999))
+        page.fill("#edit-binaKimlikNo", kimlik)
+        page.fill("#edit-zeminUstuKatSayisi", "2")
+        with page.expect_response(lambda r: r.request.method == "POST" and "/items" in r.url) as info:
+            page.click("#edit-save")
+        assert info.value.status == 201, info.value.text()
+        created = info.value.json()["id"]
+        try:
+            stored = Bina.objects.get(tucbs_no=created).geom
+            edge = parcel.geom.boundary
+            on_edge = [c for c in stored[0][0].coords if Point(c, srid=stored.srid).distance(edge) < 0.01]
+            assert len(on_edge) >= 3, on_edge  # two snapped corners (+ the closing repeat)
+            # Reload: the building comes back from the tiles and its attributes open on a click.
+            middle = lonlat(*stored.centroid.coords)
+            page.reload()
+            page.wait_for_selector("#layer-tree .layer-row")
+            page.evaluate("c => { window.kentMap.getView().setCenter(ol.proj.fromLonLat(c));"
+                          " window.kentMap.getView().setZoom(19); }", middle)
+            _wait_for_map_idle(page)
+            _click_lonlat(page, middle)
+            page.wait_for_selector("#feature-panel:not([hidden])")
+            assert f"#{created}" in page.locator("#feature-title").inner_text()
+            assert kimlik in page.locator("#feature-attributes").inner_text()
+            found = requests.get(f"{live_site}/ogc/collections/bi-bina/items",
+                                 params={"binaKimlikNo": kimlik}, timeout=30).json()["features"]
+            assert [f["id"] for f in found] == [created]
+            assert page.external_requests == []
+        finally:
+            _delete(live_site, live_editor_token, created, layer="bi-bina")
+
     def test_self_intersecting_polygon_shows_error_and_saves_nothing(self, page, live_site, db, live_admin):
         """A bow-tie building is refused with GEOS's reason next to the geometry; nothing is stored."""
         _login(page, live_site, live_admin)
@@ -223,7 +303,7 @@ class EditorTests:
         corner = ring[0]
         _login(page, live_site, live_admin)
         _open_editor(page, live_site, "ad-numarataj", corner, zoom=20)
-        page.wait_for_timeout(800)  # snapping data of the other visible layers
+        page.wait_for_selector('#editor[data-loading="0"]')  # snapping data of the visible layers
         page.click("#edit-draw")
         pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(ol.proj.fromLonLat(c))", corner)
         box = page.locator("#map").bounding_box()

@@ -68,24 +68,52 @@ document.addEventListener("DOMContentLoaded", function () {
         snap.forEach(function (i) { map.addInteraction(i); });
     }
 
-    function itemsInView(layer) {
-        const extent = ol.proj.transformExtent(map.getView().calculateExtent(), "EPSG:3857", "EPSG:4326");
+    function itemsIn(layer, extent) {
         return fetch(url(config.itemsUrl, layer) + "?limit=2000&bbox=" +
                      extent.map(function (v) { return v.toFixed(7); }).join(","), {credentials: "same-origin"})
             .then(function (r) { return r.ok ? r.json() : {features: []}; })
             .then(function (data) { return geojson.readFeatures(data); });
     }
-    function loadWorking() {
-        working.clear();
-        snapOthers.clear();
-        if (!state.layer) { return Promise.resolve(); }
+    // What the working and snapping sources hold: the view plus a margin, so that small pans and
+    // zooms inside it need no new requests.
+    let loads = 0, loaded = null;  // newer loads win: a late answer of an older one is dropped
+    function visibleOthers() {
         const zoom = map.getView().getZoom();
-        const others = Object.keys(window.kentLayers).filter(function (name) {
+        return Object.keys(window.kentLayers).filter(function (name) {
             const l = window.kentLayers[name];
             return name !== state.layer && l.getVisible() && zoom >= l.get("cbsLayer").minZoom;
         });
-        others.forEach(function (name) { itemsInView(name).then(function (f) { snapOthers.addFeatures(f); }); });
-        return itemsInView(state.layer).then(function (features) { working.addFeatures(features); });
+    }
+    function loadWorking() {
+        const mine = ++loads;
+        working.clear();
+        snapOthers.clear();
+        loaded = null;
+        if (!state.layer) { return Promise.resolve(); }
+        $("editor").dataset.loading = "1";  // tests and the cursor wait for snapping data
+        const view = map.getView().calculateExtent();
+        const extent = ol.proj.transformExtent(ol.extent.buffer(view, ol.extent.getWidth(view) / 2),
+                                               "EPSG:3857", "EPSG:4326");
+        const others = visibleOthers();
+        const fetches = others.map(function (name) {
+            return itemsIn(name, extent).then(function (features) {
+                if (mine !== loads) { return; }
+                // Ids repeat across layers (door 1, parcel 1) and a source keeps one feature per id.
+                features.forEach(function (f) { f.setId(name + "/" + f.getId()); });
+                snapOthers.addFeatures(features);
+            });
+        });
+        fetches.push(itemsIn(state.layer, extent).then(function (f) { if (mine === loads) { working.addFeatures(f); } }));
+        return Promise.all(fetches).finally(function () {
+            if (mine !== loads) { return; }
+            loaded = {extent: extent, layer: state.layer, others: others.join(",")};
+            $("editor").dataset.loading = "0";
+        });
+    }
+    function needsLoad() {
+        if (!loaded || loaded.layer !== state.layer || loaded.others !== visibleOthers().join(",")) { return true; }
+        const view = ol.proj.transformExtent(map.getView().calculateExtent(), "EPSG:3857", "EPSG:4326");
+        return !ol.extent.containsExtent(loaded.extent, view);
     }
 
     function buildForm(properties) {
@@ -161,7 +189,7 @@ document.addEventListener("DOMContentLoaded", function () {
             .then(function (schema) { state.schema = schema; return loadWorking(); })
             .then(function () { message("", "ok"); });
     });
-    map.on("moveend", function () { if (state.layer && !state.feature) { loadWorking(); } });
+    map.on("moveend", function () { if (state.layer && !state.feature && needsLoad()) { loadWorking(); } });
 
     $("edit-draw").addEventListener("click", function () {
         resetSelection();
