@@ -241,13 +241,34 @@ def features_bulk_create(
         raise ValidationError(errors)
     check_edit(user=user, layer=layer, geometries=[getattr(i, layer.geometry_field) for i in instances])
     layer.model.objects.bulk_create(instances, batch_size=batch_size)
+    warnings = _batch_topology(layer, [i.pk for i in instances])
     numbers = [i.tucbs_no for i in instances]
     _bump_generation(layer)
     audit_record(action="bulk_create", object_type=f"layer:{layer.name}",
                  object_repr=str(layer.title), user=user,
                  after={"count": len(instances), "tucbsNo_min": min(numbers, default=None),
-                        "tucbsNo_max": max(numbers, default=None)})
+                        "tucbsNo_max": max(numbers, default=None), "topology_warnings": warnings})
     return len(instances)
+
+
+def _batch_topology(layer: type[Layer], ids: list[int]) -> dict[str, list[int]]:
+    """The layer's topology rules over a stored batch: errors undo it (the caller's transaction),
+    warnings are returned as {message: [tucbsNo, ...]} for the audit record."""
+    from .topology import ERROR
+
+    errors, warnings = {}, {}
+    for rule in layer.topology:
+        bad = rule.violators(ids)
+        if bad:
+            shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
+            if rule.kind == ERROR:
+                errors[str(rule.message)] = [_("tucbsNo %(numbers)s (%(count)d features)")
+                                             % {"numbers": shown, "count": len(bad)}]
+            else:
+                warnings[str(rule.message)] = bad[:100]
+    if errors:
+        raise ValidationError(errors)
+    return warnings
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Topology rules a layer declares in the registry (errors refuse the write, warnings inform).
 
 Each rule is a PostGIS question about one feature against its neighbours, asked by the
-layer services before they store a feature.
+layer services before they store a feature; bulk loads ask the same question once for the whole
+batch (`violators`: one SQL statement over the stored rows of the batch, inside its transaction).
 """
 
 from __future__ import annotations
@@ -19,11 +20,19 @@ ERROR, WARNING = "error", "warning"
 
 @dataclass(frozen=True)
 class TopologyRule:
-    """`holds(instance)` is True when the rule is satisfied."""
+    """`holds(instance)` is True when the rule is satisfied; `batch_sql` selects the tucbs_no of
+    the rows among `%(ids)s` (an array of primary keys) that break it."""
 
     kind: str  # ERROR or WARNING
     message: Promise | str
     holds: Callable[[Model], bool]
+    batch_sql: str
+
+    def violators(self, ids: list[int]) -> list[int]:
+        """tucbsNo of the stored rows (by primary key) that break the rule, in order."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.batch_sql, {"ids": ids})
+            return sorted(row[0] for row in cursor.fetchall())
 
 
 def _scalar(sql: str, params: list) -> object:
@@ -52,9 +61,16 @@ def overlaps_no_other_building(instance: Model) -> bool:
         [instance.geom.ewkt, instance.pk, instance.geom.ewkt])
 
 
-NUMARATAJ_ON_BINA = TopologyRule(WARNING, _("The door number does not touch a building."),
-                                 touches_a_building)
-ROAD_IN_DISTRICT = TopologyRule(ERROR, _("The road centre line must lie inside the district."),
-                                inside_the_district)
-BINA_NO_OVERLAP = TopologyRule(ERROR, _("The building overlaps another building."),
-                               overlaps_no_other_building)
+NUMARATAJ_ON_BINA = TopologyRule(
+    WARNING, _("The door number does not touch a building."), touches_a_building,
+    "SELECT n.\"tucbsNo\" FROM layers_numarataj n WHERE n.id = ANY(%(ids)s) AND NOT EXISTS "
+    "(SELECT 1 FROM layers_bina b WHERE ST_DWithin(b.geom, n.geom, 0.01))")
+ROAD_IN_DISTRICT = TopologyRule(
+    ERROR, _("The road centre line must lie inside the district."), inside_the_district,
+    "SELECT y.\"tucbsNo\" FROM layers_yol y, (SELECT ST_Union(geom) AS g FROM layers_mahalle) d "
+    "WHERE y.id = ANY(%(ids)s) AND d.g IS NOT NULL AND NOT ST_Within(y.geom, d.g)")
+BINA_NO_OVERLAP = TopologyRule(
+    ERROR, _("The building overlaps another building."), overlaps_no_other_building,
+    "SELECT DISTINCT n.\"tucbsNo\" FROM layers_bina n JOIN layers_bina o "
+    "ON o.geom && n.geom AND o.id <> n.id AND ST_Relate(o.geom, n.geom, '2********') "
+    "WHERE n.id = ANY(%(ids)s)")

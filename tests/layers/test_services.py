@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from layers.models import Bina, Numarataj
+from layers.models import Bina, Mahalle, Numarataj, Yol
 from layers.registry import get_layer
 from layers.services import FeatureInput, feature_create, feature_delete, feature_update, features_bulk_create
 from tests.geometries import BOWTIE_5254, POINT_ANKARA, SQUARE_5254
@@ -99,6 +99,31 @@ class BulkCreateTests:
         batch = [FeatureInput({**GOOD_BINA, "binaKimlikNo": existing}, SQUARE_5254)]
         errors = errors_of(lambda: features_bulk_create(layer=BINA, features=batch))
         assert "binaKimlikNo" in errors
+
+    def test_overlapping_buildings_refused_as_a_batch(self, db):
+        """Topology rules run on bulk loads too: a batch whose buildings overlap each other (or a
+        stored one) is refused whole, naming the features; nothing stays behind."""
+        before = Bina.objects.count()
+        batch = [FeatureInput({**GOOD_BINA, "binaKimlikNo": 99_000_030 + i}, SQUARE_5254) for i in range(2)]
+        with translation.override("en"):
+            errors = errors_of(lambda: features_bulk_create(layer=BINA, features=batch))
+        assert "The building overlaps another building." in errors
+        assert "2 features" in errors["The building overlaps another building."][0]
+        assert Bina.objects.count() == before
+
+    def test_batch_topology_warning_is_recorded(self, db):
+        """A door number off every building is stored, and the warning is in the audit record."""
+        from cbs.audit.models import AuditRecord
+
+        road, mahalle = Yol.objects.first(), Mahalle.objects.first()
+        row = {"kapiNumarasi": "5", "uavtAdresNo": 1_999_999_998, "postaKodu": "34020",
+               "yol": road.tucbs_no, "mahalle": mahalle.uavt_kodu}
+        far = mahalle.geom.point_on_surface  # an inner point, not on a building (checked below)
+        assert not Bina.objects.filter(geom__dwithin=(far, 0.01)).exists()
+        with translation.override("en"):
+            assert features_bulk_create(layer=NUMARATAJ, features=[FeatureInput(row, far.ewkt)]) == 1
+        record = AuditRecord.objects.filter(action="bulk_create", object_type="layer:ad-numarataj").latest("id")
+        assert list(record.after["topology_warnings"]) == ["The door number does not touch a building."]
 
     def test_missing_reference_reported(self, db):
         """A door number pointing at an unknown road is refused."""
