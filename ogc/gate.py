@@ -12,7 +12,7 @@ from cbs.audit.middleware import client_ip
 from cbs.partners.models import ApiToken, Kurum, Protokol
 from cbs.partners.tokens import token_authenticate
 from layers.models import PublicationState
-from layers.publication import publication_states
+from layers.state import layer_state
 from layers.registry import Access, all_layers
 
 
@@ -77,7 +77,7 @@ def partner_layers(kurum: Kurum, states: dict[str, str]) -> set[str]:
 
 def visible_collections(caller: Caller) -> frozenset[str]:
     """Collection ids the caller may see; every other collection answers 404 everywhere."""
-    states = publication_states()
+    states = layer_state().states
     visible = public_layers(states)
     if caller.kind == "partner":
         visible |= partner_layers(caller.kurum, states)

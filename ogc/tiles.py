@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from layers.models import LayerCounter
 from layers.registry import Layer, get_layer
+from layers.state import layer_state
 
 from . import views
 from .crs import storage_area
@@ -82,8 +82,7 @@ def render_tile(layer: type[Layer], z: int, x: int, y: int) -> bytes:
 
 
 def layer_generation(layer: type[Layer]) -> int:
-    return (LayerCounter.objects.filter(layer=layer.name).values_list("generation", flat=True)
-            .first() or 0)
+    return layer_state().generations.get(layer.name, 0)
 
 
 def _tile_links(request: HttpRequest, layer: type[Layer]) -> dict:

@@ -26,6 +26,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     caches["tiles"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _layer_state_after_rollback():
+    """A rolled-back test may have cached publication states or generations it never committed."""
+    yield
+    from layers.state import _new_stamp
+
+    _new_stamp()
+
+
 DECISION = ("2024/1", date(2024, 1, 15))
 
 
