@@ -48,6 +48,7 @@ run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
 run: setup db
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_samples
+	$(PY) manage.py load_inventory_samples
 ifdef EMBEDDED_DB
 	$(PY) manage.py demo_accounts
 endif

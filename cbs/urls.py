@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("map/", include("layers.urls")),
     path("ogc/", include("ogc.urls")),
+    path("assets/", include("backoffice.assets.urls")),
 ]

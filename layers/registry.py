@@ -24,6 +24,7 @@ THEMES: dict[str, Promise] = {
     "KH": _("Public services"),
     "AK": _("Land use / zoning"),
     "TK": _("Land registry and cadastre"),
+    "AY": _("Utility networks"),
 }
 
 
@@ -31,6 +32,7 @@ class Access:
     """Who may read a layer through the OGC API at most (later issues refine per caller)."""
 
     PUBLIC = "public"      # may be published to anyone once approved
+    PROTOCOL = "protocol"  # only to partners under a protocol (e.g. KGYS cameras for the police)
     INTERNAL = "internal"  # never leaves the municipality (e.g. TKGM parcels)
 
 
@@ -58,12 +60,19 @@ class Layer:
     map_visible: bool = True  # switched on when the map opens
     # Topology rules checked on every single-feature write (layers.topology).
     topology: tuple = ()
+    # A back-office module ("assets") whose grant governs the layer instead of layer grants.
+    module: str | None = None
 
     # Attributes every TUCBS feature carries, published for every layer.
     common_fields: tuple[str, ...] = (
         "tucbs_no", "surum_baslangic_zamani", "surum_bitis_zamani",
         "gecerlilik_baslangici", "gecerlilik_sonu",
     )
+
+    @classmethod
+    def check_change(cls, before: dict | None, instance: models.Model) -> None:
+        """Rules on changing a stored feature (`before`: its published properties), e.g. a
+        status lifecycle; raise ValidationError to refuse. Every update path calls it."""
 
     @classmethod
     def meta(cls):

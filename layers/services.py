@@ -193,6 +193,8 @@ def _bulk_unique_errors(layer: type[Layer], instances: list[Model]) -> dict[str,
                 field.related_model.objects.filter(**{f"{target.attname}__in": set(present)})
                 .values_list(target.attname, flat=True)
             )
+            if field.related_model is model:  # a tree inside the batch (a device's uplink)
+                known |= {getattr(i, target.attname) for i in instances}
             missing = sorted(set(present) - known)
             if missing:
                 errors[field.column] = [
@@ -292,6 +294,7 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
         instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()
+    layer.check_change(before, instance)
     check_topology(layer, instance)
     instance.save()
     _audit("update" if before else "create", layer, instance, before,
@@ -325,6 +328,7 @@ def feature_update(
     instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()
     instance.full_clean()
+    layer.check_change(before, instance)
     check_topology(layer, instance)
     instance.save()
     _audit("update", layer, instance, before, feature_snapshot(layer, instance), user)

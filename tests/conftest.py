@@ -16,6 +16,7 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_samples", verbosity=0)
+        call_command("load_inventory_samples", verbosity=0)
         publish_all_shareable()
     from django.core.cache import caches
 

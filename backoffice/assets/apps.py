@@ -6,3 +6,6 @@ class AssetsConfig(AppConfig):
     name = "backoffice.assets"
     label = "assets"
     verbose_name = _("Assets")
+
+    def ready(self) -> None:
+        from . import layers  # noqa: F401  (registers the asset layers)

@@ -16,7 +16,8 @@ LEVELS = {GrantLevel.VIEW: 1, GrantLevel.EDIT: 2}
 
 def resource_choices() -> list[tuple[str, str]]:
     choices = [("layers:*", str(_("Every layer")))]
-    choices += [(f"layer:{layer.name}", f"{layer.name} – {layer.title}") for layer in all_layers()]
+    choices += [(f"layer:{layer.name}", f"{layer.name} – {layer.title}") for layer in all_layers()
+                if not layer.module]
     choices += [(f"module:{m}", f"{_('Module')}: {m}") for m in MODULES]
     return choices
 
@@ -47,7 +48,8 @@ def user_can(user, resource: str, level: str = GrantLevel.VIEW) -> bool:
 
 
 def layer_resource(layer) -> str:
-    return f"layer:{layer.name}"
+    """The grant resource that governs a layer: its module's for back-office layers."""
+    return f"module:{layer.module}" if layer.module else f"layer:{layer.name}"
 
 
 def viewable_layers(user) -> frozenset[str]:

@@ -1,0 +1,87 @@
+"""The asset layers in the registry: sensitive (never public), governed by the assets module grant.
+
+Registering them gives the OGC API, vector tiles, the access gate, the generic editor and admin,
+feature history and audit for free; partners (e.g. the police for KGYS cameras) see them only
+under a protocol.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from layers.registry import Access, Layer, register_layer
+
+from .lifecycle import check_status_move
+from .models import Camera, FiberLink, NetworkDevice, Site
+
+
+class AssetLayer(Layer):
+    access = Access.PROTOCOL
+    sensitive = True
+    module = "assets"
+    map_min_zoom = 12
+
+    @classmethod
+    def check_change(cls, before, instance) -> None:
+        if before is not None and hasattr(instance, "durum"):
+            check_status_move(before.get("durum"), instance.durum)
+
+
+@register_layer
+class SiteLayer(AssetLayer):
+    model = Site
+    name = "ay-lokasyon"
+    theme = "AY"
+    title = _("Network sites")
+    description = _("Buildings, cabinets, poles and system rooms that hold network equipment.")
+    keywords = ("lokasyon", "kabinet", "sistem odası")
+    published_fields = ("kod", "adi", "tur", "adres", "numarataj", "bina", "sorumlu", "erisim_notu")
+    list_fields = ("kod", "adi", "tur")
+    search_fields = ("kod", "adi", "adres")
+    map_color = "#1b7837"
+
+
+@register_layer
+class FiberLayer(AssetLayer):
+    model = FiberLink
+    name = "ay-fiber"
+    theme = "AY"
+    title = _("Fiber links")
+    description = _("Fiber cables between sites with core counts and ownership.")
+    keywords = ("fiber", "kablo")
+    published_fields = ("adi", "baslangic", "bitis", "damar_sayisi", "kullanilan_damar", "sahiplik",
+                        "durum", "kurulum_tarihi", "uzunluk")
+    list_fields = ("adi", "baslangic", "bitis", "durum")
+    search_fields = ("adi",)
+    map_color = "#f1a340"
+
+
+@register_layer
+class DeviceLayer(AssetLayer):
+    model = NetworkDevice
+    name = "ay-cihaz"
+    theme = "AY"
+    title = _("Network devices")
+    description = _("Switches, routers, firewalls, access points, recorders and servers.")
+    keywords = ("switch", "router", "ağ cihazı")
+    published_fields = ("adi", "tur", "marka", "model_adi", "seri_no", "demirbas_no", "mac", "ip", "vlan",
+                        "yazilim", "durum", "kurulum_tarihi", "garanti_bitis", "lokasyon", "uplink",
+                        "uplink_port", "uplink_fiber")
+    list_fields = ("adi", "tur", "ip", "durum")
+    search_fields = ("adi", "ip", "mac", "seri_no", "demirbas_no")
+    map_color = "#2166ac"
+    map_min_zoom = 13
+
+
+@register_layer
+class CameraLayer(AssetLayer):
+    model = Camera
+    name = "kh-kamera"
+    theme = "KH"
+    title = _("Security and traffic cameras")
+    description = _("KGYS/MOBESE, building security and traffic cameras with their view sectors.")
+    keywords = ("kamera", "KGYS", "MOBESE", "guvenlik")
+    published_fields = ("adi", "tur", "montaj", "kamera_tipi", "azimut", "gorus_acisi", "menzil", "ip",
+                        "mac", "seri_no", "durum", "kayit_cihazi", "baglanti_cihazi", "lokasyon",
+                        "kurulum_tarihi")
+    list_fields = ("adi", "tur", "durum", "ip")
+    search_fields = ("adi", "ip", "mac", "seri_no")
+    map_color = "#b2182b"
