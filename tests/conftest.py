@@ -160,6 +160,20 @@ def live_editor(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
+def live_technician(django_db_setup, django_db_blocker):
+    """Credentials of a committed technician (assets and tickets by role) for browser logins."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        user, _created = get_user_model().objects.get_or_create(username="live-technician")
+        user.groups.add(Group.objects.get(name="Teknisyen"))
+        user.set_password("live-technician-pass-1")
+        user.save()
+    return user.username, "live-technician-pass-1"
+
+
+@pytest.fixture(scope="session")
 def live_editor_token(live_editor, django_db_blocker):
     """A committed staff API token of a CBS editor, for writes against the live server."""
     from datetime import timedelta

@@ -45,10 +45,13 @@ def page(browser, live_site):
 
 class BrowserTests:
     def test_home_page_in_turkish_lists_layers(self, page, live_site, db):
-        """The start page is Turkish and lists the layers with counts."""
+        """The start page is Turkish and lists the layers this caller may see, with counts:
+        anonymous callers see the seven public ones, not the parcels or the cameras."""
         page.goto(live_site + "/")
         assert page.locator("h1").inner_text() == "Belediye CBS"
-        assert page.locator("#layers tbody tr").count() == 8
+        assert page.locator("#layers tbody tr").count() == 7
+        listed = page.locator("#layers tbody").inner_text()
+        assert "Kadastro parselleri" not in listed and "kamera" not in listed.lower()
         assert page.external_requests == []
 
     def test_ogc_items_html_map_uses_local_assets(self, page, live_site, db):
@@ -378,3 +381,55 @@ class EditorTests:
         for context, _page in sessions:
             context.close()
         _delete(live_site, live_editor_token, created.json()["id"])
+
+
+class AssetBrowserTests:
+    def test_search_asset_page_map_and_outage(self, page, live_site, db, live_technician):
+        """A technician searches a switch by name, opens its page (drawn on a map), shows it on the
+        asset map and asks what fails with it – nothing fetched from other hosts."""
+        from backoffice.assets.models import NetworkDevice
+
+        core = NetworkDevice.objects.get(adi="ZB-CORE-SW")
+        _login(page, live_site, live_technician)
+        page.goto(live_site + "/assets/")
+        page.fill("#asset-q", "core-sw")
+        page.click("form[role=search] button")
+        page.click(f"#asset-results a:has-text('ZB-CORE-SW')")
+        page.wait_for_selector("#asset-title")
+        assert "ZB-CORE-SW" in page.locator("#asset-title").inner_text()
+        assert core.ip in page.locator("#asset-attributes").inner_text()
+        page.wait_for_function("() => window.kentAssetMap && window.kentAssetMap.getView().getZoom() > 10")
+        page.click("text=Varlık haritasında göster")
+        page.wait_for_function("() => window.kentAssetMarks && window.kentAssetMarks.getFeatures().length === 1")
+        page.go_back()
+        page.click("#trace-link")
+        page.wait_for_selector("#outage-per-mahalle tr")
+        listed = page.locator("#asset-result li").count()
+        assert listed > 50  # the core switch feeds the whole network
+        assert page.evaluate("() => window.kentAssetMarks.getFeatures().length") == listed
+        assert page.external_requests == []
+        assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+    def test_which_cameras_see_a_clicked_point(self, page, live_site, db, live_technician):
+        """Clicking 40 m in front of a KGYS camera lists that camera."""
+        import math
+
+        from backoffice.assets.models import Camera
+
+        camera = Camera.objects.filter(tur="kgys", durum="aktif").order_by("tucbs_no").first()
+        x = camera.geom.x + 40 * math.sin(math.radians(camera.azimut))
+        y = camera.geom.y + 40 * math.cos(math.radians(camera.azimut))
+        from django.contrib.gis.geos import Point
+
+        lonlat = list(Point(x, y, srid=camera.geom.srid).transform(4326, clone=True).coords)
+        _login(page, live_site, live_technician)
+        page.goto(live_site + "/assets/map/")
+        page.wait_for_selector("#layer-tree .layer-row")
+        page.evaluate("c => { window.kentMap.getView().setCenter(ol.proj.fromLonLat(c));"
+                      " window.kentMap.getView().setZoom(18); }", lonlat)
+        _wait_for_map_idle(page)
+        page.click("#tool-seeing")
+        _click_lonlat(page, lonlat)
+        page.wait_for_selector("#asset-result li")
+        assert camera.adi in page.locator("#asset-result").inner_text()
+        assert page.external_requests == []

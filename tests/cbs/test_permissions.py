@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cbs.accounts.selectors import layer_resource
 from cbs.testing import Route, assert_route_permissions
 from layers.models import KamuHizmeti
 from layers.registry import all_layers
@@ -20,7 +21,7 @@ def first_pk(layer) -> int:
 def layer_routes() -> list[Route]:
     routes = []
     for layer in all_layers():
-        grant = f"layer:{layer.name}"
+        grant = layer_resource(layer)  # module:assets for the asset layers
         routes += [
             Route(f"{layer.name} list", lambda l=layer: admin_url(l, "changelist"), (grant, "view")),
             Route(f"{layer.name} change page", lambda l=layer: admin_url(l, "change", first_pk(l)),

@@ -8,10 +8,11 @@ from layers.registry import Access, Layer, all_layers, get_layer, register_layer
 
 class RegistryTests:
     def test_expected_layers_registered(self):
-        """The eight TUCBS layers of the foundation are registered under their collection ids."""
+        """The eight TUCBS layers of the foundation, then the four asset layers, are registered
+        under their collection ids."""
         assert [layer.name for layer in all_layers()] == [
             "id-mahalle", "ad-yol", "bi-bina", "ad-numarataj", "ul-karayolu", "kh-hizmet",
-            "ak-imar", "tk-parsel",
+            "ak-imar", "tk-parsel", "ay-lokasyon", "ay-fiber", "ay-cihaz", "kh-kamera",
         ]
 
     @pytest.mark.parametrize("layer", all_layers(), ids=lambda layer: layer.name)

@@ -5,7 +5,7 @@ from pygeoapi.openapi import get_oas
 from layers.registry import Access, all_layers
 from ogc.config import build_config
 
-PUBLIC = [layer.name for layer in all_layers() if layer.access != Access.INTERNAL]
+PUBLIC = [layer.name for layer in all_layers() if layer.access != Access.INTERNAL and not layer.sensitive]
 
 
 class ConfigTests:
