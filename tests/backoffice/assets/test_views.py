@@ -87,3 +87,26 @@ class OgcGateTests:
         assert client.get("/ogc/collections/kh-kamera/items").status_code == 404
         client.force_login(make_user(("module:assets", "view")))
         assert client.get("/ogc/collections/kh-kamera/items?limit=1").json()["features"]
+
+    def test_partner_sees_cameras_only_under_a_protocol_and_never_publicly(self, client, db, partner):
+        """The police (a partner) read KGYS cameras once the layer is shared under protocol and
+        their protocol names it; the layer can never be made public."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from layers.models import PublicationState
+        from layers.publication import publication_set
+        from layers.registry import get_layer
+
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {partner.value}"}
+        cameras = get_layer("kh-kamera")
+        with pytest.raises(DjangoValidationError):
+            publication_set(layer=cameras, state=PublicationState.HERKESE_ACIK,
+                            decision_number="2026/9", decision_date="2026-01-10")
+        publication_set(layer=cameras, state=PublicationState.PROTOKOLLU, decision_number="2026/9",
+                        decision_date="2026-01-10")
+        assert client.get("/ogc/collections/kh-kamera/items", **auth).status_code == 404  # not in protocol
+        partner.protokol.layers = ["bi-bina", "kh-kamera"]
+        partner.protokol.save()
+        body = client.get("/ogc/collections/kh-kamera/items?limit=5", **auth).json()
+        assert len(body["features"]) == 5
+        assert client.get("/ogc/collections/kh-kamera/items").status_code == 404  # anonymous
