@@ -311,6 +311,7 @@ TR = {
 
 # Assets (back office)
 TR.update({
+    'Record maintenance': 'Bakım kaydı ekle',
     'Member of staff': 'Personel',
     'Signed record no (zimmet tutanağı)': 'İmzalı zimmet tutanağı no',
     'Date': 'Tarih',

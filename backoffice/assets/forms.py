@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Staff, Unit
+from .models import MaintenanceOutcome, Staff, Unit
 
 
 class AssignForm(forms.Form):
@@ -23,3 +23,12 @@ class MoveForm(forms.Form):
     to_unit = forms.ModelChoiceField(label=_("To unit"), queryset=Unit.objects.all())
     on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=250, required=False)
+
+
+class MaintenanceForm(forms.Form):
+    done_on = forms.DateField(label=_("Date"), initial=timezone.localdate,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    fault = forms.CharField(label=_("Fault"), max_length=250)
+    action = forms.CharField(label=_("Action taken"), widget=forms.Textarea(attrs={"rows": 2}))
+    parts = forms.CharField(label=_("Parts used"), max_length=250, required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MaintenanceOutcome.choices)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/outage", views.api_outage, name="api_outage"),
     path("api/sectors", views.api_sectors, name="api_sectors"),
     path("<str:kind>/<int:key>/", views.asset, name="asset"),
+    path("<str:kind>/<int:key>/maintenance", views.maintenance_add, name="maintenance_add"),
 ]

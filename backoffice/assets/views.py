@@ -20,7 +20,7 @@ from layers.registry import get_layer
 from layers.views import map_config
 
 from . import selectors, services
-from .forms import AssignForm, MoveForm, ReturnForm
+from .forms import AssignForm, MaintenanceForm, MoveForm, ReturnForm
 from .models import DeviceStatus, InventoryItem, Staff, Unit
 
 
@@ -102,6 +102,7 @@ def asset(request: HttpRequest, kind: str, key: int) -> HttpResponse:
     maintenance = instance.maintenance.select_related("technician")
     audit = AuditRecord.objects.filter(object_type=f"layer:{layer.name}", object_id=str(key)).order_by("-time")[:50]
     return render(request, "assets/asset.html", {
+        "maintenance_form": MaintenanceForm(), "can_edit": user_can(request.user, "module:assets", "edit"),
         "kind": kind, "layer": layer, "instance": instance, "rows": rows, "groups": groups,
         "maintenance": maintenance, "audit": audit,
         "map_data": {"geometry": shape, "camera": {
@@ -109,6 +110,31 @@ def asset(request: HttpRequest, kind: str, key: int) -> HttpResponse:
         } if kind == "kamera" else None},
         "can_trace": kind in ("cihaz", "fiber"),
     })
+
+
+@require_http_methods(["POST"])
+@assets_permission("edit")
+def maintenance_add(request: HttpRequest, kind: str, key: int) -> HttpResponse:
+    """Record maintenance of an asset (`kind` "esya" = an inventory item by its pk)."""
+    if kind == "esya":
+        target = get_object_or_404(InventoryItem, pk=key)
+    elif kind in selectors.KIND_MODEL:
+        target = get_object_or_404(selectors.KIND_MODEL[kind], tucbs_no=key)
+    else:
+        raise Http404
+    form = MaintenanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.maintenance_record_create(asset=target, technician=request.user, user=request.user,
+                                               **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                                         for f, e in form.errors.items()))
+    return redirect(selectors.asset_url(kind, key))
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,6 +173,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assets:item", pk=obj.pk)
     holder = obj.assignments.filter(returned_on__isnull=True).select_related("staff").first()
     return render(request, "assets/item.html", {
+        "maintenance_form": MaintenanceForm(),
         "item": obj, "holder": holder, "forms": forms, "can_edit": can_edit,
         "assignments": obj.assignments.select_related("staff"),
         "movements": obj.movements.select_related("from_unit", "to_unit"),

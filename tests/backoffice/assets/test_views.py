@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from backoffice.assets.models import Assignment, InventoryItem, Staff
+from backoffice.assets.models import Assignment, InventoryItem, MaintenanceRecord, Staff
 from cbs.testing import Route, assert_route_permissions, make_user
 
 
@@ -30,6 +30,10 @@ ROUTES = [
           method="post", data=lambda: {"action": "assign", "assign-staff": Staff.objects.first().pk,
                                        "assign-document_no": "ZT-99", "assign-on": "2026-01-05"},
           allowed=(302,), creates=Assignment),
+    Route("maintenance (write)", lambda: reverse("assets:maintenance_add", args=["kamera", 1]),
+          ("module:assets", "edit"), method="post",
+          data={"done_on": "2026-01-05", "fault": "Görüntü yok", "action": "Kablo değişti", "parts": "",
+                "outcome": "giderildi"}, allowed=(302,), creates=MaintenanceRecord),
 ]
 
 
@@ -110,3 +114,13 @@ class OgcGateTests:
         body = client.get("/ogc/collections/kh-kamera/items?limit=5", **auth).json()
         assert len(body["features"]) == 5
         assert client.get("/ogc/collections/kh-kamera/items").status_code == 404  # anonymous
+
+
+def test_maintenance_in_the_future_is_refused_with_a_message(client, db):
+    client.force_login(make_user(("module:assets", "edit")))
+    before = MaintenanceRecord.objects.count()
+    response = client.post(reverse("assets:maintenance_add", args=["cihaz", 1]), {
+        "done_on": "2999-01-01", "fault": "x", "action": "y", "outcome": "giderildi"}, follow=True,
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert "future" in response.content.decode()
+    assert MaintenanceRecord.objects.count() == before
