@@ -145,32 +145,30 @@ def live_partner(django_db_setup, django_db_blocker):
     return value
 
 
-@pytest.fixture(scope="session")
-def live_editor(django_db_setup, django_db_blocker):
-    """Credentials of a committed CBS editor (by role, not a superuser) for browser logins."""
+def _live_user(django_db_blocker, username: str, role: str) -> tuple[str, str]:
+    """A committed user holding a role (group), with a password for browser logins."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    password = f"{username}-pass-1"
     with django_db_blocker.unblock():
-        user, _created = get_user_model().objects.get_or_create(username="live-editor")
-        user.groups.add(Group.objects.get(name="CBS editörü"))
-        user.set_password("live-editor-pass-1")
+        user, _created = get_user_model().objects.get_or_create(username=username)
+        user.groups.add(Group.objects.get(name=role))
+        user.set_password(password)
         user.save()
-    return user.username, "live-editor-pass-1"
+    return username, password
+
+
+@pytest.fixture(scope="session")
+def live_editor(django_db_setup, django_db_blocker):
+    """A committed CBS editor (by role, not a superuser)."""
+    return _live_user(django_db_blocker, "live-editor", "CBS editörü")
 
 
 @pytest.fixture(scope="session")
 def live_technician(django_db_setup, django_db_blocker):
-    """Credentials of a committed technician (assets and tickets by role) for browser logins."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    with django_db_blocker.unblock():
-        user, _created = get_user_model().objects.get_or_create(username="live-technician")
-        user.groups.add(Group.objects.get(name="Teknisyen"))
-        user.set_password("live-technician-pass-1")
-        user.save()
-    return user.username, "live-technician-pass-1"
+    """A committed technician (assets and tickets by role)."""
+    return _live_user(django_db_blocker, "live-technician", "Teknisyen")
 
 
 @pytest.fixture(scope="session")
