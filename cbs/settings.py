@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cbs.partners",
     "layers",
     "ogc",
+    "django_filters",
     "backoffice.tickets",
     "backoffice.assets",
 ]
@@ -211,3 +212,19 @@ CBS_TRUST_X_FORWARDED_FOR = env_bool("CBS_TRUST_X_FORWARDED_FOR", False)
 CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 CBS_SAMPLES_DIR = BASE_DIR / "data" / "samples"
 CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")
+
+# Help desk: working hours of the SLA clock (holidays are data: tickets.Holiday), uploads, mail.
+CBS_WORKDAY_START = env("CBS_WORKDAY_START", "08:30")
+CBS_WORKDAY_END = env("CBS_WORKDAY_END", "17:30")
+MEDIA_ROOT = Path(env("CBS_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"  # never served directly: attachments are downloaded through a checked view
+CBS_ATTACHMENT_MAX_BYTES = int(env("CBS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+CBS_ATTACHMENT_TYPES = tuple(env("CBS_ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,txt,log,csv,xlsx,docx").split(","))
+EMAIL_BACKEND = env("CBS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("CBS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("CBS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("CBS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env("CBS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CBS_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env("CBS_EMAIL_FROM", "yardim@zeytinburnu.bel.tr")

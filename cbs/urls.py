@@ -17,4 +17,5 @@ urlpatterns = [
     path("map/", include("layers.urls")),
     path("ogc/", include("ogc.urls")),
     path("assets/", include("backoffice.assets.urls")),
+    path("tickets/", include("backoffice.tickets.urls")),
 ]

@@ -40,9 +40,20 @@ def model_snapshot(obj: models.Model) -> dict:
     """A model row as plain values for before/after (many-to-many as ids, never a password)."""
     from django.forms.models import model_to_dict
 
+    from django.contrib.gis.geos import GEOSGeometry
+    from django.db.models.fields.files import FieldFile
+
+    def plain(value):
+        if isinstance(value, list | tuple):
+            return [getattr(v, "pk", v) for v in value]
+        if isinstance(value, GEOSGeometry):
+            return value.ewkt
+        if isinstance(value, FieldFile):
+            return value.name
+        return value
+
     data = model_to_dict(obj)
-    return {k: ([getattr(v, "pk", v) for v in val] if isinstance(val, list | tuple) else val)
-            for k, val in data.items() if k != "password"}
+    return {k: plain(val) for k, val in data.items() if k != "password"}
 
 
 def audit_model_write(*, action: str, obj: models.Model, before: dict | None = None,

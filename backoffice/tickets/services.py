@@ -1,0 +1,279 @@
+"""Writes to tickets: open, assign, move through the workflow, comment and log work, attach,
+merge and link. Each checks the tickets module grant, validates, writes in one transaction,
+keeps the SLA clock, appends an event and an audit record, and sends the notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cbs.accounts.selectors import user_can
+from cbs.audit.services import audit_model_write, model_snapshot
+
+from .business_time import add_business_seconds, business_seconds, calendar_from_settings
+from .models import Attachment, Category, EventKind, SlaPolicy, Status, Ticket, TicketEvent
+from .workflow import ALLOWED
+
+
+def check_tickets_edit(user) -> None:
+    if user is not None and not user_can(user, "module:tickets", "edit"):
+        raise PermissionDenied(_("You may not change tickets."))
+
+
+def sla_policy(category: Category, priority: int) -> SlaPolicy | None:
+    """The policy of the category or its nearest ancestor for the priority, else the default."""
+    node = category
+    while node is not None:
+        policy = SlaPolicy.objects.filter(category=node, priority=priority).first()
+        if policy is not None:
+            return policy
+        node = node.parent
+    return SlaPolicy.objects.filter(category__isnull=True, priority=priority).first()
+
+
+def _next_number(now: datetime) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('tickets_number_seq')")
+        return f"{now.year}-{cursor.fetchone()[0]:06d}"
+
+
+def _event(ticket: Ticket, kind: str, user, text: str = "", minutes: int = 0, old: str = "", new: str = "",
+           now: datetime | None = None) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, author=user if user and user.pk else None,
+                                      text=text, minutes=minutes, from_status=old, to_status=new,
+                                      created_at=now or timezone.now())
+
+
+def _save(ticket: Ticket, before: dict | None, user) -> Ticket:
+    ticket.version += 1 if before is not None else 0
+    ticket.full_clean(exclude=["number", "related"])
+    ticket.save()
+    audit_model_write(action="update" if before else "create", obj=ticket, before=before,
+                      after=model_snapshot(ticket), user=user)
+    return ticket
+
+
+@dataclass
+class TicketInput:
+    title: str
+    description: str
+    channel: str
+    category: Category
+    priority: int
+    requester_staff: object = None
+    requester_name: str = ""
+    requester_phone: str = ""
+    requester_email: str = ""
+    consent_note: str = ""
+    location: object = None
+    address: str = ""
+    camera: object = None
+    device: object = None
+    site: object = None
+    item: object = None
+
+
+@transaction.atomic
+def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None) -> Ticket:
+    """Record a request; routed to the category's team, SLA due times set in working time."""
+    check_tickets_edit(user)
+    now = now or timezone.now()
+    if data.requester_staff is None and not data.requester_name.strip():
+        raise ValidationError({"requester_name": _("Name the requester: a member of staff or a citizen.")})
+    if data.requester_staff is None and not (data.requester_phone or data.requester_email):
+        raise ValidationError({"requester_phone": _("A citizen's telephone or e-mail is needed to reply.")})
+    if data.requester_staff is None and not data.consent_note.strip():
+        raise ValidationError({"consent_note": _("Record the citizen's consent to the processing (KVKK).")})
+    if data.location is None and not any((data.camera, data.device, data.site, data.item, data.address)):
+        raise ValidationError({"location": _("Give a place: a point on the map, an asset or an address.")})
+    if data.location is None:  # the linked asset's place
+        asset = data.camera or data.device or data.site
+        data.location = asset.geom if asset is not None else None
+    ticket = Ticket(**data.__dict__, team=data.category.routed_team(), created_at=now, created_by=user
+                    if user and user.pk else None, number=_next_number(now), status=Status.NEW)
+    policy = sla_policy(data.category, data.priority)
+    if policy is not None:
+        calendar = calendar_from_settings()
+        ticket.response_due = add_business_seconds(calendar, now, policy.response_minutes * 60)
+        ticket.resolution_due = add_business_seconds(calendar, now, policy.resolution_minutes * 60)
+    _save(ticket, None, user)
+    _event(ticket, EventKind.TRANSITION, user, _("Opened via %(channel)s.") % {"channel": ticket.get_channel_display()},
+           new=Status.NEW, now=now)
+    return ticket
+
+
+def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
+    current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError({"version": _("Someone else changed this ticket meanwhile; reload it.")})
+    return current
+
+
+def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> None:
+    """Change status in place (caller saves): checks the move, runs the SLA clock."""
+    old = ticket.status
+    if new != old and new not in ALLOWED.get(old, set()):
+        raise ValidationError({"status": _("A ticket cannot go from %(old)s to %(new)s.")
+                               % {"old": Status(old).label, "new": Status(new).label}})
+    if old == Status.WAITING and new != Status.WAITING and ticket.paused_at:
+        calendar = calendar_from_settings()
+        waited = business_seconds(calendar, ticket.paused_at, now)
+        ticket.paused_seconds += waited
+        if ticket.resolution_due:  # the clock stood still while waiting on the requester
+            ticket.resolution_due = add_business_seconds(calendar, ticket.resolution_due, waited)
+        ticket.paused_at = None
+    if new == Status.WAITING and old != Status.WAITING:
+        ticket.paused_at = now
+    if new in (Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLVED) and ticket.first_response_at is None:
+        ticket.first_response_at = now
+    if new == Status.RESOLVED:
+        ticket.resolved_at = now
+    if new == Status.CLOSED:
+        ticket.closed_at = now
+    if new == Status.IN_PROGRESS and old in (Status.RESOLVED, Status.CLOSED):  # reopened
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.status = new
+    _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now)
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None = None,
+                  expected_version: int | None = None) -> Ticket:
+    """Give the ticket to a technician (who must hold the tickets grant); they get an e-mail."""
+    check_tickets_edit(user)
+    now = now or timezone.now()
+    ticket = _locked(ticket, expected_version)
+    if not user_can(assignee, "module:tickets", "edit"):
+        raise ValidationError({"assignee": _("%(user)s cannot work on tickets.") % {"user": assignee}})
+    if ticket.status in (Status.RESOLVED, Status.CLOSED):
+        raise ValidationError({"status": _("Reopen the ticket before assigning it.")})
+    before = model_snapshot(ticket)
+    ticket.assignee = assignee
+    if ticket.status == Status.NEW:
+        _move(ticket, Status.ASSIGNED, user, now)
+    _event(ticket, EventKind.ASSIGNMENT, user, str(assignee), now=now)
+    _save(ticket, before, user)
+    if assignee.email:
+        transaction.on_commit(lambda: send_mail(
+            _("Ticket %(number)s assigned to you") % {"number": ticket.number},
+            f"{ticket.title}\n\n{ticket.description}\n\n{_('Resolution due')}: {ticket.resolution_due}",
+            settings.DEFAULT_FROM_EMAIL, [assignee.email]))
+    return ticket
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
+                      now: datetime | None = None, expected_version: int | None = None) -> Ticket:
+    """Move the ticket; resolving needs a note for the requester, who is told by e-mail."""
+    check_tickets_edit(user)
+    now = now or timezone.now()
+    ticket = _locked(ticket, expected_version)
+    if status == Status.RESOLVED and not note.strip():
+        raise ValidationError({"note": _("Say how it was resolved: the requester reads it.")})
+    before = model_snapshot(ticket)
+    _move(ticket, status, user, now, note)
+    _save(ticket, before, user)
+    if status == Status.RESOLVED:
+        recipient = ticket.requester_email or (ticket.requester_staff.email if ticket.requester_staff else "")
+        if recipient:
+            transaction.on_commit(lambda: send_mail(
+                _("Your request %(number)s is resolved") % {"number": ticket.number},
+                f"{ticket.title}\n\n{note}", settings.DEFAULT_FROM_EMAIL, [recipient]))
+    return ticket
+
+
+@transaction.atomic
+def ticket_comment(*, ticket: Ticket, kind: str, text: str, minutes: int = 0, user=None,
+                   now: datetime | None = None) -> TicketEvent:
+    """A reply to the requester, an internal note or a work-log entry with the time spent."""
+    check_tickets_edit(user)
+    if kind not in (EventKind.REPLY, EventKind.NOTE, EventKind.WORK):
+        raise ValidationError({"kind": _("Unknown entry kind.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write something.")})
+    if not 0 <= minutes <= 24 * 60:
+        raise ValidationError({"minutes": _("Time spent must lie between 0 and 1440 minutes.")})
+    now = now or timezone.now()
+    ticket = _locked(ticket, None)
+    event = _event(ticket, kind, user, text.strip(), minutes, now=now)
+    if kind == EventKind.REPLY and ticket.first_response_at is None:
+        before = model_snapshot(ticket)
+        ticket.first_response_at = now
+        _save(ticket, before, user)
+    audit_model_write(action="create", obj=event, after=model_snapshot(event), user=user)
+    return event
+
+
+# Magic numbers of the binary types we accept (text types are checked as UTF-8).
+_SIGNATURES = {"pdf": (b"%PDF",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",),
+               "jpeg": (b"\xff\xd8\xff",), "xlsx": (b"PK\x03\x04",), "docx": (b"PK\x03\x04",)}
+
+
+@transaction.atomic
+def ticket_attach(*, ticket: Ticket, upload, user=None, now: datetime | None = None) -> Attachment:
+    """Store an uploaded file under a server-side name after size, type and content checks."""
+    check_tickets_edit(user)
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in settings.CBS_ATTACHMENT_TYPES:
+        raise ValidationError({"file": _("Files of type “%(ext)s” are not accepted (allowed: %(allowed)s).")
+                               % {"ext": ext or "?", "allowed": ", ".join(settings.CBS_ATTACHMENT_TYPES)}})
+    if upload.size > settings.CBS_ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)d MB.")
+                               % {"mb": settings.CBS_ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = _SIGNATURES.get(ext)
+    if signatures is not None and not head.startswith(signatures):
+        raise ValidationError({"file": _("The file's content does not match its type.")})
+    if signatures is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": _("The file's content does not match its type.")}) from None
+    attachment = Attachment(ticket=ticket, original_name=name, content_type=upload.content_type or "",
+                            size=upload.size, uploaded_by=user if user and user.pk else None,
+                            uploaded_at=now or timezone.now())
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    audit_model_write(action="create", obj=attachment, after=model_snapshot(attachment), user=user)
+    return attachment
+
+
+@transaction.atomic
+def ticket_merge(*, duplicate: Ticket, into: Ticket, user=None, now: datetime | None = None) -> Ticket:
+    """Close a duplicate into the ticket that carries the work."""
+    check_tickets_edit(user)
+    if duplicate.pk == into.pk:
+        raise ValidationError({"into": _("A ticket cannot be merged into itself.")})
+    if into.merged_into_id:
+        raise ValidationError({"into": _("%(number)s is itself merged; merge into %(target)s.")
+                               % {"number": into.number, "target": into.merged_into.number}})
+    now = now or timezone.now()
+    duplicate = _locked(duplicate, None)
+    before = model_snapshot(duplicate)
+    duplicate.merged_into = into
+    if duplicate.status != Status.CLOSED:
+        duplicate.status = Status.CLOSED
+        duplicate.closed_at = now
+    _event(duplicate, EventKind.TRANSITION, user, _("Merged into %(number)s.") % {"number": into.number},
+           old=before["status"], new=Status.CLOSED, now=now)
+    _event(into, EventKind.NOTE, user, _("%(number)s was merged into this ticket.") % {"number": duplicate.number},
+           now=now)
+    return _save(duplicate, before, user)
+
+
+@transaction.atomic
+def ticket_link(*, ticket: Ticket, other: Ticket, user=None) -> None:
+    check_tickets_edit(user)
+    if ticket.pk == other.pk:
+        raise ValidationError({"other": _("A ticket cannot be linked to itself.")})
+    ticket.related.add(other)
+    audit_model_write(action="update_relations", obj=ticket, after={"related": other.number}, user=user)

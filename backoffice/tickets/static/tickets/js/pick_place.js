@@ -1,0 +1,57 @@
+/* New ticket: click the map to mark the place, or click a camera / device / site to link it. */
+(function () {
+    "use strict";
+    const config = JSON.parse(document.getElementById("map-config").textContent);
+    const $ = function (id) { return document.getElementById(id); };
+    const LINKS = {"kh-kamera": "id_camera", "ay-cihaz": "id_device", "ay-lokasyon": "id_site"};
+    const SHOWN = ["id-mahalle", "ad-yol", "bi-bina", "ay-lokasyon", "ay-cihaz", "kh-kamera"];
+    const layers = [];
+    config.themes.forEach(function (theme) {
+        theme.layers.forEach(function (l) {
+            if (SHOWN.indexOf(l.name) < 0) { return; }
+            const style = new ol.style.Style({
+                stroke: new ol.style.Stroke({color: l.color, width: 1}),
+                image: new ol.style.Circle({radius: 5, fill: new ol.style.Fill({color: l.color})}),
+            });
+            const layer = new ol.layer.VectorTile({source: new ol.source.VectorTile({
+                format: new ol.format.MVT(), url: l.tiles, maxZoom: 20}), style: style, minZoom: l.minZoom});
+            layer.set("cbsName", l.name);
+            layers.push(layer);
+        });
+    });
+    const mark = new ol.source.Vector();
+    layers.push(new ol.layer.Vector({source: mark, style: new ol.style.Style({
+        image: new ol.style.Circle({radius: 9, stroke: new ol.style.Stroke({color: "#d00", width: 3})})})}));
+    const map = new ol.Map({target: "pick-map", layers: layers, view: new ol.View({maxZoom: 21})});
+    map.getView().fit(ol.proj.transformExtent(config.bbox, "EPSG:4326", "EPSG:3857"));
+    window.kentPickMap = map;
+    function show(coordinate, text) {
+        mark.clear();
+        mark.addFeature(new ol.Feature(new ol.geom.Point(coordinate)));
+        $("pick-result").textContent = text;
+    }
+    // Values kept after a refused submit are shown again.
+    if ($("id_lon").value && $("id_lat").value) {
+        const c = ol.proj.fromLonLat([Number($("id_lon").value), Number($("id_lat").value)]);
+        show(c, $("id_lon").value + ", " + $("id_lat").value);
+        map.getView().setCenter(c);
+        map.getView().setZoom(17);
+    }
+    map.on("singleclick", function (event) {
+        let hit = null;
+        map.forEachFeatureAtPixel(event.pixel, function (f, l) {
+            if (l && LINKS[l.get("cbsName")]) { hit = {layer: l.get("cbsName"), feature: f}; return true; }
+            return false;
+        }, {hitTolerance: 4});
+        Object.values(LINKS).forEach(function (id) { $(id).value = ""; });
+        const lonlat = ol.proj.toLonLat(event.coordinate);
+        $("id_lon").value = lonlat[0].toFixed(7);
+        $("id_lat").value = lonlat[1].toFixed(7);
+        if (hit) {
+            $(LINKS[hit.layer]).value = hit.feature.getId();
+            show(event.coordinate, (hit.feature.get("adi") || hit.feature.get("kod") || "") + " #" + hit.feature.getId());
+        } else {
+            show(event.coordinate, lonlat[1].toFixed(6) + ", " + lonlat[0].toFixed(6));
+        }
+    });
+})();

@@ -1,0 +1,261 @@
+"""Help-desk screens: queue (filters, saved filters, bulk assign), new ticket (place picked on
+the map or from an asset), ticket page with the workflow, my work, ticket map; reads through
+selectors, writes through services, personal fields masked unless the role needs them."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backoffice.assets.models import Camera, NetworkDevice, Site
+from cbs.accounts.models import Grant
+from cbs.accounts.selectors import user_can
+from cbs.audit.services import personal_data_viewed
+from layers.views import map_config
+
+from . import selectors, services
+from .filters import TicketFilter
+from .forms import AssignForm, AttachForm, CommentForm, MergeForm, TicketForm, TransitionForm
+from .models import Attachment, SavedFilter, Status, Ticket
+from .workflow import allowed_moves
+
+
+def tickets_permission(level: str = "view"):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_can(request.user, "module:tickets", level):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def assignees():
+    """Active users holding the tickets edit grant (directly or through a group)."""
+    grants = Grant.objects.filter(resource="module:tickets", level="edit")
+    return (get_user_model().objects.filter(is_active=True)
+            .filter(Q(cbs_grants__in=grants) | Q(groups__cbs_grants__in=grants) | Q(is_superuser=True))
+            .distinct().order_by("username"))
+
+
+def _may_see_personal(user) -> bool:
+    """Help desk and technicians work with the requester; viewers (managers) get masked values."""
+    return user_can(user, "module:tickets", "edit")
+
+
+@require_http_methods(["GET", "POST"])
+@tickets_permission()
+def queue(request: HttpRequest) -> HttpResponse:
+    """The help-desk queue: filters, saved filters, bulk assignment."""
+    if request.method == "POST":
+        return _queue_post(request)
+    base = Ticket.objects.select_related("category", "team", "assignee", "requester_staff__unit")
+    filterset = TicketFilter(request.GET or None, queryset=base)
+    qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(
+        status__in=[s.value for s in Status if s not in (Status.CLOSED,)]))
+    page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tickets/queue.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "saved": SavedFilter.objects.filter(user=request.user), "can_edit": _may_see_personal(request.user),
+        "assignees": assignees(), "masked": True})
+
+
+def _queue_post(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("action") == "save_filter":
+        name = request.POST.get("name", "").strip()[:80]
+        if name:
+            SavedFilter.objects.update_or_create(user=request.user, name=name,
+                                                 defaults={"query": request.POST.get("query", "")[:1000]})
+            messages.success(request, _("Filter saved."))
+        return redirect(f"{request.path}?{request.POST.get('query', '')}")
+    if not user_can(request.user, "module:tickets", "edit"):
+        raise PermissionDenied
+    assignee = assignees().filter(pk=request.POST.get("assignee") or 0).first()
+    ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()]
+    if assignee is None or not ids:
+        messages.error(request, _("Choose tickets and an assignee."))
+    else:
+        done, failed = 0, []
+        for ticket in Ticket.objects.filter(pk__in=ids):
+            try:
+                services.ticket_assign(ticket=ticket, assignee=assignee, user=request.user)
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{ticket.number}: {' '.join(exc.messages)}")
+        messages.success(request, _("%(n)d tickets assigned to %(user)s.") % {"n": done, "user": assignee})
+        for text in failed:
+            messages.error(request, text)
+    return redirect(f"{request.path}?{request.POST.get('query', '')}")
+
+
+@require_http_methods(["GET", "POST"])
+@tickets_permission("edit")
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """Open a ticket; the place is a map click, or a camera/device/site (e.g. from its map)."""
+    initial = {k: request.GET[k] for k in ("camera", "device", "site") if request.GET.get(k, "").isdigit()}
+    form = TicketForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            links = {
+                "camera": Camera.objects.filter(tucbs_no=data["camera"]).first() if data["camera"] else None,
+                "device": NetworkDevice.objects.filter(tucbs_no=data["device"]).first() if data["device"] else None,
+                "site": Site.objects.filter(tucbs_no=data["site"]).first() if data["site"] else None,
+            }
+            location = None
+            if data["lon"] is not None and data["lat"] is not None:
+                location = Point(data["lon"], data["lat"], srid=4326).transform(
+                    selectors.storage_srid(), clone=True)
+            ticket = services.ticket_open(user=request.user, data=services.TicketInput(
+                title=data["title"], description=data["description"], channel=data["channel"],
+                category=data["category"], priority=data["priority"], requester_staff=data["requester_staff"],
+                requester_name=data["requester_name"], requester_phone=data["requester_phone"],
+                requester_email=data["requester_email"], consent_note=data["consent_note"],
+                address=data["address"], location=location, **links))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Ticket %(number)s opened.") % {"number": ticket.number})
+            return redirect("tickets:detail", number=ticket.number)
+    config = map_config(request)
+    return render(request, "tickets/new.html", {"form": form, "config": config},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@tickets_permission()
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.select_related(
+        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item", "merged_into"),
+        number=number)
+    can_edit = user_can(request.user, "module:tickets", "edit")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        return _detail_post(request, ticket)
+    if can_edit and (ticket.requester_name or ticket.requester_phone or ticket.requester_email):
+        personal_data_viewed(request=request, subject=ticket, purpose="ticket work",
+                             fields=[f for f in selectors.PERSONAL_FIELDS if getattr(ticket, f)])
+    ticket = selectors.with_sla_state(Ticket.objects.filter(pk=ticket.pk)).select_related(
+        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item").get()
+    location = ticket.location.transform(4326, clone=True) if ticket.location else None
+    return render(request, "tickets/detail.html", {
+        "ticket": ticket, "can_edit": can_edit, "masked": not can_edit,
+        "events": ticket.events.select_related("author"), "attachments": ticket.attachments.all(),
+        "moves": allowed_moves(ticket.status), "status_labels": dict(Status.choices),
+        "assign_form": AssignForm(assignees=assignees()), "transition_form": TransitionForm(),
+        "comment_form": CommentForm(), "attach_form": AttachForm(), "merge_form": MergeForm(),
+        "lonlat": (location.x, location.y) if location else None,
+        "related": ticket.related.all(), "merged": ticket.merged.all()})
+
+
+def _detail_post(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "assign":
+            form = AssignForm(request.POST, assignees=assignees())
+            if form.is_valid():
+                services.ticket_assign(ticket=ticket, assignee=form.cleaned_data["assignee"], user=request.user)
+        elif action == "transition":
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                services.ticket_transition(ticket=ticket, status=form.cleaned_data["status"],
+                                           note=form.cleaned_data["note"], user=request.user)
+        elif action == "comment":
+            form = CommentForm(request.POST)
+            if form.is_valid():
+                services.ticket_comment(ticket=ticket, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
+                                        minutes=form.cleaned_data["minutes"], user=request.user)
+        elif action == "attach":
+            form = AttachForm(request.POST, request.FILES)
+            if form.is_valid():
+                services.ticket_attach(ticket=ticket, upload=form.cleaned_data["file"], user=request.user)
+        elif action == "merge":
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                into = Ticket.objects.filter(number=form.cleaned_data["into"].strip()).first()
+                if into is None:
+                    raise ValidationError(_("No ticket has that number."))
+                services.ticket_merge(duplicate=ticket, into=into, user=request.user)
+        elif action == "link":
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                other = Ticket.objects.filter(number=form.cleaned_data["into"].strip()).first()
+                if other is None:
+                    raise ValidationError(_("No ticket has that number."))
+                services.ticket_link(ticket=ticket, other=other, user=request.user)
+        else:
+            return HttpResponse(status=400)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                                   for f, e in form.errors.items()])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("tickets:detail", number=ticket.number)
+
+
+@require_GET
+@tickets_permission()
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = get_object_or_404(Attachment, pk=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+@require_GET
+@tickets_permission()
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The technician's open tickets by SLA due time, with today's on a map and a link that opens
+    each place in the phone's navigation app (geo: URI)."""
+    rows = []
+    for t in selectors.my_work(request.user):
+        lonlat = t.location.transform(4326, clone=True).coords if t.location else None
+        rows.append((t, lonlat))
+    config = map_config(request)
+    config["tickets"] = {"geojson": "/tickets/api/geojson?" + urlencode({"assignee": request.user.pk,
+                                                                          "status": [s.value for s in Status
+                                                                                     if s not in (Status.RESOLVED, Status.CLOSED)]},
+                                                                         doseq=True)}
+    return render(request, "tickets/my_work.html", {"rows": rows, "config": config, "today": timezone.localdate()})
+
+
+@require_GET
+@tickets_permission()
+def ticket_map(request: HttpRequest) -> HttpResponse:
+    config = map_config(request)
+    config["tickets"] = {"geojson": "/tickets/api/geojson?" + request.GET.urlencode()}
+    filterset = TicketFilter(request.GET or None, queryset=Ticket.objects.all())
+    return render(request, "tickets/map.html", {"config": config, "filter": filterset})
+
+
+@require_GET
+@tickets_permission()
+def api_geojson(request: HttpRequest) -> HttpResponse:
+    """Open (or filtered) tickets as GeoJSON, built in SQL; the status/SLA colour the map."""
+    filterset = TicketFilter(request.GET or None, queryset=Ticket.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponse(status=400)
+    qs = filterset.qs if filterset.is_bound else Ticket.objects.exclude(status=Status.CLOSED)
+    return HttpResponse(selectors.tickets_geojson(qs), content_type="application/geo+json")
+
+
