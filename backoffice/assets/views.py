@@ -100,11 +100,13 @@ def asset(request: HttpRequest, kind: str, key: int) -> HttpResponse:
         {"NetworkDevice": "cihaz", "Camera": "kamera", "Site": "lokasyon"}.get(type(o).__name__, "esya"),
         getattr(o, "tucbs_no", o.pk))) for o in objs]) for title, objs in related]
     maintenance = instance.maintenance.select_related("technician")
+    # Help-desk tickets about this asset: recurring faults show here.
+    tickets = instance.tickets.order_by("-created_at")[:50] if hasattr(instance, "tickets") else []
     audit = AuditRecord.objects.filter(object_type=f"layer:{layer.name}", object_id=str(key)).order_by("-time")[:50]
     return render(request, "assets/asset.html", {
         "maintenance_form": MaintenanceForm(), "can_edit": user_can(request.user, "module:assets", "edit"),
         "kind": kind, "layer": layer, "instance": instance, "rows": rows, "groups": groups,
-        "maintenance": maintenance, "audit": audit,
+        "maintenance": maintenance, "audit": audit, "tickets": tickets,
         "map_data": {"geometry": shape, "camera": {
             "azimuth": instance.azimut, "fov": instance.gorus_acisi, "range": instance.menzil,
         } if kind == "kamera" else None},
@@ -179,6 +181,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         "movements": obj.movements.select_related("from_unit", "to_unit"),
         "seats": obj.license_seats.select_related("license"),
         "maintenance": obj.maintenance.select_related("technician"),
+        "tickets": obj.tickets.order_by("-created_at")[:50],
         "audit": AuditRecord.objects.filter(object_type="assets.inventoryitem", object_id=str(obj.pk))
         .order_by("-time")[:50],
     }, status=400 if request.method == "POST" else 200)
