@@ -172,6 +172,12 @@ def live_technician(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
+def live_helpdesk(django_db_setup, django_db_blocker):
+    """A committed help-desk user (tickets by role)."""
+    return _live_user(django_db_blocker, "live-helpdesk", "Yardım masası")
+
+
+@pytest.fixture(scope="session")
 def live_editor_token(live_editor, django_db_blocker):
     """A committed staff API token of a CBS editor, for writes against the live server."""
     from datetime import timedelta

@@ -433,3 +433,78 @@ class AssetBrowserTests:
         page.wait_for_selector("#asset-result li")
         assert camera.adi in page.locator("#asset-result").inner_text()
         assert page.external_requests == []
+
+
+class AssetMapClickTests:
+    def test_clicking_a_device_traces_the_outage(self, page, live_site, db, live_technician):
+        """Outage tool, then a click on a distribution switch on the map: its downstream list."""
+        from backoffice.assets.models import NetworkDevice
+
+        device = NetworkDevice.objects.get(adi="ZB-DAG-SW01")
+        lonlat = list(device.geom.transform(4326, clone=True).coords)
+        _login(page, live_site, live_technician)
+        page.goto(live_site + "/assets/map/")
+        page.wait_for_selector("#layer-tree .layer-row")
+        page.evaluate("c => { window.kentMap.getView().setCenter(ol.proj.fromLonLat(c));"
+                      " window.kentMap.getView().setZoom(19); }", lonlat)
+        _wait_for_map_idle(page)
+        page.click("#tool-outage")
+        _click_lonlat(page, lonlat)
+        page.wait_for_selector("#outage-per-mahalle tr")
+        assert "ZB-DAG-SW01" in page.locator("#asset-result").inner_text()
+
+
+class HelpDeskBrowserTests:
+    def test_camera_fault_from_the_map_to_resolution_and_mail(self, browser, live_site, db, live_helpdesk,
+                                                              live_technician, mailoutbox):
+        """Help desk clicks a camera on the map to open a ticket and assigns it; the technician
+        finds it in "my work" and resolves it; the requester gets the mail."""
+        import uuid
+
+        from django.contrib.auth import get_user_model
+
+        from backoffice.assets.models import Camera
+        from backoffice.tickets.models import Category, Ticket
+
+        camera = Camera.objects.filter(tur="binaGuvenlik").order_by("tucbs_no").first()
+        lonlat = list(camera.geom.transform(4326, clone=True).coords)
+        title = f"Kamera görüntü yok {uuid.uuid4().hex[:6]}"
+        desk = browser.new_context(locale="tr-TR").new_page()
+        _login(desk, live_site, live_helpdesk)
+        desk.goto(live_site + "/tickets/new/")
+        desk.evaluate("c => { window.kentPickMap.getView().setCenter(ol.proj.fromLonLat(c));"
+                      " window.kentPickMap.getView().setZoom(18); }", lonlat)
+        desk.evaluate("() => new Promise(done => { window.kentPickMap.once('rendercomplete', done);"
+                      " window.kentPickMap.render(); })")
+        pixel = desk.evaluate("c => window.kentPickMap.getPixelFromCoordinate(ol.proj.fromLonLat(c))", lonlat)
+        box = desk.locator("#pick-map").bounding_box()
+        desk.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
+        desk.wait_for_function("() => document.getElementById('id_camera').value !== ''")
+        desk.fill("#id_title", title)
+        desk.fill("#id_description", "Bina güvenlik kamerasından görüntü gelmiyor.")
+        desk.select_option("#id_category", label="Kamera / KGYS / Görüntü yok")
+        desk.select_option("#id_priority", "2")
+        desk.fill("#id_requester_name", "Ayşe Yılmaz")
+        desk.fill("#id_requester_email", "ayse@example.org")
+        desk.fill("#id_consent_note", "sözlü, telefonda")
+        desk.click("#ticket-save")
+        desk.wait_for_selector("#ticket-title")
+        ticket = Ticket.objects.get(title=title)
+        assert ticket.camera is not None and ticket.camera.geom.distance(camera.geom) < 10
+        technician = get_user_model().objects.get(username=live_technician[0])
+        desk.select_option("#assign-form select", str(technician.pk))
+        desk.click("#assign-form button")
+        desk.wait_for_selector("#ticket-assignee:has-text('live-technician')")
+
+        field = browser.new_context(locale="tr-TR").new_page()
+        _login(field, live_site, live_technician)
+        field.goto(live_site + "/tickets/mine/")
+        field.click(f"#my-work a:has-text('{ticket.number}')")
+        for status, note in (("islemde", ""), ("cozuldu", "Kamera adaptörü değiştirildi.")):
+            field.select_option("#id_status", status)
+            field.fill("#transition-form textarea", note)
+            field.click("#transition-form button")
+            field.wait_for_selector("#ticket-title")
+        assert "Çözüldü" in field.locator("#ticket-status").inner_text()
+        assert any(m.to == ["ayse@example.org"] and ticket.number in m.subject for m in mailoutbox)
+        assert Category.objects.get(pk=ticket.category_id).name == "Görüntü yok"

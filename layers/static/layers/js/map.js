@@ -166,20 +166,30 @@
         select(null, null);
     });
     let measuring = null;
+    // The topmost feature of the named (visible) data layers under a pixel. Each vector-tile
+    // layer's own getFeatures() is used (the map-wide forEachFeatureAtPixel missed MVT points
+    // in our browser tests).
+    function featureAt(pixel, names) {
+        const candidates = dataLayers.slice().reverse().filter(function (l) {
+            const name = l.get("cbsLayer").name;
+            return l.isVisible(map.getView()) && (!names || names.indexOf(name) >= 0);
+        });
+        return Promise.all(candidates.map(function (l) { return l.getFeatures(pixel); })).then(function (found) {
+            for (let i = 0; i < found.length; i++) {
+                if (found[i].length) { return {layer: candidates[i].get("cbsLayer").name, feature: found[i][0]}; }
+            }
+            return null;
+        });
+    }
+    window.kentFeatureAt = featureAt;
     map.on("singleclick", function (event) {
         if (measuring || window.kentEditing) { return; }
-        let found = null;
-        map.forEachFeatureAtPixel(event.pixel, function (feature, layer) {
-            if (layer && layer.get("cbsLayer")) {
-                found = {layer: layer.get("cbsLayer").name, feature: feature};
-                return true;
+        featureAt(event.pixel).then(function (found) {
+            if (found) {
+                select(found.layer, found.feature.getId());
+                showFeature(found.layer, found.feature);
             }
-            return false;
-        }, {hitTolerance: 3});
-        if (found) {
-            select(found.layer, found.feature.getId());
-            showFeature(found.layer, found.feature);
-        }
+        });
     });
 
     // --- search ---------------------------------------------------------------------------------

@@ -152,13 +152,9 @@
             });
         }
         if (tool === "outage") {
-            let hit = null;
-            map.forEachFeatureAtPixel(event.pixel, function (f, l) {
-                const name = l && l.get("cbsLayer") && l.get("cbsLayer").name;
-                if (name === "ay-cihaz" || name === "ay-fiber") { hit = {name: name, id: f.getId()}; return true; }
-                return false;
-            }, {hitTolerance: 5});
-            if (hit) { outage(hit.name === "ay-fiber" ? "fiber" : "device", hit.id); }
+            window.kentFeatureAt(event.pixel, ["ay-cihaz", "ay-fiber"]).then(function (hit) {
+                if (hit) { outage(hit.layer === "ay-fiber" ? "fiber" : "device", hit.feature.getId()); }
+            });
         }
     });
 

@@ -37,21 +37,29 @@
         map.getView().setCenter(c);
         map.getView().setZoom(17);
     }
+    // The topmost camera / device / site under the click (each layer's own hit detection).
+    const linkLayers = layers.filter(function (l) { return LINKS[l.get("cbsName")]; }).reverse();
+    function linkedAt(pixel) {
+        return Promise.all(linkLayers.map(function (l) { return l.getFeatures(pixel); })).then(function (found) {
+            for (let i = 0; i < found.length; i++) {
+                if (found[i].length) { return {layer: linkLayers[i].get("cbsName"), feature: found[i][0]}; }
+            }
+            return null;
+        });
+    }
     map.on("singleclick", function (event) {
-        let hit = null;
-        map.forEachFeatureAtPixel(event.pixel, function (f, l) {
-            if (l && LINKS[l.get("cbsName")]) { hit = {layer: l.get("cbsName"), feature: f}; return true; }
-            return false;
-        }, {hitTolerance: 4});
-        Object.values(LINKS).forEach(function (id) { $(id).value = ""; });
-        const lonlat = ol.proj.toLonLat(event.coordinate);
-        $("id_lon").value = lonlat[0].toFixed(7);
-        $("id_lat").value = lonlat[1].toFixed(7);
-        if (hit) {
-            $(LINKS[hit.layer]).value = hit.feature.getId();
-            show(event.coordinate, (hit.feature.get("adi") || hit.feature.get("kod") || "") + " #" + hit.feature.getId());
-        } else {
-            show(event.coordinate, lonlat[1].toFixed(6) + ", " + lonlat[0].toFixed(6));
-        }
+        const coordinate = event.coordinate;
+        linkedAt(event.pixel).then(function (hit) {
+            Object.values(LINKS).forEach(function (id) { $(id).value = ""; });
+            const lonlat = ol.proj.toLonLat(coordinate);
+            $("id_lon").value = lonlat[0].toFixed(7);
+            $("id_lat").value = lonlat[1].toFixed(7);
+            if (hit) {
+                $(LINKS[hit.layer]).value = hit.feature.getId();
+                show(coordinate, (hit.feature.get("adi") || hit.feature.get("kod") || "") + " #" + hit.feature.getId());
+            } else {
+                show(coordinate, lonlat[1].toFixed(6) + ", " + lonlat[0].toFixed(6));
+            }
+        });
     });
 })();
