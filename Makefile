@@ -51,6 +51,7 @@ run: setup db
 	$(PY) manage.py load_inventory_samples
 ifdef EMBEDDED_DB
 	$(PY) manage.py demo_accounts
+	$(PY) manage.py load_ticket_samples
 endif
 	@echo "Kent CBS: http://127.0.0.1:$(PORT)/   OGC API: http://127.0.0.1:$(PORT)/ogc/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload

@@ -145,7 +145,7 @@ def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> None
 
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None = None,
-                  expected_version: int | None = None) -> Ticket:
+                  expected_version: int | None = None, notify: bool = True) -> Ticket:
     """Give the ticket to a technician (who must hold the tickets grant); they get an e-mail."""
     check_tickets_edit(user)
     now = now or timezone.now()
@@ -160,7 +160,7 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
         _move(ticket, Status.ASSIGNED, user, now)
     _event(ticket, EventKind.ASSIGNMENT, user, str(assignee), now=now)
     _save(ticket, before, user)
-    if assignee.email:
+    if notify and assignee.email:
         transaction.on_commit(lambda: send_mail(
             _("Ticket %(number)s assigned to you") % {"number": ticket.number},
             f"{ticket.title}\n\n{ticket.description}\n\n{_('Resolution due')}: {ticket.resolution_due}",
@@ -170,7 +170,8 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
 
 @transaction.atomic
 def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
-                      now: datetime | None = None, expected_version: int | None = None) -> Ticket:
+                      now: datetime | None = None, expected_version: int | None = None,
+                      notify: bool = True) -> Ticket:
     """Move the ticket; resolving needs a note for the requester, who is told by e-mail."""
     check_tickets_edit(user)
     now = now or timezone.now()
@@ -180,7 +181,7 @@ def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
     before = model_snapshot(ticket)
     _move(ticket, status, user, now, note)
     _save(ticket, before, user)
-    if status == Status.RESOLVED:
+    if notify and status == Status.RESOLVED:
         recipient = ticket.requester_email or (ticket.requester_staff.email if ticket.requester_staff else "")
         if recipient:
             transaction.on_commit(lambda: send_mail(
