@@ -29,7 +29,7 @@ from layers.views import map_config
 from . import selectors, services
 from .filters import TicketFilter
 from .forms import AssignForm, AttachForm, CommentForm, MergeForm, TicketForm, TransitionForm
-from .models import Attachment, SavedFilter, Status, Ticket
+from .models import OPEN_STATES, Attachment, SavedFilter, Status, Ticket
 from .workflow import allowed_moves
 
 
@@ -67,8 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return _queue_post(request)
     base = Ticket.objects.select_related("category", "team", "assignee", "requester_staff__unit")
     filterset = TicketFilter(request.GET or None, queryset=base)
-    qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(
-        status__in=[s.value for s in Status if s not in (Status.CLOSED,)]))
+    qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -251,11 +250,11 @@ def ticket_map(request: HttpRequest) -> HttpResponse:
 @require_GET
 @tickets_permission()
 def api_geojson(request: HttpRequest) -> HttpResponse:
-    """Open (or filtered) tickets as GeoJSON, built in SQL; the status/SLA colour the map."""
+    """Open (or the filtered) tickets as GeoJSON, built in SQL; status and SLA colour the map."""
     filterset = TicketFilter(request.GET or None, queryset=Ticket.objects.all())
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponse(status=400)
-    qs = filterset.qs if filterset.is_bound else Ticket.objects.exclude(status=Status.CLOSED)
+    qs = filterset.qs if filterset.is_bound else Ticket.objects.filter(status__in=OPEN_STATES)
     return HttpResponse(selectors.tickets_geojson(qs), content_type="application/geo+json")
 
 

@@ -1,0 +1,90 @@
+"""Help-desk benchmark: 100 000 generated tickets (one INSERT … SELECT, bench database only);
+the queue with filters and the ticket map's GeoJSON, against the bare SQL of the same question."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+
+TICKETS = 100_000
+
+
+def fill(target: int = TICKETS) -> int:
+    """Top the tickets table up to `target` rows spread over two years, the district, the
+    categories, teams and priorities (deterministic: derived from the row number). As in a
+    working help desk, tickets older than 30 days are resolved or closed; the last 30 days mix
+    all states (about 2 500 open tickets)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tickets_ticket")
+        have = cursor.fetchone()[0]
+        if have >= target:
+            return have
+        cursor.execute("""
+            WITH cats AS (SELECT array_agg(c.id ORDER BY c.id) AS ids,
+                                 array_agg(coalesce(c.team_id, p.team_id) ORDER BY c.id) AS teams
+                          FROM tickets_category c LEFT JOIN tickets_category p ON p.id = c.parent_id),
+                 area AS (SELECT ST_Extent(geom)::geometry AS box FROM layers_mahalle),
+                 g AS (SELECT n, (n * 7919) %% 1000 / 1000.0 AS fx, (n * 104729) %% 1000 / 1000.0 AS fy,
+                              CASE WHEN n %% 730 < 30
+                                   THEN (ARRAY['yeni','atandi','islemde','beklemede','cozuldu','kapatildi',
+                                               'kapatildi','islemde','cozuldu','atandi'])[1 + n %% 10]
+                                   WHEN n %% 3 = 0 THEN 'cozuldu' ELSE 'kapatildi' END AS status
+                       FROM generate_series(%s::bigint + 1, %s::bigint) AS n)
+            INSERT INTO tickets_ticket (number, title, description, channel, category_id, team_id, priority,
+                status, created_at, resolution_due, response_due, resolved_at, paused_seconds, version,
+                requester_name, requester_phone, requester_email, consent_note, address, location)
+            SELECT 'B-' || lpad(g.n::text, 7, '0'), 'Örnek arıza ' || g.n, 'bench', 'telefon',
+                   cats.ids[1 + g.n %% array_length(cats.ids, 1)], cats.teams[1 + g.n %% array_length(cats.ids, 1)],
+                   1 + g.n %% 4,
+                   g.status,
+                   now() - (g.n %% 730) * interval '1 day',
+                   now() - (g.n %% 730) * interval '1 day' + (g.n %% 5) * interval '1 day',
+                   now() - (g.n %% 730) * interval '1 day' + interval '1 hour',
+                   CASE WHEN g.status IN ('cozuldu', 'kapatildi')
+                        THEN now() - (g.n %% 730) * interval '1 day' + (g.n %% 7) * interval '1 day' END,
+                   0, 1, 'Vatandaş ' || g.n, '', '', 'bench', '',
+                   ST_SetSRID(ST_MakePoint(ST_XMin(area.box) + g.fx * (ST_XMax(area.box) - ST_XMin(area.box)),
+                                           ST_YMin(area.box) + g.fy * (ST_YMax(area.box) - ST_YMin(area.box))),
+                              ST_SRID(area.box))
+            FROM g, cats, area
+        """, [have, target])
+        cursor.execute("ANALYZE tickets_ticket")
+    return target
+
+
+def bench_tickets(timed, user) -> list[tuple[str, float]]:
+    """Median ms of the queue (filters) and the ticket map GeoJSON, as a help-desk user."""
+    from backoffice.tickets.models import Team
+
+    fill()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    team = Team.objects.get(name="Sistem ve Ağ").pk
+    cases = [
+        ("queue: open tickets (default view, page 1 of 50)", "/tickets/", {}),
+        ("queue: team + status + priority filter", "/tickets/",
+         {"team": team, "status": ["islemde", "atandi"], "priority": 2}),
+        ("queue: SLA breached + opened in the last 90 days", "/tickets/",
+         {"sla": "breached", "opened_after": "2026-08-25"}),
+        ("ticket map GeoJSON: open tickets", "/tickets/api/geojson", {}),
+        ("ticket map GeoJSON: team + status filter", "/tickets/api/geojson",
+         {"team": team, "status": ["islemde", "atandi", "yeni"]}),
+    ]
+    rows = []
+    for label, url, params in cases:
+        def run(url=url, params=params):
+            response = client.get(url, params)
+            assert response.status_code == 200, response.status_code
+            return len(response.content)
+        rows.append((label, timed(run)["median_ms"]))
+        print(f"tickets: {label:55} {rows[-1][1]:7.2f} ms", flush=True)
+
+    def raw_open_geojson():
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT json_build_object('type','FeatureCollection','features',json_agg(json_build_object(
+                'type','Feature','id',number,'geometry',ST_AsGeoJSON(ST_Transform(location,4326),6)::json)))::text
+                FROM tickets_ticket WHERE status IN ('yeni', 'atandi', 'islemde', 'beklemede') AND location IS NOT NULL""")
+            return len(cursor.fetchone()[0])
+    rows.append(("raw SQL: open tickets as GeoJSON (the floor)", timed(raw_open_geojson)["median_ms"]))
+    print(f"tickets: {rows[-1][0]:55} {rows[-1][1]:7.2f} ms", flush=True)
+    return rows
