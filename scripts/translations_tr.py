@@ -553,6 +553,8 @@ TR.update({
 
 # Help desk
 TR.update({
+    'Find an address: road + door no, building id, neighbourhood': 'Adres bulun: yol + kapı no, bina kimlik no, mahalle',
+    'Find an address': 'Adres bul',
     'Open a ticket': 'Kayıt aç',
     'Tickets': 'Kayıtlar',
     'No tickets.': 'Kayıt yok.',

@@ -508,3 +508,13 @@ class HelpDeskBrowserTests:
         assert "Çözüldü" in field.locator("#ticket-status").inner_text()
         assert any(m.to == ["ayse@example.org"] and ticket.number in m.subject for m in mailoutbox)
         assert Category.objects.get(pk=ticket.category_id).name == "Görüntü yok"
+
+    def test_new_ticket_place_found_by_address_search(self, page, live_site, db, live_helpdesk):
+        """Searching a neighbourhood on the new-ticket page marks its place and fills the address."""
+        _login(page, live_site, live_helpdesk)
+        page.goto(live_site + "/tickets/new/")
+        page.fill("#pick-search", "Beştelsiz")
+        page.click("#pick-search-results a:has-text('Beştelsiz')")
+        assert page.input_value("#id_lon") and page.input_value("#id_lat")
+        assert "Beştelsiz" in page.input_value("#id_address")
+        assert page.external_requests == []

@@ -37,6 +37,42 @@
         map.getView().setCenter(c);
         map.getView().setZoom(17);
     }
+    // Address search (the map's own search: road + door number, building id, mahalle …): a hit
+    // marks its place and fills the address; the user may still click to refine.
+    let timer = null;
+    $("pick-search").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } });
+    $("pick-search").addEventListener("input", function () {
+        clearTimeout(timer);
+        const q = $("pick-search").value.trim();
+        timer = setTimeout(function () {
+            if (q.length < 2) { $("pick-search-results").replaceChildren(); return; }
+            fetch(config.searchUrl + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+                .then(function (r) { return r.json(); })
+                .then(function (data) {
+                    $("pick-search-results").replaceChildren();
+                    data.results.slice(0, 8).forEach(function (hit) {
+                        const li = document.createElement("li");
+                        const a = document.createElement("a");
+                        a.href = "#";
+                        a.textContent = hit.label;
+                        a.addEventListener("click", function (e) {
+                            e.preventDefault();
+                            const box = ol.proj.transformExtent(hit.bbox, "EPSG:4326", "EPSG:3857");
+                            const centre = ol.extent.getCenter(box);
+                            const lonlat = ol.proj.toLonLat(centre);
+                            $("id_lon").value = lonlat[0].toFixed(7);
+                            $("id_lat").value = lonlat[1].toFixed(7);
+                            if (!$("id_address").value) { $("id_address").value = hit.label; }
+                            show(centre, hit.label);
+                            map.getView().fit(box, {maxZoom: 18, duration: 250});
+                        });
+                        li.appendChild(a);
+                        $("pick-search-results").appendChild(li);
+                    });
+                });
+        }, 250);
+    });
+
     // The topmost camera / device / site under the click (each layer's own hit detection).
     const linkLayers = layers.filter(function (l) { return LINKS[l.get("cbsName")]; }).reverse();
     function linkedAt(pixel) {
