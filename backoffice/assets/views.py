@@ -4,10 +4,7 @@ helpers for the map; reads through selectors, writes through services, module gr
 from __future__ import annotations
 
 import json
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import user_can
+from cbs.permissions import module_required
 from cbs.audit.models import AuditRecord
 from layers.registry import get_layer
 from layers.views import map_config
@@ -25,17 +23,7 @@ from .models import DeviceStatus, InventoryItem, Staff, Unit
 
 
 def assets_permission(level: str = "view"):
-    """Login, then the assets module grant at `level` (403 otherwise)."""
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not user_can(request.user, "module:assets", level):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-        return wrapper
-    return decorator
+    return module_required("assets", level)
 
 
 def _float(request: HttpRequest, name: str, low: float, high: float) -> float:

@@ -4,12 +4,10 @@ selectors, writes through services, personal fields masked unless the role needs
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from backoffice.assets.models import Camera, NetworkDevice, Site
 from cbs.accounts.models import Grant
 from cbs.accounts.selectors import user_can
+from cbs.permissions import module_required
 from cbs.audit.services import personal_data_viewed
 from layers.views import map_config
 
@@ -34,16 +33,7 @@ from .workflow import allowed_moves
 
 
 def tickets_permission(level: str = "view"):
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not user_can(request.user, "module:tickets", level):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-        return wrapper
-    return decorator
+    return module_required("tickets", level)
 
 
 def assignees():
