@@ -1,21 +1,23 @@
 """What the gate and the tile endpoint ask on every request – the publication state and the data
-generation of every layer – answered from the shared tile cache instead of the database.
+generation of every layer – answered from process memory instead of the database.
 
 Every write that changes either (publication_set, the layer services) calls `forget_layer_state`,
-which gives the cache a new random stamp now and again at commit. A cached answer is used only
-if it was read under the current stamp, so an answer read from the database while a write was
-committing is never served after it (no time-based staleness).
+which writes a new random stamp to a small file beside the tile cache (shared by the processes
+of the host, like the tiles themselves) now and again at commit. A process reuses its answer only
+while the stamp it was read under is current, so an answer read from the database while a write
+was committing is never served after it (no time-based staleness). Reading the stamp is one
+small file read per question.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.core.cache import caches
+from django.conf import settings
 from django.db import connection, transaction
-
-STAMP_KEY, STATE_KEY = "layer-state:stamp", "layer-state"
 
 
 @dataclass(frozen=True)
@@ -34,22 +36,38 @@ def _read() -> LayerState:
                       generations={name: int(value) for kind, name, value in rows if kind == "g"})
 
 
+def _stamp_file() -> Path:
+    return Path(settings.CACHES["tiles"]["LOCATION"]) / "layer-state.stamp"
+
+
+def _current_stamp() -> str:
+    try:
+        return _stamp_file().read_text()
+    except FileNotFoundError:
+        _new_stamp()
+        return _stamp_file().read_text()
+
+
+_memo: tuple[str, LayerState] | None = None  # (stamp, answer) of this process
+
+
 def layer_state() -> LayerState:
-    cache = caches["tiles"]
-    stamp = cache.get(STAMP_KEY)
-    if stamp is None:
-        stamp = uuid.uuid4().hex
-        cache.set(STAMP_KEY, stamp, None)
-    cached = cache.get(STATE_KEY)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    global _memo
+    stamp = _current_stamp()
+    memo = _memo
+    if memo is not None and memo[0] == stamp:
+        return memo[1]
     state = _read()
-    cache.set(STATE_KEY, (stamp, state), None)
+    _memo = (stamp, state)
     return state
 
 
 def _new_stamp() -> None:
-    caches["tiles"].set(STAMP_KEY, uuid.uuid4().hex, None)
+    path = _stamp_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{uuid.uuid4().hex}.stamp")
+    scratch.write_text(uuid.uuid4().hex)
+    os.replace(scratch, path)  # atomic: readers see the old stamp or the new one
 
 
 def forget_layer_state() -> None:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date
+from functools import lru_cache
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -45,17 +46,23 @@ def append(record: models.Model) -> models.Model:
     return _append_first_of_day(log, record)
 
 
-def _append_fast(log: str, record: models.Model) -> bool:
-    """The single-statement append; False when the day has no chain head yet."""
-    meta = record._meta
+@lru_cache(maxsize=8)
+def _append_sql(model: type[models.Model], relaxed: bool) -> tuple[str, tuple[models.Field, ...]]:
+    """The one-statement append for a log model, and the fields of its bound values."""
+    meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in
               ("seq", "prev_hash", "hash")]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
     table = connection.ops.quote_name(meta.db_table)
+    # Access records (one per request) commit without waiting for the WAL flush, like a web
+    # server's buffered access log: a database crash may lose the last fraction of a second of
+    # them, never the chain's consistency (record and head commit together). Audit records of
+    # edits always wait for the flush.
+    relax = "cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS v)," if relaxed else ""
     sql = f"""
-        WITH old AS (
+        WITH {relax}
+        old AS (
             SELECT count, last_hash FROM audit_chainhead WHERE log = %s AND day = %s FOR UPDATE
         ), new AS (
             SELECT old.count + 1 AS seq, old.last_hash AS prev,
@@ -66,9 +73,18 @@ def _append_fast(log: str, record: models.Model) -> bool:
             WHERE h.log = %s AND h.day = %s RETURNING new.seq
         )
         INSERT INTO {table} ({columns}, seq, prev_hash, hash)
-        SELECT {placeholders}, new.seq, new.prev, new.hash FROM new, moved
+        SELECT {placeholders}, new.seq, new.prev, new.hash FROM new, moved{", cfg" if relaxed else ""}
         RETURNING id, seq, prev_hash, hash
     """  # noqa: S608  (identifiers from the model, values bound)
+    return sql, tuple(fields)
+
+
+def _append_fast(log: str, record: models.Model) -> bool:
+    """The single-statement append; False when the day has no chain head yet."""
+    # Only a statement that is its own transaction may relax its commit (never an edit's).
+    relaxed = log == LogKind.ACCESS and not connection.in_atomic_block
+    sql, fields = _append_sql(type(record), relaxed)
+    values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [log, record.day, canonical(record), log, record.day, *values])
         row = cursor.fetchone()

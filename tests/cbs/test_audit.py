@@ -157,3 +157,14 @@ class AdminWritesTests:
         assert target.check_password("Yeni-Parola-2026!")
         record = AuditRecord.objects.filter(action="password_reset").latest("time")
         assert record.object_id == str(target.pk) and "password" not in (record.after or {})
+
+
+def test_only_stand_alone_access_records_relax_their_commit():
+    """Access records written on their own commit without waiting for the WAL flush; audit
+    records, and anything inside a larger transaction, always wait."""
+    from cbs.audit.chain import _append_sql
+    from cbs.audit.models import AccessRecord, AuditRecord
+
+    assert "synchronous_commit" in _append_sql(AccessRecord, True)[0]
+    assert "synchronous_commit" not in _append_sql(AccessRecord, False)[0]
+    assert "synchronous_commit" not in _append_sql(AuditRecord, False)[0]

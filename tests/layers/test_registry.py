@@ -51,3 +51,18 @@ class RegistryTests:
         """TKGM parcels are internal and sensitive."""
         parsel = get_layer("tk-parsel")
         assert parsel.access == Access.INTERNAL and parsel.sensitive
+
+
+class LayerStateTests:
+    def test_answer_is_reused_until_a_write_renews_the_stamp(self, db):
+        """The gate's publication states come from process memory while the stamp is unchanged;
+        any write through the services renews it, so the next question reads the database."""
+        from layers.models import LayerPublication
+        from layers.state import forget_layer_state, layer_state
+
+        before = layer_state()
+        assert layer_state() is before  # no query, same answer
+        LayerPublication.objects.filter(layer="id-mahalle").update(state="taslak")  # behind its back
+        assert layer_state() is before
+        forget_layer_state()  # what every service write does
+        assert layer_state().states["id-mahalle"] == "taslak"
