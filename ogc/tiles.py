@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from http import HTTPStatus
 
-from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET
 from layers.registry import Layer, get_layer
 from layers.state import layer_state
 
-from . import views
+from . import tile_store, views
 from .crs import storage_area
 
 TMS = "WebMercatorQuad"
@@ -134,15 +133,13 @@ def tile(request: HttpRequest, collection_id: str, tms: str, z: int, y: int, x: 
     layer = get_layer(collection_id)
     generation = layer_generation(layer)
     tag = f'"g{generation}"'
-    if request.headers.get("If-None-Match") == tag:
+    if request.META.get("HTTP_IF_NONE_MATCH") == tag:
         response = HttpResponse(status=HTTPStatus.NOT_MODIFIED)
     else:
-        cache = caches["tiles"]
-        key = f"mvt:{layer.name}:{generation}:{z}:{x}:{y}"
-        data = cache.get(key)
+        data = tile_store.get(layer.name, generation, z, x, y)
         if data is None:
             data = render_tile(layer, z, x, y)
-            cache.set(key, data)
+            tile_store.put(layer.name, generation, z, x, y, data)
         response = HttpResponse(data, content_type=MVT,
                                 status=HTTPStatus.OK if data else HTTPStatus.NO_CONTENT)
     response["ETag"] = tag

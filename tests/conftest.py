@@ -18,13 +18,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_samples", verbosity=0)
         call_command("load_inventory_samples", verbosity=0)
         publish_all_shareable()
-    from django.core.cache import caches
+    from ogc import tile_store
 
     from ogc.config import clear_caches
 
     clear_caches()
     # Tests that roll back can reuse a layer generation number: start with no cached tiles.
-    caches["tiles"].clear()
+    tile_store.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -80,11 +80,11 @@ def _lonlat_box(west, south, east, north):
 def _empty_tile_cache():
     # These tests write inside a transaction that rolls back, so generation numbers repeat:
     # never leave their tiles behind for later tests.
-    from django.core.cache import caches
+    from ogc import tile_store
 
-    caches["tiles"].clear()
+    tile_store.clear()
     yield
-    caches["tiles"].clear()
+    tile_store.clear()
 
 
 def test_collection_links_its_tiles(client, db):
@@ -92,3 +92,19 @@ def test_collection_links_its_tiles(client, db):
     links = client.get("/ogc/collections/bi-bina").json()["links"]
     assert any(link["rel"].endswith("tilesets-vector") and link["href"].endswith("/collections/bi-bina/tiles")
                for link in links)
+
+
+def test_tile_store_keeps_only_the_current_generation(settings, tmp_path):
+    """Tiles are plain files per layer generation; the first tile of a new generation removes
+    the layer's older ones (their data changed), not other layers'."""
+    from ogc import tile_store
+
+    settings.CACHES = {**settings.CACHES, "tiles": {**settings.CACHES["tiles"], "LOCATION": str(tmp_path)}}
+    tile_store.put("bi-bina", 1, 14, 1, 2, b"old")
+    tile_store.put("ad-yol", 1, 14, 1, 2, b"road")
+    assert tile_store.get("bi-bina", 1, 14, 1, 2) == b"old"
+    tile_store.put("bi-bina", 2, 14, 1, 2, b"new")
+    assert tile_store.get("bi-bina", 1, 14, 1, 2) is None
+    assert tile_store.get("bi-bina", 2, 14, 1, 2) == b"new"
+    assert tile_store.get("ad-yol", 1, 14, 1, 2) == b"road"
+    assert not list(tmp_path.rglob(".*"))  # no half-written scratch files left
