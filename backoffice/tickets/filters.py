@@ -19,7 +19,7 @@ class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Number or subject"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all())
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(),
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.select_related("parent"),
                                                 method="in_category")
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
@@ -28,7 +28,7 @@ class TicketFilter(django_filters.FilterSet):
     mahalle = django_filters.ModelChoiceFilter(label=_("Neighbourhood"), queryset=Mahalle.objects.order_by("adi"),
                                                method="in_mahalle")
     sla = django_filters.ChoiceFilter(label=_("SLA"), choices=SLA_CHOICES, method="sla_state")
-    opened = django_filters.DateFromToRangeFilter(label=_("Opened between"), field_name="created_at__date")
+    opened = django_filters.DateFromToRangeFilter(label=_("Opened between"), field_name="created_at")
 
     class Meta:
         model = Ticket

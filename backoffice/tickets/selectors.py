@@ -35,8 +35,23 @@ def with_sla_state(qs: QuerySet, now: datetime | None = None) -> QuerySet:
         default=Value(Sla.OK), output_field=CharField()))
 
 
+def _sla_q(state: str, now: datetime) -> Q:
+    """The same states as `with_sla_state`, as plain conditions the planner can use."""
+    open_running = Q(status__in=[s.value for s in OPEN_STATES]) & ~Q(status=Status.WAITING)
+    breached = (Q(resolved_at__gt=F("resolution_due"))
+                | Q(status=Status.WAITING, paused_at__gt=F("resolution_due"))
+                | (open_running & Q(resolution_due__lt=now)))
+    if state == Sla.BREACHED:
+        return Q(resolution_due__isnull=False) & breached
+    if state == Sla.AT_RISK:
+        return open_running & Q(resolution_due__gte=now, resolution_due__lt=now + AT_RISK)
+    if state == Sla.NONE:
+        return Q(resolution_due__isnull=True)
+    return Q(resolution_due__isnull=False) & ~breached & ~(open_running & Q(resolution_due__lt=now + AT_RISK))
+
+
 def sla_filter(qs: QuerySet, state: str, now: datetime | None = None) -> QuerySet:
-    return with_sla_state(qs, now).filter(sla_state=state)
+    return qs.filter(_sla_q(state, now or timezone.now()))
 
 
 def my_work(user) -> QuerySet:

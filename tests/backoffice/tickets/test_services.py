@@ -152,3 +152,22 @@ class CommentAttachmentMergeTests:
         merged = services.ticket_merge(duplicate=second, into=first, user=helpdesk)
         assert merged.status == Status.CLOSED and merged.merged_into == first
         assert "into" in errors_of(lambda: services.ticket_merge(duplicate=first, into=first, user=helpdesk))
+
+
+class SlaFilterTests:
+    def test_filter_agrees_with_the_annotation(self, helpdesk, technician, camera_fault):
+        """Each SLA filter selects exactly the tickets the annotation labels so."""
+        from backoffice.tickets.selectors import sla_filter
+
+        late = services.ticket_open(data=camera_fault, user=helpdesk, now=at(6, 1, 9))
+        fresh = services.ticket_open(data=camera_fault, user=helpdesk, now=at(6, 3, 9))
+        waiting = services.ticket_open(data=camera_fault, user=helpdesk, now=at(6, 1, 9))
+        services.ticket_assign(ticket=waiting, assignee=technician, user=helpdesk, now=at(6, 1, 9))
+        services.ticket_transition(ticket=waiting, status=Status.WAITING, user=technician, now=at(6, 1, 10))
+        now = at(6, 3, 9, 30)
+        mine = Ticket.objects.filter(pk__in=[late.pk, fresh.pk, waiting.pk])
+        labels = dict(with_sla_state(mine, now).values_list("pk", "sla_state"))
+        assert labels == {late.pk: Sla.BREACHED, fresh.pk: Sla.OK, waiting.pk: Sla.OK}
+        for state in (Sla.BREACHED, Sla.AT_RISK, Sla.OK, Sla.NONE):
+            assert set(sla_filter(mine, state, now).values_list("pk", flat=True)) == {
+                pk for pk, label in labels.items() if label == state}
