@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "backoffice.tickets",
     "backoffice.assets",
+    "backoffice.reports",
 ]
 
 MIDDLEWARE = [

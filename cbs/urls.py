@@ -18,4 +18,5 @@ urlpatterns = [
     path("ogc/", include("ogc.urls")),
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),
+    path("reports/", include("backoffice.reports.urls")),
 ]

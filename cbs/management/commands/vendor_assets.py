@@ -18,6 +18,7 @@ VENDOR_FILES = {
     "ol/dist/ol.js": "ol/ol.js",
     "ol/ol.css": "ol/ol.css",
     "proj4/dist/proj4.js": "proj4/proj4.js",
+    "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
     "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images": "leaflet/images",

@@ -1,0 +1,76 @@
+"""Managers' pages: the dashboard (charts) and the activity report for any period (tables,
+printable, XLSX and PDF downloads); every figure comes from `selectors` (SQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from backoffice.assets.selectors import expiring
+from cbs.permissions import module_required
+
+from . import selectors
+from .period import period_from
+from .report import activity_report, to_pdf, to_xlsx
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise ValidationError(f"{value!r}") from None
+
+
+@require_GET
+@module_required("reports")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period = period_from("year")
+    recent = period  # the current year
+    data = {
+        "weeks": selectors.tickets_per_week(period_from("custom", first=_weeks_back(12), last=period.last)),
+        "status": selectors.open_by("status"), "team": selectors.open_by("team"),
+        "assignee": selectors.open_by("assignee"), "sla": selectors.sla_states_now(),
+        "resolution": [{**r, "median_hours": float(r["median_hours"] or 0), "p90_hours": float(r["p90_hours"] or 0)}
+                       for r in selectors.resolution_hours_by_category(recent)],
+        "assets": selectors.assets_by_type_and_status(),
+        "edits": selectors.layer_edits(period_from("custom", first=_weeks_back(12), last=period.last)),
+    }
+    return render(request, "reports/dashboard.html", {
+        "data": data, "totals": selectors.ticket_totals(recent), "period": recent,
+        "expiring": expiring(90)[:20]})
+
+
+def _weeks_back(weeks: int) -> date:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() - timedelta(weeks=weeks)
+
+
+@require_GET
+@module_required("reports")
+def activity(request: HttpRequest) -> HttpResponse:
+    """?period=week|month|year|custom&day=…&first=…&last=…&format=html|xlsx|pdf"""
+    try:
+        period = period_from(request.GET.get("period", "month"), day=_date(request.GET.get("day")),
+                             first=_date(request.GET.get("first")), last=_date(request.GET.get("last")))
+    except ValidationError as exc:
+        return render(request, "reports/activity.html", {"error": " ".join(exc.messages)}, status=400)
+    report = activity_report(period)
+    fmt = request.GET.get("format", "html")
+    name = f"faaliyet-raporu-{period.first}-{period.last}"
+    if fmt == "xlsx":
+        response = HttpResponse(to_xlsx(report), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(to_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(request, "reports/activity.html", {"report": report, "query": request.GET.urlencode()})

@@ -1,0 +1,109 @@
+"""Report figures against hand-computed values on a small fixed data set; XLSX and PDF contain
+them; the pages through the permission surface."""
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from backoffice.reports import selectors
+from backoffice.reports.period import Period, period_from
+from backoffice.reports.report import activity_report, to_pdf, to_xlsx
+from backoffice.tickets import services
+from backoffice.tickets.models import Category, Status
+from cbs.testing import Route, assert_route_permissions, make_user
+
+IST = ZoneInfo("Europe/Istanbul")
+JUNE = Period(date(2026, 6, 1), date(2026, 6, 30))
+
+
+def at(day: int, hour: int) -> datetime:
+    return datetime(2026, 6, day, hour, tzinfo=IST)
+
+
+@pytest.fixture
+def june(db):
+    """Five tickets: resolved after 2 h, 24 h, 67 h (over a weekend, on time) and 216 h (late);
+    one CİMER request still open."""
+    from backoffice.tickets.services import TicketInput
+
+    tech = make_user(("module:tickets", "edit"))
+    computer = Category.objects.get(name="Bilgisayar")
+
+    def ticket(opened, priority=3, channel="telefon"):
+        return services.ticket_open(now=opened, data=TicketInput(
+            title="T", description="d", channel=channel, category=computer, priority=priority,
+            requester_name="V", requester_phone="0212 000 00 00", consent_note="sözlü", address="Zeytinburnu"))
+
+    for opened, resolved, priority in ((at(1, 9), at(1, 11), 3), (at(1, 9), at(2, 9), 3),
+                                       (at(5, 16), at(8, 11), 1), (at(1, 9), at(10, 9), 3)):
+        t = ticket(opened, priority)
+        services.ticket_assign(ticket=t, assignee=tech, user=tech, now=opened, notify=False)
+        services.ticket_transition(ticket=t, status=Status.RESOLVED, note="ok", user=tech, now=resolved,
+                                   notify=False)
+    ticket(at(2, 10), channel="cimer")
+    return tech
+
+
+class FigureTests:
+    def test_totals_and_sla_compliance_across_a_weekend(self, june):
+        totals = selectors.ticket_totals(JUNE)
+        assert (totals["opened"], totals["resolved"], totals["on_time"]) == (5, 4, 3)
+        assert totals["sla_compliance"] == 75.0  # the weekend ticket (67 h wall) was on time
+
+    def test_median_and_p90_resolution_hours(self, june):
+        (row,) = selectors.resolution_hours_by_category(JUNE)
+        assert row["category"] == "Donanım" and row["resolved"] == 4
+        assert float(row["median_hours"]) == 45.5  # (24 + 67) / 2
+        assert float(row["p90_hours"]) == 171.3  # 67 + 0.7 × (216 − 67)
+
+    def test_channels_and_cimer_outcome(self, june):
+        rows = {r["channel"]: r for r in selectors.by_channel(JUNE)}
+        assert (rows["telefon"]["opened"], rows["telefon"]["done"]) == (4, 4)
+        assert (rows["cimer"]["opened"], rows["cimer"]["still_open"]) == (1, 1)
+
+    def test_weeks_and_period_boundaries(self, june):
+        weeks = {r["week"]: (r["opened"], r["resolved"]) for r in selectors.tickets_per_week(JUNE)}
+        assert weeks["2026-W23"] == (5, 2) and weeks["2026-W24"] == (0, 2)
+        assert selectors.ticket_totals(Period(date(2026, 7, 1), date(2026, 7, 31)))["opened"] == 0
+
+    def test_periods(self):
+        assert period_from("week", day=date(2026, 6, 3)) == Period(date(2026, 6, 1), date(2026, 6, 7))
+        assert period_from("month", day=date(2026, 2, 10)) == Period(date(2026, 2, 1), date(2026, 2, 28))
+        assert period_from("year", day=date(2026, 6, 3)).last == date(2026, 12, 31)
+
+
+class ExportTests:
+    def test_xlsx_and_pdf_contain_the_figures(self, june):
+        from openpyxl import load_workbook
+        from pypdf import PdfReader
+
+        report = activity_report(JUNE)
+        book = load_workbook(io.BytesIO(to_xlsx(report)))
+        cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row]
+        assert 45.5 in cells and 171.3 in cells and "2026-06-01" in " ".join(map(str, cells))
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(report))).pages)
+        assert "45.5" in text and "171.3" in text and "2026-06-30" in text
+
+
+ROUTES = [
+    Route("dashboard", lambda: reverse("reports:dashboard"), ("module:reports", "view")),
+    Route("activity report", lambda: reverse("reports:activity") + "?period=month", ("module:reports", "view")),
+    Route("activity XLSX", lambda: reverse("reports:activity") + "?period=year&format=xlsx", ("module:reports", "view")),
+    Route("activity PDF", lambda: reverse("reports:activity") + "?period=week&format=pdf", ("module:reports", "view")),
+]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)
+def test_permission_surface(client, db, route):
+    assert_route_permissions(client, route)
+
+
+def test_bad_period_is_a_clear_400(client, db):
+    client.force_login(make_user(("module:reports", "view")))
+    response = client.get(reverse("reports:activity"), {"period": "custom", "first": "2026-05-01",
+                                                        "last": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "end" in response.content.decode()
+    assert client.get(reverse("reports:activity"), {"period": "month", "day": "yesterday"}).status_code == 400
