@@ -178,6 +178,12 @@ def live_helpdesk(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
+def live_manager(django_db_setup, django_db_blocker):
+    """A committed unit manager (reports by role)."""
+    return _live_user(django_db_blocker, "live-manager", "Birim yöneticisi")
+
+
+@pytest.fixture(scope="session")
 def live_editor_token(live_editor, django_db_blocker):
     """A committed staff API token of a CBS editor, for writes against the live server."""
     from datetime import timedelta

@@ -518,3 +518,18 @@ class HelpDeskBrowserTests:
         assert page.input_value("#id_lon") and page.input_value("#id_lat")
         assert "Beştelsiz" in page.input_value("#id_address")
         assert page.external_requests == []
+
+
+class ReportBrowserTests:
+    def test_dashboard_and_thematic_maps_render_locally_without_errors(self, page, live_site, db, live_manager):
+        """A manager views the dashboard (Chart.js) and the thematic maps (folium in frames):
+        every chart drawn, no console errors, nothing requested from another host."""
+        _login(page, live_site, live_manager)
+        page.goto(live_site + "/reports/")
+        page.wait_for_function("() => window.kentCharts && Object.keys(window.kentCharts).length === 8")
+        page.goto(live_site + "/reports/maps/")
+        frame = page.frame_locator("#map-coverage")
+        frame.locator(".leaflet-interactive").first.wait_for()
+        assert frame.locator(".leaflet-interactive").count() >= 13  # one shape per mahalle
+        assert page.external_requests == []
+        assert page.console_errors == []

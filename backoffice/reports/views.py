@@ -74,3 +74,44 @@ def activity(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
     return render(request, "reports/activity.html", {"report": report, "query": request.GET.urlencode()})
+
+
+MAP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data:; connect-src 'none'; frame-ancestors 'self'")
+
+
+@require_GET
+@module_required("reports")
+def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
+    """A thematic map for the period as a folium HTML document (its own inline scripts, hence
+    its own CSP; everything from our static files) or a PNG."""
+    from django.http import Http404
+
+    from . import thematic
+
+    if theme not in thematic.THEMES or fmt not in ("html", "png"):
+        raise Http404
+    try:
+        period = period_from(request.GET.get("period", "year"), day=_date(request.GET.get("day")),
+                             first=_date(request.GET.get("first")), last=_date(request.GET.get("last")))
+        category = int(request.GET["category"]) if request.GET.get("category", "").isdigit() else None
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    data = thematic.theme_data(theme, period, category)
+    if fmt == "png":
+        response = HttpResponse(thematic.to_png(data), content_type="image/png")
+        response["Content-Disposition"] = f'attachment; filename="{theme}-{period.first}-{period.last}.png"'
+        return response
+    response = HttpResponse(thematic.to_html(data), content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = MAP_CSP
+    return response
+
+
+@require_GET
+@module_required("reports")
+def maps(request: HttpRequest) -> HttpResponse:
+    from . import thematic
+
+    query = request.GET.urlencode()
+    return render(request, "reports/maps.html", {
+        "themes": [(key, str(title)) for key, (title, _sql) in thematic.THEMES.items()], "query": query})

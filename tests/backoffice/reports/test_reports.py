@@ -107,3 +107,46 @@ def test_bad_period_is_a_clear_400(client, db):
                                                         "last": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and "end" in response.content.decode()
     assert client.get(reverse("reports:activity"), {"period": "month", "day": "yesterday"}).status_code == 400
+
+
+class ThematicTests:
+    def test_coverage_share_of_a_known_road(self, db):
+        """With one 360° camera of 50 m range on a road's straight middle, far from other roads,
+        the mahalle's coverage is 100 m of road over its total road length."""
+        from django.db import connection
+
+        from backoffice.assets.models import Camera
+        from backoffice.reports.thematic import theme_data
+        from layers.models import Mahalle, Yol
+
+        Camera.objects.update(durum="hizmetDisi")
+        road = Yol.objects.order_by("tucbs_no").first()
+        with connection.cursor() as cursor:  # a point on the road 40 % along, and its mahalle
+            cursor.execute("SELECT ST_LineInterpolatePoint(geom, 0.4) FROM layers_yol WHERE id = %s", [road.pk])
+            point = cursor.fetchone()[0]
+        camera = Camera.objects.order_by("tucbs_no").first()
+        Camera.objects.filter(pk=camera.pk).update(durum="aktif", geom=point, gorus_acisi=360, menzil=50)
+        camera.refresh_from_db()
+        mahalle = Mahalle.objects.get(geom__contains=camera.geom)
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT sum(ST_Length(ST_Intersection(y.geom, m.geom))),
+                                     sum(ST_Length(ST_Intersection(ST_Intersection(y.geom, m.geom),
+                                                                   ST_Buffer(%s::geometry, 50, 64))))
+                              FROM layers_yol y, layers_mahalle m WHERE m.id = %s AND ST_Intersects(y.geom, m.geom)""",
+                           [camera.geom.ewkt, mahalle.pk])
+            total, seen = cursor.fetchone()
+        values = dict(theme_data("coverage", JUNE).rows)
+        assert abs(values[mahalle.adi] - round(100 * seen / total, 1)) <= 0.2
+        assert all(v == 0 for name, v in values.items() if name != mahalle.adi)
+
+    def test_maps_are_local_html_and_png(self, client, june):
+        from PIL import Image
+
+        client.force_login(make_user(("module:reports", "view")))
+        html = client.get(reverse("reports:thematic_map", args=["tickets", "html"]), {"period": "month", "day": "2026-06-15"})
+        body = html.content.decode()
+        assert html.status_code == 200 and "http://" not in body and "https://" not in body
+        assert "/static/vendor/leaflet/leaflet.js" in body and "'unsafe-inline'" in html["Content-Security-Policy"]
+        png = client.get(reverse("reports:thematic_map", args=["density", "png"]))
+        assert Image.open(io.BytesIO(png.content)).size == (900, 700)
+        assert client.get(reverse("reports:thematic_map", args=["nope", "html"])).status_code == 404
