@@ -79,6 +79,16 @@ def bench_tickets(timed, user) -> list[tuple[str, float]]:
         rows.append((label, timed(run)["median_ms"]))
         print(f"tickets: {label:55} {rows[-1][1]:7.2f} ms", flush=True)
 
+    from backoffice.reports.period import period_from
+    from backoffice.reports.report import activity_report, to_pdf, to_xlsx
+
+    month = period_from("month")
+    for label, fn in (("monthly activity report (all figures, HTML data)", lambda: activity_report(month)),
+                      ("monthly activity report as XLSX", lambda: to_xlsx(activity_report(month))),
+                      ("monthly activity report as PDF", lambda: to_pdf(activity_report(month)))):
+        rows.append((label, timed(fn, 5)["median_ms"]))
+        print(f"tickets: {label:55} {rows[-1][1]:7.2f} ms", flush=True)
+
     def raw_open_geojson():
         with connection.cursor() as cursor:
             cursor.execute("""SELECT json_build_object('type','FeatureCollection','features',json_agg(json_build_object(
