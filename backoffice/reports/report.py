@@ -134,6 +134,14 @@ def to_pdf(report: Report) -> bytes:
             ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey)]))
         story.append(table)
+    from reportlab.platypus import Image
+
+    from . import thematic
+
+    story += [Spacer(1, 12), Paragraph(_("Thematic maps"), styles["Heading2"])]
+    for key in ("tickets", "coverage"):
+        data = thematic.theme_data(key, report.period)
+        story.append(Image(io.BytesIO(thematic.to_png(data)), width=420, height=327))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=_header(report)[0], author="Kent CBS").build(story)
     return out.getvalue()

@@ -73,7 +73,12 @@ def activity(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(to_pdf(report), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
-    return render(request, "reports/activity.html", {"report": report, "query": request.GET.urlencode()})
+    from . import thematic
+
+    map_query = f"period=custom&first={period.first}&last={period.last}"
+    return render(request, "reports/activity.html", {
+        "report": report, "query": request.GET.urlencode(), "map_query": map_query,
+        "maps": [(key, str(title)) for key, (title, _sql) in thematic.THEMES.items()]})
 
 
 MAP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "

@@ -150,3 +150,9 @@ class ThematicTests:
         png = client.get(reverse("reports:thematic_map", args=["density", "png"]))
         assert Image.open(io.BytesIO(png.content)).size == (900, 700)
         assert client.get(reverse("reports:thematic_map", args=["nope", "html"])).status_code == 404
+
+
+def test_report_page_embeds_the_maps_of_its_period(client, june):
+    client.force_login(make_user(("module:reports", "view")))
+    body = client.get(reverse("reports:activity"), {"period": "month", "day": "2026-06-10"}).content.decode()
+    assert "/reports/maps/coverage.png?period=custom&amp;first=2026-06-01&amp;last=2026-06-30" in body
