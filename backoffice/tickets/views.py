@@ -178,20 +178,16 @@ def _detail_post(request: HttpRequest, ticket: Ticket) -> HttpResponse:
             form = AttachForm(request.POST, request.FILES)
             if form.is_valid():
                 services.ticket_attach(ticket=ticket, upload=form.cleaned_data["file"], user=request.user)
-        elif action == "merge":
-            form = MergeForm(request.POST)
-            if form.is_valid():
-                into = Ticket.objects.filter(number=form.cleaned_data["into"].strip()).first()
-                if into is None:
-                    raise ValidationError(_("No ticket has that number."))
-                services.ticket_merge(duplicate=ticket, into=into, user=request.user)
-        elif action == "link":
+        elif action in ("merge", "link"):
             form = MergeForm(request.POST)
             if form.is_valid():
                 other = Ticket.objects.filter(number=form.cleaned_data["into"].strip()).first()
                 if other is None:
                     raise ValidationError(_("No ticket has that number."))
-                services.ticket_link(ticket=ticket, other=other, user=request.user)
+                if action == "merge":
+                    services.ticket_merge(duplicate=ticket, into=other, user=request.user)
+                else:
+                    services.ticket_link(ticket=ticket, other=other, user=request.user)
         else:
             return HttpResponse(status=400)
         if not form.is_valid():
