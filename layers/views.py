@@ -159,3 +159,37 @@ def feature_form(request: HttpRequest, layer: str) -> JsonResponse:
         return JsonResponse({"detail": "forbidden"}, status=403)
     return JsonResponse({"layer": layer, "geometry": layer_cls.geometry_type(),
                          "fields": form_schema(layer_cls)}, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def export_view(request: HttpRequest) -> HttpResponse:
+    """/map/export/?layer=…&format=gpkg|shp|geojson|kml|csv|xlsx|dxf&crs=5254[&bbox=w,s,e,n]:
+    any layer the caller may see (the OGC gate decides); exports of sensitive layers are written
+    to the access log with their purpose."""
+    from cbs.audit.services import access_record
+    from ogc.crs import offered_srids
+
+    from .export import FORMATS, export_layer
+
+    name, fmt = request.GET.get("layer", ""), request.GET.get("format", "gpkg")
+    if name not in _visible(request):
+        return HttpResponse(_("No such layer."), status=404, content_type="text/plain; charset=utf-8")
+    try:
+        srid = int(request.GET.get("crs", str(settings.CBS_SRID)))
+        bbox = tuple(float(v) for v in request.GET["bbox"].split(",")) if request.GET.get("bbox") else None
+        if fmt not in FORMATS or srid not in offered_srids() or (bbox is not None and len(bbox) != 4):
+            raise ValueError
+    except ValueError:
+        return HttpResponse(_("Choose a format (%(formats)s), a CRS (%(crs)s) and optionally bbox=w,s,e,n.")
+                            % {"formats": ", ".join(FORMATS), "crs": ", ".join(map(str, offered_srids()))},
+                            status=400, content_type="text/plain; charset=utf-8")
+    layer = get_layer(name)
+    data, filename = export_layer(layer, fmt, srid, bbox)
+    if layer.sensitive:
+        user = request.user
+        access_record(method="GET", path=request.get_full_path(), status=200, size=len(data),
+                      user=user.get_username() if user.is_authenticated else "",
+                      purpose=f"export: {layer.name} ({fmt}, EPSG:{srid})")
+    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

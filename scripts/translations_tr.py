@@ -778,6 +778,17 @@ TR.update({
     'Public service points per 10 000 residents': '10 000 kişi başına kamu hizmet noktası',
 })
 
+
+# Exports
+TR.update({
+    "Export a layer": "Katmanı dışa aktar",
+    "Format": "Biçim",
+    "Download": "İndir",
+    "No such layer.": "Böyle bir katman yok.",
+    "Choose a format (%(formats)s), a CRS (%(crs)s) and optionally bbox=w,s,e,n.":
+        "Bir biçim (%(formats)s), bir koordinat sistemi (%(crs)s) ve isteğe bağlı bbox=b,g,d,k seçin.",
+})
+
 ENTRY = re.compile(r'(msgid (?:"(?:[^"\\]|\\.)*"\n)+)(msgstr (?:"(?:[^"\\]|\\.)*"\n)+)')
 
 

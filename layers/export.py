@@ -1,0 +1,79 @@
+"""Export a layer (or a bbox subset) to GeoPackage, Shapefile (zip), GeoJSON, KML, CSV, XLSX or
+DXF in a chosen CRS, with the TUCBS attribute names: PostGIS writes the features as GeoJSON
+(CRS84) into a private temporary folder and GDAL's ogr2ogr converts and reprojects them. No
+user string reaches GDAL: the layer, format and CRS come from fixed lists, names are ours."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+
+from .registry import Layer
+
+
+@dataclass(frozen=True)
+class Format:
+    driver: str
+    extension: str
+    content_type: str
+
+
+FORMATS = {
+    "gpkg": Format("GPKG", ".gpkg", "application/geopackage+sqlite3"),
+    "shp": Format("ESRI Shapefile", ".zip", "application/zip"),
+    "geojson": Format("GeoJSON", ".geojson", "application/geo+json"),
+    "kml": Format("KML", ".kml", "application/vnd.google-earth.kml+xml"),
+    "csv": Format("CSV", ".csv", "text/csv"),
+    "xlsx": Format("XLSX", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "dxf": Format("DXF", ".dxf", "image/vnd.dxf"),
+}
+
+
+def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float] | None) -> str:
+    qn = connection.ops.quote_name
+    geom = qn(layer.geometry().column)
+    columns = ", ".join(f"t.{qn(f.column)}::text AS {qn(name)}" if f.get_internal_type() in
+                        ("DateField", "DateTimeField", "DecimalField") else f"t.{qn(f.column)} AS {qn(name)}"
+                        for name, f in layer.properties().items())
+    where, params = "", []
+    if bbox is not None:
+        where = f"WHERE t.{geom} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), {int(layer.geometry().srid)})"
+        params = list(bbox)
+    sql = f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'features',
+                                 coalesce(json_agg(ST_AsGeoJSON(q.*, 'g', 8)::json), '[]'))::text
+        FROM (SELECT {columns}, ST_Transform(t.{geom}, 4326) AS g
+              FROM {qn(layer.meta().db_table)} t {where} ORDER BY t."tucbsNo") q
+    """  # noqa: S608  (identifiers from the registry, values bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def export_layer(layer: type[Layer], fmt: str, srid: int,
+                 bbox: tuple[float, float, float, float] | None = None) -> tuple[bytes, str]:
+    """The file's bytes and its download name."""
+    spec = FORMATS[fmt]
+    srid = 4326 if fmt == "kml" else srid  # KML is always WGS 84
+    with tempfile.TemporaryDirectory(prefix="cbs-export-") as tmp:
+        folder = Path(tmp)
+        source = folder / "source.geojson"
+        source.write_text(_features_geojson(layer, bbox), encoding="utf-8")
+        target = folder / (layer.name if fmt == "shp" else f"{layer.name}{spec.extension}")
+        options = {"csv": ["-lco", "GEOMETRY=AS_WKT"], "shp": ["-lco", "ENCODING=UTF-8"],
+                   "dxf": [], "gpkg": [], "geojson": ["-lco", "RFC7946=NO"], "kml": [], "xlsx": []}[fmt]
+        subprocess.run(["ogr2ogr", "-f", spec.driver, str(target), str(source), "-t_srs", f"EPSG:{srid}",
+                        "-nln", layer.name.replace("-", "_"), *options],
+                       check=True, capture_output=True, timeout=600)
+        if fmt == "shp":
+            archive = folder / f"{layer.name}.zip"
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+                for part in sorted(target.iterdir()):
+                    z.write(part, part.name)
+            target = archive
+        return target.read_bytes(), f"{layer.name}-epsg{srid}{spec.extension}"
