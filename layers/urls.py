@@ -10,4 +10,5 @@ urlpatterns = [
     path("history/<str:layer>/<int:tucbs_no>/", views.feature_history, name="feature_history"),
     path("form/<str:layer>/", views.feature_form, name="feature_form"),
     path("export/", views.export_view, name="export"),
+    path("metadata/<str:layer>.xml", views.metadata_view, name="metadata"),
 ]

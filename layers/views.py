@@ -193,3 +193,16 @@ def export_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_GET
+def metadata_view(request: HttpRequest, layer: str) -> HttpResponse:
+    """The layer's TUCBS/ISO 19139 metadata (Turkish XML), for layers the caller may see."""
+    from .metadata import metadata_xml
+
+    if layer not in _visible(request):
+        return HttpResponse(_("No such layer."), status=404, content_type="text/plain; charset=utf-8")
+    base = f"{request.scheme}://{request.get_host()}"
+    response = HttpResponse(metadata_xml(get_layer(layer), base), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{layer}-iso19139.xml"'
+    return response

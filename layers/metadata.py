@@ -1,0 +1,138 @@
+"""TUCBS metadata minimum of a layer ("veri bilgisi"), encoded as ISO 19139 XML in Turkish.
+
+Title, abstract, keywords and theme come from the registry; extent, reference system and dates
+are filled from the data (PostGIS extent, storage EPSG code, the audit trail's first and last
+writes); organisation and contact from settings. The file identifier is a UUID derived from the
+layer name, so it stays stable across exports.
+"""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+
+from django.conf import settings
+from django.db.models import Max, Min
+from django.utils import timezone, translation
+
+from cbs.audit.models import AuditRecord
+
+from .registry import THEMES, Access, Layer
+from .selectors import layer_extent_lonlat
+
+NS = {"gmd": "http://www.isotc211.org/2005/gmd", "gco": "http://www.isotc211.org/2005/gco",
+      "gml": "http://www.opengis.net/gml"}
+for _prefix, _uri in NS.items():
+    ET.register_namespace(_prefix, _uri)
+
+TOPIC = {"ID": "boundaries", "AD": "location", "BI": "structure", "UL": "transportation",
+         "KH": "society", "AK": "planningCadastre", "TK": "planningCadastre", "AY": "utilitiesCommunication"}
+
+
+def _q(tag: str) -> str:
+    prefix, name = tag.split(":")
+    return f"{{{NS[prefix]}}}{name}"
+
+
+def _el(parent, path: str, text: str | None = None, **attrs) -> ET.Element:
+    """Create the nested elements of a slash path under `parent`; text goes into the last."""
+    node = parent
+    for tag in path.split("/"):
+        node = ET.SubElement(node, _q(tag))
+    for key, value in attrs.items():
+        node.set(key, value)
+    if text is not None:
+        node.text = str(text)
+    return node
+
+
+def _string(parent, path: str, text: str) -> None:
+    _el(parent, f"{path}/gco:CharacterString", text)
+
+
+def _code(parent, path: str, code_list: str, value: str) -> None:
+    _el(parent, path, value, codeList=f"http://standards.iso.org/iso/19139/resources/gmxCodelists.xml#{code_list}",
+        codeListValue=value)
+
+
+def _contact(parent, path: str) -> None:
+    party = _el(parent, f"{path}/gmd:CI_ResponsibleParty")
+    _string(party, "gmd:organisationName", settings.CBS_ORGANISATION)
+    _string(party, "gmd:contactInfo/gmd:CI_Contact/gmd:address/gmd:CI_Address/gmd:electronicMailAddress",
+            settings.CBS_CONTACT_EMAIL)
+    _code(party, "gmd:role/gmd:CI_RoleCode", "CI_RoleCode", "pointOfContact")
+
+
+def _date(parent, when, kind: str) -> None:
+    ci = _el(parent, "gmd:date/gmd:CI_Date")
+    _el(ci, "gmd:date/gco:Date", when.isoformat())
+    _code(ci, "gmd:dateType/gmd:CI_DateTypeCode", "CI_DateTypeCode", kind)
+
+
+def metadata_xml(layer: type[Layer], base_url: str) -> bytes:
+    with translation.override("tr"):
+        return _build(layer, base_url)
+
+
+def _build(layer: type[Layer], base_url: str) -> bytes:
+    today = timezone.localdate()
+    writes = AuditRecord.objects.filter(object_type=f"layer:{layer.name}").aggregate(first=Min("time"), last=Max("time"))
+    created = timezone.localtime(writes["first"]).date() if writes["first"] else today
+    revised = timezone.localtime(writes["last"]).date() if writes["last"] else today
+    root = ET.Element(_q("gmd:MD_Metadata"))
+    _string(root, "gmd:fileIdentifier", str(uuid.uuid5(uuid.NAMESPACE_URL, f"kent-cbs:{layer.name}")))
+    _code(root, "gmd:language/gmd:LanguageCode", "LanguageCode", "tur")
+    _code(root, "gmd:characterSet/gmd:MD_CharacterSetCode", "MD_CharacterSetCode", "utf8")
+    _code(root, "gmd:hierarchyLevel/gmd:MD_ScopeCode", "MD_ScopeCode", "dataset")
+    _contact(root, "gmd:contact")
+    _el(root, "gmd:dateStamp/gco:Date", today.isoformat())
+    _string(root, "gmd:metadataStandardName", "ISO 19115:2003/19139")
+    _string(root, "gmd:metadataStandardVersion", "1.0")
+    _string(root, "gmd:referenceSystemInfo/gmd:MD_ReferenceSystem/gmd:referenceSystemIdentifier/"
+                  "gmd:RS_Identifier/gmd:code", f"EPSG:{layer.geometry().srid}")
+    ident = _el(root, "gmd:identificationInfo/gmd:MD_DataIdentification")
+    citation = _el(ident, "gmd:citation/gmd:CI_Citation")
+    _string(citation, "gmd:title", str(layer.title))
+    _date(citation, created, "creation")
+    _date(citation, revised, "revision")
+    _string(ident, "gmd:abstract", str(layer.description or layer.title))
+    _contact(ident, "gmd:pointOfContact")
+    _code(ident, "gmd:resourceMaintenance/gmd:MD_MaintenanceInformation/gmd:maintenanceAndUpdateFrequency/"
+                 "gmd:MD_MaintenanceFrequencyCode", "MD_MaintenanceFrequencyCode", "continual")
+    keywords = _el(ident, "gmd:descriptiveKeywords/gmd:MD_Keywords")
+    for word in (f"{layer.theme} – {THEMES[layer.theme]}", *layer.keywords):
+        _string(keywords, "gmd:keyword", word)
+    _string(keywords, "gmd:thesaurusName/gmd:CI_Citation/gmd:title", "TUCBS temaları")
+    constraints = _el(ident, "gmd:resourceConstraints/gmd:MD_LegalConstraints")
+    _string(constraints, "gmd:useLimitation",
+            "Yalnızca protokolle kullanılabilir." if layer.access != Access.PUBLIC or layer.sensitive
+            else "Kaynak gösterilerek kullanılabilir.")
+    _code(constraints, "gmd:accessConstraints/gmd:MD_RestrictionCode", "MD_RestrictionCode",
+          "otherRestrictions" if layer.access != Access.PUBLIC or layer.sensitive else "license")
+    _el(ident, "gmd:spatialResolution/gmd:MD_Resolution/gmd:equivalentScale/gmd:MD_RepresentativeFraction/"
+               "gmd:denominator/gco:Integer", "1000")
+    _code(ident, "gmd:language/gmd:LanguageCode", "LanguageCode", "tur")
+    _el(ident, "gmd:topicCategory/gmd:MD_TopicCategoryCode", TOPIC.get(layer.theme, "location"))
+    extent = layer_extent_lonlat(layer) or list(settings.CBS_MAP_BBOX)
+    box = _el(ident, "gmd:extent/gmd:EX_Extent/gmd:geographicElement/gmd:EX_GeographicBoundingBox")
+    for tag, value in zip(("westBoundLongitude", "southBoundLatitude", "eastBoundLongitude", "northBoundLatitude"),
+                          extent, strict=True):
+        _el(box, f"gmd:{tag}/gco:Decimal", f"{value:.6f}")
+    distribution = _el(root, "gmd:distributionInfo/gmd:MD_Distribution")
+    fmt = _el(distribution, "gmd:distributionFormat/gmd:MD_Format")
+    _string(fmt, "gmd:name", "OGC API – Features (GeoJSON)")
+    _string(fmt, "gmd:version", "1.0")
+    online = _el(distribution, "gmd:transferOptions/gmd:MD_DigitalTransferOptions/gmd:onLine/gmd:CI_OnlineResource")
+    _el(online, "gmd:linkage/gmd:URL", f"{base_url}/ogc/collections/{layer.name}")
+    quality = _el(root, "gmd:dataQualityInfo/gmd:DQ_DataQuality")
+    _code(quality, "gmd:scope/gmd:DQ_Scope/gmd:level/gmd:MD_ScopeCode", "MD_ScopeCode", "dataset")
+    result = _el(quality, "gmd:report/gmd:DQ_DomainConsistency/gmd:result/gmd:DQ_ConformanceResult")
+    spec = _el(result, "gmd:specification/gmd:CI_Citation")
+    _string(spec, "gmd:title", "TUCBS veri tema uygulama şeması")
+    _date(spec, created, "publication")
+    _string(result, "gmd:explanation", "Öznitelik adları TUCBS'ye göre; geometriler geçerli (PostGIS denetimi).")
+    _el(result, "gmd:pass/gco:Boolean", "true")
+    _string(quality, "gmd:lineage/gmd:LI_Lineage/gmd:statement",
+            f"{settings.CBS_ORGANISATION} tarafından Kent CBS'de üretilir ve güncellenir; her değişiklik "
+            "sürümlenir ve denetim kaydına yazılır.")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
