@@ -132,18 +132,10 @@ PYGEOAPI_STATIC = Path(importlib.util.find_spec("pygeoapi").submodule_search_loc
 STATIC_ROOT = BASE_DIR / "var" / "static_root"
 STATICFILES_DIRS = [BASE_DIR / "cbs" / "static", ("pygeoapi", PYGEOAPI_STATIC)]
 WHITENOISE_USE_FINDERS = True
-# Tiles are cached on disk (shared by the processes of one host; keys carry the layer's
-# data generation, so writes never leave a stale tile). Point CBS_TILE_CACHE_DIR elsewhere
-# or use a shared cache for several hosts.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "tiles": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env("CBS_TILE_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "tiles")),
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": int(env("CBS_TILE_CACHE_ENTRIES", "200000"))},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered tiles (plain files per layer generation, ogc/tile_store.py) and the layer-state stamp
+# (layers/state.py) live here, shared by the processes of one host.
+CBS_TILE_CACHE_DIR = Path(env("CBS_TILE_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "tiles")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

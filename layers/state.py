@@ -37,7 +37,7 @@ def _read() -> LayerState:
 
 
 def _stamp_file() -> Path:
-    return Path(settings.CACHES["tiles"]["LOCATION"]) / "layer-state.stamp"
+    return settings.CBS_TILE_CACHE_DIR / "layer-state.stamp"
 
 
 def _current_stamp() -> str:

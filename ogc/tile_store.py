@@ -13,7 +13,7 @@ from django.conf import settings
 
 
 def root() -> Path:
-    return Path(settings.CACHES["tiles"]["LOCATION"]) / "mvt"
+    return settings.CBS_TILE_CACHE_DIR / "mvt"
 
 
 def _path(layer: str, generation: int, z: int, x: int, y: int) -> Path:

@@ -394,7 +394,7 @@ class AssetBrowserTests:
         page.goto(live_site + "/assets/")
         page.fill("#asset-q", "core-sw")
         page.click("form[role=search] button")
-        page.click(f"#asset-results a:has-text('ZB-CORE-SW')")
+        page.click("#asset-results a:has-text('ZB-CORE-SW')")
         page.wait_for_selector("#asset-title")
         assert "ZB-CORE-SW" in page.locator("#asset-title").inner_text()
         assert core.ip in page.locator("#asset-attributes").inner_text()

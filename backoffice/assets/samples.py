@@ -28,12 +28,12 @@ def load_inventory(today: date | None = None) -> int:
     rng = random.Random(34020)
     today = today or date.today()
     with acting_as("command:load_inventory_samples"):
-        units = [Unit.objects.create(name=name) for name in UNITS]
+        units = [services.reference_create(Unit, name=name) for name in UNITS]
         count = 0
         for u, unit in enumerate(units):
             for n in range(8):
-                staff = Staff.objects.create(
-                    registry_no=f"{1000 + u * 100 + n}", unit=unit,
+                staff = services.reference_create(
+                    Staff, registry_no=f"{1000 + u * 100 + n}", unit=unit,
                     name=f"{FIRST[(u * 3 + n) % 10]} {LAST[(u + n * 7) % 10]}",
                     email=f"personel{1000 + u * 100 + n}@zeytinburnu.bel.tr")
                 for kind in (ItemKind.COMPUTER, ItemKind.MONITOR, ItemKind.PHONE) + (
@@ -50,15 +50,15 @@ def load_inventory(today: date | None = None) -> int:
                         warranty_end=today + timedelta(days=rng.randint(-300, 400)))
                     services.item_assign(item=item, staff=staff, document_no=f"ZT-{2023}-{count:05d}",
                                          on=today - timedelta(days=rng.randint(30, 600)))
-            for p in range(2):  # shared printers stay with the unit, not a person
+            for _printer in range(2):  # shared printers stay with the unit, not a person
                 count += 1
                 services.item_create(kind=ItemKind.PRINTER, tasinir_no=f"255.01.{u + 1:02d}/2022/{count:06d}",
                                      serial_no=f"PRN{734000 + count}", brand="HP",
                                      model_name="LaserJet M428", unit=unit,
                                      warranty_end=today + timedelta(days=rng.randint(10, 120)))
         for name, vendor, seats, days in LICENCES:
-            licence = License.objects.create(name=name, vendor=vendor, seats=seats,
-                                             expires_on=today + timedelta(days=days))
+            licence = services.reference_create(License, name=name, vendor=vendor, seats=seats,
+                                                expires_on=today + timedelta(days=days))
             for item in InventoryItem.objects.filter(kind=ItemKind.COMPUTER)[: min(seats, 30)]:
                 services.license_seat_assign(license=licence, item=item, on=today - timedelta(days=30))
         from django.contrib.auth import get_user_model

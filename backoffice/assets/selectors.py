@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Q
@@ -47,7 +48,7 @@ def asset_url(kind: str, key: int) -> str:
 def _mac_or_none(text: str) -> str | None:
     try:
         return normalise_mac(text) if re.fullmatch(r"[0-9A-Fa-f:.\-]{12,17}", text) else None
-    except Exception:  # noqa: BLE001  (not a MAC: just search text)
+    except ValidationError:  # not a MAC: just search text
         return None
 
 

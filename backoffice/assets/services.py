@@ -46,6 +46,15 @@ def _touch(item: InventoryItem, user, **changes) -> InventoryItem:
 
 
 @transaction.atomic
+def reference_create(model: type[Unit | Staff | License], *, user=None, **fields):
+    """A unit, a member of staff or a licence (the admin offers the same, audited)."""
+    check_assets_edit(user)
+    if model not in (Unit, Staff, License):
+        raise ValueError(model)
+    return _saved(model(**fields), "create", None, user)
+
+
+@transaction.atomic
 def item_create(*, user=None, **fields) -> InventoryItem:
     check_assets_edit(user)
     return _saved(InventoryItem(**fields), "create", None, user)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -72,7 +73,8 @@ def asset(request: HttpRequest, kind: str, key: int) -> HttpResponse:
     if kind not in selectors.KIND_MODEL:
         raise Http404
     layer = get_layer(selectors.KIND_LAYER[kind])
-    instance = get_object_or_404(layer.model, tucbs_no=key)
+    relations = [f.name for f in layer.property_fields() if f.is_relation]
+    instance = get_object_or_404(layer.model.objects.select_related(*relations), tucbs_no=key)
     rows = [(field.verbose_name, _display(instance, field)) for field in layer.property_fields()]
     geom = instance.geom.transform(4326, clone=True)
     shape = {"type": geom.geom_type, "coordinates": json.loads(geom.json)["coordinates"]}
@@ -206,9 +208,9 @@ def asset_map(request: HttpRequest) -> HttpResponse:
     for theme in config["themes"]:
         for layer in theme["layers"]:
             layer["visible"] = layer["name"] in selectors.KIND_LAYER.values() or layer["name"] == "ad-yol"
-    config["assets"] = {"near": "/assets/api/near", "seeing": "/assets/api/cameras-seeing",
-                        "outage": "/assets/api/outage", "sectors": "/assets/api/sectors",
-                        "assetUrl": "/assets/KIND/ID/"}
+    config["assets"] = {"near": reverse("assets:api_near"), "seeing": reverse("assets:api_cameras_seeing"),
+                        "outage": reverse("assets:api_outage"), "sectors": reverse("assets:api_sectors"),
+                        "assetUrl": reverse("assets:asset", args=["KIND", 0]).replace("/0/", "/ID/")}
     return render(request, "assets/map.html", {"config": config})
 
 

@@ -3,11 +3,12 @@ printable, XLSX and PDF downloads); every figure comes from `selectors` (SQL).""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from backoffice.assets.selectors import expiring
@@ -25,31 +26,29 @@ def _date(value: str | None) -> date | None:
         raise ValidationError(f"{value!r}") from None
 
 
+def _period_of(request: HttpRequest, default: str):
+    """?period=week|month|year|custom&day=…&first=…&last=… (ValidationError when unusable)."""
+    return period_from(request.GET.get("period", default), day=_date(request.GET.get("day")),
+                       first=_date(request.GET.get("first")), last=_date(request.GET.get("last")))
+
+
 @require_GET
 @module_required("reports")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    period = period_from("year")
-    recent = period  # the current year
+    year = period_from("year")
+    weeks = period_from("custom", first=timezone.localdate() - timedelta(weeks=12), last=year.last)
     data = {
-        "weeks": selectors.tickets_per_week(period_from("custom", first=_weeks_back(12), last=period.last)),
+        "weeks": selectors.tickets_per_week(weeks),
         "status": selectors.open_by("status"), "team": selectors.open_by("team"),
         "assignee": selectors.open_by("assignee"), "sla": selectors.sla_states_now(),
         "resolution": [{**r, "median_hours": float(r["median_hours"] or 0), "p90_hours": float(r["p90_hours"] or 0)}
-                       for r in selectors.resolution_hours_by_category(recent)],
+                       for r in selectors.resolution_hours_by_category(year)],
         "assets": selectors.assets_by_type_and_status(),
-        "edits": selectors.layer_edits(period_from("custom", first=_weeks_back(12), last=period.last)),
+        "edits": selectors.layer_edits(weeks),
     }
     return render(request, "reports/dashboard.html", {
-        "data": data, "totals": selectors.ticket_totals(recent), "period": recent,
+        "data": data, "totals": selectors.ticket_totals(year), "period": year,
         "expiring": expiring(90)[:20]})
-
-
-def _weeks_back(weeks: int) -> date:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    return timezone.localdate() - timedelta(weeks=weeks)
 
 
 @require_GET
@@ -57,8 +56,7 @@ def _weeks_back(weeks: int) -> date:
 def activity(request: HttpRequest) -> HttpResponse:
     """?period=week|month|year|custom&day=…&first=…&last=…&format=html|xlsx|pdf"""
     try:
-        period = period_from(request.GET.get("period", "month"), day=_date(request.GET.get("day")),
-                             first=_date(request.GET.get("first")), last=_date(request.GET.get("last")))
+        period = _period_of(request, "month")
     except ValidationError as exc:
         return render(request, "reports/activity.html", {"error": " ".join(exc.messages)}, status=400)
     report = activity_report(period)
@@ -97,8 +95,7 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
     if theme not in thematic.THEMES or fmt not in ("html", "png"):
         raise Http404
     try:
-        period = period_from(request.GET.get("period", "year"), day=_date(request.GET.get("day")),
-                             first=_date(request.GET.get("first")), last=_date(request.GET.get("last")))
+        period = _period_of(request, "year")
         category = int(request.GET["category"]) if request.GET.get("category", "").isdigit() else None
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")

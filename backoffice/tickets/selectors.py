@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
+from django.contrib.gis.db.models.functions import Transform
 from django.db import connection
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -57,6 +57,7 @@ def sla_filter(qs: QuerySet, state: str, now: datetime | None = None) -> QuerySe
 def my_work(user) -> QuerySet:
     """The technician's open tickets, most urgent (earliest resolution due) first."""
     return with_sla_state(Ticket.objects.filter(assignee=user, status__in=OPEN_STATES)
+                          .annotate(lonlat=Transform("location", 4326))
                           .select_related("category", "camera", "device", "site")
                           .order_by(F("resolution_due").asc(nulls_last=True), "created_at"))
 
@@ -101,6 +102,3 @@ def mask(value: str) -> str:
 
 PERSONAL_FIELDS = ("requester_name", "requester_phone", "requester_email")
 
-
-def storage_srid() -> int:
-    return settings.CBS_SRID

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from backoffice.assets.models import Camera, NetworkDevice, Site
 from cbs.accounts.models import Grant
@@ -112,7 +113,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             location = None
             if data["lon"] is not None and data["lat"] is not None:
                 location = Point(data["lon"], data["lat"], srid=4326).transform(
-                    selectors.storage_srid(), clone=True)
+                    settings.CBS_SRID, clone=True)
             ticket = services.ticket_open(user=request.user, data=services.TicketInput(
                 title=data["title"], description=data["description"], channel=data["channel"],
                 category=data["category"], priority=data["priority"], requester_staff=data["requester_staff"],
@@ -133,8 +134,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @tickets_permission()
 def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
-    ticket = get_object_or_404(Ticket.objects.select_related(
-        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item", "merged_into"),
+    ticket = get_object_or_404(selectors.with_sla_state(Ticket.objects.select_related(
+        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item", "merged_into")),
         number=number)
     can_edit = user_can(request.user, "module:tickets", "edit")
     if request.method == "POST":
@@ -144,8 +145,6 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
     if can_edit and (ticket.requester_name or ticket.requester_phone or ticket.requester_email):
         personal_data_viewed(request=request, subject=ticket, purpose="ticket work",
                              fields=[f for f in selectors.PERSONAL_FIELDS if getattr(ticket, f)])
-    ticket = selectors.with_sla_state(Ticket.objects.filter(pk=ticket.pk)).select_related(
-        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item").get()
     location = ticket.location.transform(4326, clone=True) if ticket.location else None
     return render(request, "tickets/detail.html", {
         "ticket": ticket, "can_edit": can_edit, "masked": not can_edit,
@@ -212,10 +211,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """The technician's open tickets by SLA due time, with today's on a map and a link that opens
     each place in the phone's navigation app (geo: URI)."""
-    rows = []
-    for t in selectors.my_work(request.user):
-        lonlat = t.location.transform(4326, clone=True).coords if t.location else None
-        rows.append((t, lonlat))
+    rows = [(t, t.lonlat.coords if t.lonlat else None) for t in selectors.my_work(request.user)]
     config = map_config(request)
     config["tickets"] = {"geojson": "/tickets/api/geojson?" + urlencode({"assignee": request.user.pk,
                                                                           "status": [s.value for s in Status

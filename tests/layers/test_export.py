@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 from django.contrib.gis.gdal import DataSource
-from django.urls import reverse
 
 from cbs.audit.models import AccessRecord
 from cbs.testing import make_user

@@ -99,7 +99,7 @@ def test_tile_store_keeps_only_the_current_generation(settings, tmp_path):
     the layer's older ones (their data changed), not other layers'."""
     from ogc import tile_store
 
-    settings.CACHES = {**settings.CACHES, "tiles": {**settings.CACHES["tiles"], "LOCATION": str(tmp_path)}}
+    settings.CBS_TILE_CACHE_DIR = tmp_path
     tile_store.put("bi-bina", 1, 14, 1, 2, b"old")
     tile_store.put("ad-yol", 1, 14, 1, 2, b"road")
     assert tile_store.get("bi-bina", 1, 14, 1, 2) == b"old"
