@@ -206,6 +206,15 @@ CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 CBS_SAMPLES_DIR = BASE_DIR / "data" / "samples"
 CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")
 
+# Imports (layers.imports): job folders, upload limits (zip bombs), staged in schema cbs_import.
+CBS_IMPORT_DIR = Path(env("CBS_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+CBS_IMPORT_MAX_BYTES = int(env("CBS_IMPORT_MAX_BYTES", str(2 * 1024**3)))
+CBS_IMPORT_MAX_UNPACKED_BYTES = int(env("CBS_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3)))
+CBS_IMPORT_MAX_ENTRIES = int(env("CBS_IMPORT_MAX_ENTRIES", "1000"))
+CBS_IMPORT_MAX_RATIO = int(env("CBS_IMPORT_MAX_RATIO", "100"))
+# A job still "running" without a live worker after this long is marked failed (other hosts).
+CBS_IMPORT_STALE_SECONDS = int(env("CBS_IMPORT_STALE_SECONDS", "900"))
+
 # Help desk: working hours of the SLA clock (holidays are data: tickets.Holiday), uploads, mail.
 CBS_WORKDAY_START = env("CBS_WORKDAY_START", "08:30")
 CBS_WORKDAY_END = env("CBS_WORKDAY_END", "17:30")

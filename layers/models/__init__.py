@@ -6,13 +6,14 @@ from .bina import Bina
 from .counter import LayerCounter
 from .idari import Mahalle
 from .imar import ImarPlani
+from .imports import ImportJob, ImportMapping, ImportMode, ImportStatus
 from .kamu import KamuHizmeti
 from .publication import LayerPublication, PublicationState
 from .tapu import Parsel
 from .ulasim import KarayoluHatti
 
 __all__ = [
-    "Bina", "ImarPlani", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerPublication", "Mahalle", "Numarataj",
+    "Bina", "ImarPlani", "ImportJob", "ImportMapping", "ImportMode", "ImportStatus", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerPublication", "Mahalle", "Numarataj",
     "Parsel", "PublicationState",
     "TucbsFeature", "Yol",
 ]

@@ -1,0 +1,381 @@
+"""Converting and checking staged features in PostGIS, set-based (one statement per step).
+
+From the job's settings (CRS, coordinate columns, field and code mapping) the layer's field
+definitions are turned into SQL: every target attribute gets a converted value and every
+feature the list of reasons it cannot be stored (wrong number, unknown code, missing value,
+duplicate, broken or misplaced geometry…), in the user's language. The result is a second
+staging table `<job>_checked` that the preview, the report and the writer read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core import validators as dj
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Field
+from django.utils.translation import gettext as _
+
+from ..models.base import municipality_area
+from ..registry import Layer
+from .sources import CRS_CHOICES, TABULAR
+
+INTEGER_BOUNDS = {
+    "SmallIntegerField": (-32768, 32767), "PositiveSmallIntegerField": (0, 32767),
+    "IntegerField": (-2147483648, 2147483647), "PositiveIntegerField": (0, 2147483647),
+    "BigIntegerField": (-9223372036854775808, 9223372036854775807),
+    "PositiveBigIntegerField": (0, 9223372036854775807), "AutoField": (1, 2147483647),
+    "BigAutoField": (1, 9223372036854775807),
+}
+NUMBER = r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$"
+WHOLE = r"^[+-]?[0-9]{1,19}([.,]0*)?$"
+SKIPPED = {"surumBaslangicZamani", "surumBitisZamani"}  # set by the writer
+
+
+def ident(name: str) -> str:
+    """A SQL identifier for any name (source field names come from the user's file)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def checked_table(job) -> str:
+    return f"{job.staging_table}_checked"
+
+
+def target_properties(layer: type[Layer]) -> dict[str, Field]:
+    """The attributes an import can fill (tucbsNo included: it identifies features to replace)."""
+    return {name: f for name, f in layer.properties().items()
+            if name not in SKIPPED and (f.editable or name == "tucbsNo")}
+
+
+@dataclass
+class Plan:
+    """SQL pieces for one job: converted columns, reasons, and the parameters they bind."""
+
+    columns: list[str] = field(default_factory=list)     # "<expr> AS _c<i>"
+    reasons: list[str] = field(default_factory=list)     # CASE … THEN <message> END over c.*
+    params: list[Any] = field(default_factory=list)      # for columns, in order
+    reason_params: list[Any] = field(default_factory=list)
+    targets: dict[str, str] = field(default_factory=dict)  # property -> "_c<i>"
+    python_checked: list[tuple[str, Field]] = field(default_factory=list)  # validators SQL cannot express
+
+
+def _value_sql(source_field: str) -> str:
+    return f"NULLIF(btrim(s.{ident(source_field)}::text), '')"
+
+
+def _converter(f: Field, raw: str) -> tuple[str, str | None]:
+    """(SQL converting the raw text, the reason template when it does not convert)."""
+    kind = f.get_internal_type()
+    if f.is_relation:
+        return _converter(f.target_field, raw)
+    if kind in INTEGER_BOUNDS:
+        return (f"CASE WHEN {raw} ~ '{WHOLE}' THEN split_part(replace({raw}, ',', '.'), '.', 1)::numeric END",
+                _("%(field)s: “{v}” is not a whole number"))
+    if kind in ("FloatField", "DecimalField"):
+        return (f"CASE WHEN {raw} ~ '{NUMBER}' THEN replace({raw}, ',', '.')::numeric END",
+                _("%(field)s: “{v}” is not a number"))
+    if kind == "DateField":
+        return f"cbs_import.to_date({raw})", _("%(field)s: “{v}” is not a date (2026-11-23 or 23.11.2026)")
+    if kind == "DateTimeField":
+        return f"cbs_import.to_timestamptz({raw})", _("%(field)s: “{v}” is not a date and time")
+    if kind == "BooleanField":
+        return (f"CASE WHEN lower({raw}) IN ('1','true','t','evet','e','yes','y','var') THEN true "
+                f"WHEN lower({raw}) IN ('0','false','f','hayır','hayir','h','no','n','yok') THEN false END",
+                _("%(field)s: “{v}” is not yes/no"))
+    if kind == "GenericIPAddressField":
+        return f"host(cbs_import.to_inet({raw}))", _("%(field)s: “{v}” is not an IP address")
+    return raw, None
+
+
+def _limits(f: Field) -> tuple[Any, Any]:
+    low, high = INTEGER_BOUNDS.get(f.get_internal_type(), (None, None))
+    for v in f.validators:
+        if isinstance(v, dj.MinValueValidator) and not callable(v.limit_value):
+            low = v.limit_value if low is None else max(low, v.limit_value)
+        if isinstance(v, dj.MaxValueValidator) and not callable(v.limit_value):
+            high = v.limit_value if high is None else min(high, v.limit_value)
+    return low, high
+
+
+def _sql_validators(f: Field) -> bool:
+    """True when every validator of the field is one the SQL checks express."""
+    known = (dj.MinValueValidator, dj.MaxValueValidator, dj.MaxLengthValidator, dj.ProhibitNullCharactersValidator,
+             dj.DecimalValidator, dj.MinLengthValidator)
+    own = [v for v in f.validators if not isinstance(v, known)]
+    return not own or f.get_internal_type() == "GenericIPAddressField"
+
+
+def build_plan(job, layer: type[Layer]) -> Plan:
+    """Converted values and per-feature reasons for every target attribute."""
+    plan = Plan()
+    source_fields = {f["name"] for f in job.source.get("fields", [])}
+    for index, (name, f) in enumerate(target_properties(layer).items()):
+        col = f"_c{index}"
+        plan.targets[name] = col
+        label = str(f.verbose_name)
+        source = job.mapping.get(name)
+        if source and source not in source_fields:
+            raise ValidationError(_("The file has no field “%(name)s”.") % {"name": source[:100]})
+        if not source:
+            if name == "tucbsNo":
+                plan.columns.append(f"NULL::bigint AS {col}")
+                continue
+            default = f.get_default() if f.has_default() else ("" if f.blank and not f.null and
+                                                                 f.get_internal_type() in ("CharField", "TextField") else None)
+            if default is None and not f.null:
+                raise ValidationError(_("“%(field)s” (%(name)s) is required: choose the source field that holds it.")
+                                      % {"field": label, "name": name})
+            plan.columns.append(f"%s AS {col}")
+            plan.params.append(default)
+            continue
+        raw = _value_sql(source)
+        codes = {str(k): str(v) for k, v in (job.code_map.get(name) or {}).items() if v not in (None, "")}
+        if codes:
+            cases = " ".join("WHEN %s THEN %s" for _ in codes)
+            raw = f"(CASE {raw} {cases} ELSE {raw} END)"
+            mapped_params = [p for pair in codes.items() for p in pair]
+        else:
+            mapped_params = []
+        converted, bad_template = _converter(f, raw)
+        if not f.null and f.blank and f.get_internal_type() in ("CharField", "TextField"):
+            converted = f"coalesce({converted}, '')"  # optional text is stored as ''
+        # The raw text and the converted value (each may use the code-map parameters).
+        plan.columns.append(f"{raw} AS _r{index}, {converted} AS {col}")
+        plan.params += mapped_params * (1 + converted.count(raw))
+        _reasons_for(plan, f, index, label, bad_template)
+        if not _sql_validators(f):
+            plan.python_checked.append((name, f))
+    return plan
+
+
+def _reasons_for(plan: Plan, f: Field, index: int, label: str, bad_template: str | None) -> None:
+    r, c = f"c._r{index}", f"c._c{index}"
+
+    def add(condition: str, template: str, value: str = r, params: tuple = ()) -> None:
+        plan.reasons.append(
+            f"CASE WHEN {condition} THEN replace(%s, '{{v}}', left(coalesce(({value})::text, ''), 80)) END")
+        plan.reason_params += [*params, template % {"field": label}]
+
+    if bad_template:
+        add(f"{r} IS NOT NULL AND {c} IS NULL", bad_template)
+    if not f.null and not (f.blank and f.get_internal_type() in ("CharField", "TextField")):
+        add(f"{c} IS NULL AND {r} IS NULL", _("%(field)s is missing"))
+    low, high = _limits(f.target_field if f.is_relation else f)
+    if low is not None:
+        add(f"{c} < %s", _("%(field)s: {v} is below the minimum") + f" ({low})", c, (low,))
+    if high is not None:
+        add(f"{c} > %s", _("%(field)s: {v} is above the maximum") + f" ({high})", c, (high,))
+    max_length = getattr(f, "max_length", None)
+    if max_length and f.get_internal_type() in ("CharField", "SlugField", "EmailField", "URLField"):
+        add(f"length({c}) > %s", _("%(field)s: “{v}” is longer than %(max)d characters").replace(
+            "%(max)d", str(max_length)), r, (max_length,))
+    if f.choices and not f.is_relation:
+        codes = [str(k) for k, _label in f.flatchoices]
+        add(f"{c} IS NOT NULL AND NOT ({c}::text = ANY(%s))", _("%(field)s: “{v}” is not in the code list"),
+            r, (codes,))
+    if f.get_internal_type() == "DecimalField":
+        limit = 10 ** (f.max_digits - f.decimal_places)
+        add(f"abs({c}) >= %s", _("%(field)s: {v} has too many digits"), c, (limit,))
+
+
+def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, list]:
+    """The feature's geometry in the storage CRS and the layer's geometry type (NULL if none)."""
+    storage = settings.CBS_SRID
+    if job.kind in TABULAR:
+        x, y = _value_sql(job.x_field), _value_sql(job.y_field)
+        num = "CASE WHEN {v} ~ '" + NUMBER + "' THEN replace({v}, ',', '.')::float8 END"
+        g0 = f"ST_SetSRID(ST_MakePoint({num.format(v=x)}, {num.format(v=y)}), {int(job.srid)})"
+    else:
+        g0 = f"ST_SetSRID(s.src_geom, {int(job.srid)})"
+    if job.swap_axes:
+        g0 = f"ST_FlipCoordinates({g0})"
+    g0 = f"CASE WHEN ST_HasArc({g0}) THEN ST_CurveToLine({g0}) ELSE {g0} END"
+    transformed = (f"cbs_import.try_transform({g0}, {storage})" if safe
+                   else f"ST_Transform({g0}, {storage})") if job.srid != storage else g0
+    target = layer.geometry_type()
+    if target.startswith("Multi"):
+        single = target.removeprefix("Multi")
+        return f"(SELECT CASE WHEN GeometryType(t.g) = %s THEN ST_Multi(t.g) ELSE t.g END FROM (SELECT {transformed} AS g) t)", [single.upper()]
+    return (f"(SELECT CASE WHEN GeometryType(t.g) = %s AND ST_NumGeometries(t.g) = 1 THEN ST_GeometryN(t.g, 1) "
+            f"ELSE t.g END FROM (SELECT {transformed} AS g) t)", [f"MULTI{target.upper()}"])
+
+
+def _geometry_reasons(layer: type[Layer], user_area) -> tuple[list[str], list]:
+    target = layer.geometry_type().upper()
+    checks = [
+        ("c._g IS NULL", _("no geometry (or coordinates that cannot be transformed)"), ()),
+        ("GeometryType(c._g) <> %s", _("wrong geometry type: {v}, the layer takes %(type)s")
+         .replace("%(type)s", layer.geometry_type()), (target,)),
+        ("ST_NPoints(c._g) > %s", _("too many vertices ({v})"), (settings.CBS_MAX_VERTICES,)),
+        ("GeometryType(c._g) = %s AND NOT ST_IsValid(c._g)", _("invalid geometry: {v}"), (target,)),
+        ("NOT ST_Within(c._g, %s::geometry)", _("outside the municipality"), (municipality_area().ewkt,)),
+    ]
+    values = {0: "NULL", 1: "GeometryType(c._g)", 2: "ST_NPoints(c._g)", 3: "ST_IsValidReason(c._g)", 4: "NULL"}
+    sql, params = [], []
+    for i, (cond, template, extra) in enumerate(checks):
+        sql.append(f"CASE WHEN {cond} THEN replace(%s, '{{v}}', coalesce(({values[i]})::text, '')) END")
+        params += [*extra, template]
+    if user_area is not None:
+        sql.append("CASE WHEN NOT ST_Within(c._g, %s::geometry) THEN %s END")
+        params += [user_area.ewkt, _("outside the area you may edit")]
+    return sql, params
+
+
+def plausibility(job, layer: type[Layer]) -> list[dict]:
+    """Findings about the whole file before anything is written: coordinates outside the
+    municipality, axes that look swapped, CRSs the coordinates would fit. Uses a sample."""
+    from types import SimpleNamespace
+
+    area = municipality_area().ewkt
+    sample = f"(SELECT * FROM {job.staging_table} ORDER BY src_fid LIMIT 2000)"
+
+    def share(srid: int, swap: bool) -> tuple[int, int]:
+        probe = SimpleNamespace(kind=job.kind, x_field=job.x_field, y_field=job.y_field, srid=srid, swap_axes=swap)
+        geom, params = geometry_sql(probe, layer, safe=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(g), count(*) FILTER (WHERE ST_Intersects(g, %s::geometry)) "  # noqa: S608
+                           f"FROM (SELECT {geom} AS g FROM {sample} s) q", [area, *params])
+            return cursor.fetchone()
+
+    with_geometry, inside = share(job.srid, job.swap_axes)
+    if not with_geometry:
+        return [{"level": "error", "text": _("No feature has usable coordinates: check the coordinate columns and CRS.")}]
+    if inside / with_geometry >= 0.9:
+        return []
+    findings = [{"level": "error", "text": _("%(pct)d %% of the coordinates land outside the municipality in %(crs)s.")
+                 % {"pct": round(100 * (1 - inside / with_geometry)), "crs": f"EPSG:{job.srid}"}}]
+    _n, swapped_inside = share(job.srid, not job.swap_axes)
+    if swapped_inside / with_geometry >= 0.9:
+        findings.append({"level": "error", "code": "swapped", "text": _(
+            "The axes look swapped (X and Y, or latitude and longitude, exchanged): with them exchanged "
+            "the features fall inside the municipality. Tick “swap axes” and check again.")})
+        return findings
+    fits = [srid for srid in CRS_CHOICES if srid != job.srid
+            and (lambda r: r[0] and r[1] / r[0] >= 0.9)(share(srid, job.swap_axes))]
+    if fits:
+        findings.append({"level": "error", "code": "crs", "text": _(
+            "The coordinates would fit %(list)s: the CRS is probably wrong.")
+            % {"list": ", ".join(f"EPSG:{s} ({CRS_CHOICES[s]})" for s in fits)}})
+    else:
+        findings.append({"level": "error", "text": _(
+            "No CRS in the list puts the coordinates in the municipality: check the file.")})
+    return findings
+
+
+def run_checks(job, layer: type[Layer], user=None, progress: Callable[[int], None] = lambda p: None) -> dict:
+    """Create the checked table; returns totals, accepted/rejected counts and unknown codes."""
+    from cbs.accounts.selectors import edit_area
+
+    plan = build_plan(job, layer)
+    table = checked_table(job)
+    user_area = edit_area(user, layer) if user is not None else None
+    geo_sql, geo_reasons_params = _geometry_reasons(layer, user_area)
+    reasons = plan.reasons + geo_sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    progress(10)
+    for safe in (False, True):
+        geom, geom_params = geometry_sql(job, layer, safe=safe)
+        sql = f"""
+            CREATE UNLOGGED TABLE {table} AS
+            SELECT c.*, array_remove(ARRAY[{', '.join(reasons)}]::text[], NULL) AS _reasons
+            FROM (SELECT s.src_fid, {', '.join(plan.columns)}, {geom} AS _g
+                  FROM {job.staging_table} s) c
+        """  # noqa: S608  (identifiers quoted by ident(), values bound)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [*plan.reason_params, *geo_reasons_params, *plan.params, *geom_params])
+            break
+        except Exception:  # a coordinate outside the CRS's domain: retry with the safe transform
+            if safe:
+                raise
+    progress(60)
+    if job.mode == "replace" and job.area is None:  # "the file's extent": known only now
+        from .areas import file_extent
+
+        job.area = file_extent(table)
+        if job.area is None:
+            raise ValidationError(_("The file has no usable geometry, so it covers no area to replace."))
+    _set_based_checks(job, layer, plan, table)
+    progress(85)
+    if plan.python_checked:
+        _python_checks(plan, table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE cardinality(_reasons) = 0) FROM {table}")
+        total, accepted = cursor.fetchone()
+    return {"total": total, "accepted": accepted, "rejected": total - accepted, "area": job.area,
+            "unknown_codes": _unknown_codes(layer, plan, table)}
+
+
+def _append_reason(table: str, where: str, message_sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} c SET _reasons = _reasons || ({message_sql}) WHERE {where}", params)  # noqa: S608
+
+
+def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
+    """Uniqueness (inside the file and against the layer) and references to other layers."""
+    qn = connection.ops.quote_name
+    layer_table = qn(layer.meta().db_table)
+    replace_area = job.area.ewkt if job.mode == "replace" and job.area is not None else None
+    for name, f in target_properties(layer).items():
+        col = plan.targets[name]
+        if name not in job.mapping:
+            continue
+        label = str(f.verbose_name)
+        if f.unique:
+            _append_reason(table, f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
+                                  f"GROUP BY {col} HAVING count(*) > 1)",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
+            # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
+            keep = (f"AND NOT ST_Intersects(ST_PointOnSurface(t.{qn(layer.geometry().column)}), %s::geometry)"
+                    if replace_area else "")
+            same_feature = "AND t.\"tucbsNo\" IS DISTINCT FROM c." + plan.targets["tucbsNo"] if name != "tucbsNo" and replace_area else ""
+            _append_reason(table, f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} "
+                                  f"{keep} {same_feature})",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} already exists in the layer") % {"field": label},
+                            *([replace_area] if replace_area else [])])
+        if f.is_relation:
+            target = f.related_model._meta
+            _append_reason(table, f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
+                                  f"WHERE r.{qn(f.target_field.column)} = c.{col})",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} does not exist") % {"field": label}])
+
+
+def _python_checks(plan: Plan, table: str) -> None:
+    """Validators SQL cannot express run in Python on the distinct values (few, usually)."""
+    for name, f in plan.python_checked:
+        col = plan.targets[name]
+        bad: dict[str, str] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT {col}::text FROM {table} WHERE {col} IS NOT NULL")  # noqa: S608
+            for (value,) in cursor.fetchall():
+                try:
+                    f.run_validators(f.to_python(value))
+                except ValidationError as exc:
+                    bad[value] = f"{f.verbose_name}: " + "; ".join(exc.messages)
+        for value, message in bad.items():
+            _append_reason(table, f"c.{col}::text = %s", "%s::text", [message, value])
+
+
+def _unknown_codes(layer: type[Layer], plan: Plan, table: str) -> dict[str, list[str]]:
+    """Source values of code-list attributes that are not codes (for the code mapping form)."""
+    out = {}
+    for name, f in target_properties(layer).items():
+        if not f.choices or f.is_relation or name not in plan.targets:
+            continue
+        col = plan.targets[name]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT _r{col[2:]} FROM {table} WHERE _r{col[2:]} IS NOT NULL "  # noqa: S608
+                           f"AND NOT ({col}::text = ANY(%s)) ORDER BY 1 LIMIT 50",
+                           [[str(k) for k, _l in f.flatchoices]])
+            values = [row[0] for row in cursor.fetchall()]
+        if values:
+            out[name] = values
+    return out

@@ -1,0 +1,349 @@
+"""The import services: create a job from an upload, choose its settings, check, write, cancel.
+
+The two long phases (check: staging + checks; write: the transaction) run in a worker process
+(`manage.py import_job <id> <phase>`) started from the web request; progress goes to the job
+row through a separate connection, so the browser sees it while the work is uncommitted. A
+job whose worker died (killed, host restarted) is marked failed by `reap()`, which every read
+of jobs calls: a job never stays "running". Writing is one transaction, so such a job has
+written nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+from datetime import timedelta
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cbs.audit.services import audit_record
+
+from ..models import ImportJob, ImportMapping, ImportMode, ImportStatus
+from ..registry import Layer, get_layer
+from ..services import check_edit
+from . import checks, sources, staging, uploads, writer
+
+log = logging.getLogger(__name__)
+
+
+# --- transformation ------------------------------------------------------------------------
+
+@cache
+def transformation(srid: int, storage: int) -> tuple[str, float | None]:
+    """The PROJ operation PostGIS uses from `srid` to the storage CRS in the municipality, and its
+    accuracy in metres (PROJ picks the most accurate available operation for the area)."""
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.transformer import TransformerGroup
+
+    if srid == storage:
+        return _("none (same CRS)"), 0.0
+    group = TransformerGroup(f"EPSG:{srid}", f"EPSG:{storage}", always_xy=True,
+                             area_of_interest=AreaOfInterest(*settings.CBS_MAP_BBOX))
+    if not group.transformers:
+        return _("no transformation available"), None
+    best = group.transformers[0]
+    accuracy = best.accuracy if best.accuracy is not None and best.accuracy >= 0 else None
+    return best.description, accuracy
+
+
+# --- creating and configuring ----------------------------------------------------------------
+
+def _layer_for(user, name: str) -> type[Layer]:
+    try:
+        layer = get_layer(name)
+    except KeyError:
+        raise ValidationError(_("Unknown layer.")) from None
+    check_edit(user=user, layer=layer)
+    return layer
+
+
+def source_key(fields: list[dict]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x1f".join(sorted(f["name"] for f in fields)).encode()).hexdigest()
+
+
+def _suggest_mapping(layer: type[Layer], fields: list[dict]) -> dict[str, str]:
+    """Source fields whose names match a layer attribute (TUCBS name, column or label)."""
+    from django.utils.text import slugify
+
+    def norm(text: str) -> str:
+        return slugify(str(text).replace("ı", "i").replace("İ", "i")).replace("-", "").replace("_", "")
+
+    by_norm = {norm(f["name"]): f["name"] for f in fields}
+    out = {}
+    for name, f in checks.target_properties(layer).items():
+        for candidate in (name, f.name, f.verbose_name):
+            if norm(candidate) in by_norm:
+                out[name] = by_norm[norm(candidate)]
+                break
+    return out
+
+
+def job_create(*, user, layer_name: str, upload) -> ImportJob:
+    """Store and inspect an uploaded file; nothing is staged yet."""
+    layer = _layer_for(user, layer_name)
+    job = ImportJob(layer=layer.name, created_by=user if user and user.is_authenticated else None,
+                    original_name=str(upload.name or "")[-255:])
+    folder = uploads.job_folder(job.id)
+    try:
+        stored = uploads.store_upload(upload, folder)
+        found = sources.inspect(stored.path, stored.kind)
+    except ValidationError:
+        uploads.remove_folder(job.id)
+        raise
+    job.kind, job.sha256, job.size, job.sources = stored.kind, stored.sha256, stored.size, found
+    _apply_source(job, layer, 0)
+    job.save()
+    audit_record(action="import_upload", object_type="layers.importjob", object_id=job.pk,
+                 object_repr=str(job), user=user,
+                 after={"layer": job.layer, "file": job.original_name, "sha256": job.sha256, "size": job.size})
+    return job
+
+
+def _apply_source(job: ImportJob, layer: type[Layer], index: int) -> None:
+    """Defaults for a chosen layer of the file: its CRS, coordinate columns, a mapping."""
+    job.source_index = index
+    src = job.source
+    job.srid = src.get("srid") or (None if job.kind not in sources.TABULAR else 4326)
+    job.x_field, job.y_field = src.get("x_guess", ""), src.get("y_guess", "")
+    remembered = ImportMapping.objects.filter(layer=layer.name, source_key=source_key(src["fields"])).first()
+    if remembered:
+        job.mapping, job.code_map = dict(remembered.mapping), dict(remembered.code_map)
+    else:
+        job.mapping, job.code_map = _suggest_mapping(layer, src["fields"]), {}
+
+
+def stored_path(job: ImportJob):
+    folder = uploads.job_folder(job.id)
+    for candidate in sorted(folder.glob("source.*")):
+        if candidate.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".xlsx"):
+            return candidate
+    raise ValidationError(_("The uploaded file is no longer there; upload it again."))
+
+
+def job_configure(*, job: ImportJob, user, settings_: dict) -> ImportJob:
+    """Take the user's choices (validated here, whatever form or command they came from)."""
+    layer = _layer_for(user, job.layer)
+    _check_owner(job, user)
+    if job.is_running:
+        raise ValidationError(_("The import is running; wait until it finishes."))
+    if job.status in (ImportStatus.DONE, ImportStatus.CANCELLED):
+        raise ValidationError(_("This import is finished; upload the file again for a new one."))
+    index = int(settings_.get("source_index", job.source_index) or 0)
+    if not 0 <= index < len(job.sources):
+        raise ValidationError(_("Unknown layer of the file."))
+    if index != job.source_index:
+        _apply_source(job, layer, index)
+    names = {f["name"] for f in job.source["fields"]}
+    targets = checks.target_properties(layer)
+    mapping = settings_.get("mapping", job.mapping)
+    bad = [s for t, s in mapping.items() if s and (s not in names or t not in targets)]
+    if bad:
+        raise ValidationError(_("Unknown fields in the mapping: %(names)s") % {"names": ", ".join(map(str, bad))[:200]})
+    job.mapping = {t: s for t, s in mapping.items() if s}
+    job.code_map = {t: {str(k): str(v) for k, v in m.items() if v} for t, m in
+                    settings_.get("code_map", job.code_map).items() if t in targets}
+    srid = settings_.get("srid", job.srid)
+    if srid in (None, ""):
+        raise ValidationError({"srid": _("The file does not say its coordinate reference system; choose it.")})
+    job.srid = int(srid)
+    if not _known_srid(job.srid):
+        raise ValidationError({"srid": _("EPSG:%(code)s is not a known coordinate reference system.") % {"code": job.srid}})
+    if job.kind in sources.TABULAR:
+        job.x_field, job.y_field = settings_.get("x_field", job.x_field), settings_.get("y_field", job.y_field)
+        if job.x_field not in names or job.y_field not in names or job.x_field == job.y_field:
+            raise ValidationError(_("Choose the two columns that hold the coordinates."))
+    job.swap_axes = bool(settings_.get("swap_axes", job.swap_axes))
+    job.mode = settings_.get("mode", job.mode)
+    if job.mode not in ImportMode.values:
+        raise ValidationError(_("Unknown import mode."))
+    job.area, job.area_label = settings_.get("area", (job.area, job.area_label))
+    job.skip_rejected = bool(settings_.get("skip_rejected", job.skip_rejected))
+    job.transformation, job.accuracy = transformation(job.srid, settings.CBS_SRID)
+    job.status, job.message, job.warnings, job.progress = ImportStatus.UPLOADED, "", [], 0
+    job.save()
+    ImportMapping.objects.update_or_create(
+        layer=job.layer, source_key=source_key(job.source["fields"]),
+        defaults={"mapping": job.mapping, "code_map": job.code_map, "source_label": job.original_name})
+    return job
+
+
+def _known_srid(srid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM spatial_ref_sys WHERE srid = %s)", [srid])
+        return cursor.fetchone()[0]
+
+
+def _check_owner(job: ImportJob, user) -> None:
+    if user is not None and not user.is_superuser and job.created_by_id != user.pk:
+        raise PermissionDenied(_("This import belongs to someone else."))
+
+
+# --- running ---------------------------------------------------------------------------------
+
+def start(*, job: ImportJob, user, phase: str) -> None:
+    """Queue a phase ("check" or "write") and start its worker process."""
+    _layer_for(user, job.layer)
+    _check_owner(job, user)
+    if phase not in ("check", "write"):
+        raise ValidationError(_("Unknown step."))
+    if job.is_running:
+        raise ValidationError(_("The import is already running."))
+    if phase == "write" and job.status != ImportStatus.CHECKED:
+        raise ValidationError(_("Check the file first."))
+    if phase == "write" and any(w.get("level") == "error" for w in job.warnings):
+        raise ValidationError(_("The check found problems with the whole file; change the settings and check again."))
+    status = ImportStatus.CHECKING if phase == "check" else ImportStatus.WRITING
+    updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=status, phase=_("waiting for the worker"), progress=0, message="", heartbeat=timezone.now(),
+        worker_pid=None, worker_host="")
+    if not updated:
+        raise ValidationError(_("The import changed meanwhile; reload the page."))
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+    log_path = uploads.job_folder(job.id) / f"{phase}.log"
+    with open(log_path, "ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), "import_job", str(job.id), phase,
+             "--user", str(user.pk if user is not None else "")],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=settings.BASE_DIR, start_new_session=True)
+    ImportJob.objects.filter(pk=job.pk).update(worker_pid=process.pid, worker_host=socket.gethostname())
+
+
+def _database_url() -> str:
+    """The URL of the database this process uses (the test database in tests)."""
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    auth = quote(db.get("USER") or "") + (":" + quote(db["PASSWORD"]) if db.get("PASSWORD") else "")
+    host = db.get("HOST") or "localhost"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'])}"
+
+
+class Progress:
+    """Writes a job's phase and percentage through its own autocommit connection."""
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.connection = connections.create_connection("default")
+        self.phase = ""
+
+    def __call__(self, percent: int, phase: str | None = None) -> None:
+        self.phase = phase if phase is not None else self.phase
+        with self.connection.cursor() as cursor:
+            cursor.execute("UPDATE layers_importjob SET progress = %s, phase = %s, heartbeat = now() WHERE id = %s",
+                           [percent, self.phase, self.job_id])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def run(job_id, phase: str, user=None) -> ImportJob:
+    """Do one phase now (the worker process calls this; so do tests and the command)."""
+    job = ImportJob.objects.get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(worker_pid=os.getpid(), worker_host=socket.gethostname(),
+                                               heartbeat=timezone.now(),
+                                               status=ImportStatus.CHECKING if phase == "check" else ImportStatus.WRITING)
+    layer = get_layer(job.layer)
+    progress = Progress(job)
+    try:
+        check_edit(user=user, layer=layer)
+        if phase == "check":
+            _check(job, layer, user, progress)
+        else:
+            progress(0, _("writing"))
+            writer.write(job, layer, user=user, progress=lambda p: progress(p))
+    except (ValidationError, staging.StagingError, PermissionDenied) as exc:
+        _fail(job, _messages(exc))
+    except Exception:
+        log.exception("import %s failed", job.pk)
+        _fail(job, _("An unexpected error stopped the import; nothing was written to the layer."))
+    finally:
+        progress.close()
+    job.refresh_from_db()
+    return job
+
+
+def _messages(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message=message, phase="",
+                                               heartbeat=timezone.now())
+
+
+def _check(job: ImportJob, layer: type[Layer], user, progress: Progress) -> None:
+    progress(0, _("reading the file"))
+    staging.stage(stored_path(job), job.kind, job.source["name"], job.staging_table, job.srid,
+                  progress=lambda p: progress(p * 40 // 100))
+    progress(40, _("checking plausibility"))
+    findings = checks.plausibility(job, layer)
+    progress(50, _("checking every feature"))
+    summary = checks.run_checks(job, layer, user=user, progress=lambda p: progress(50 + p // 2))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKED, progress=100, phase="", total=summary["total"],
+        accepted=summary["accepted"], rejected=summary["rejected"], warnings=findings, area=summary["area"],
+        result={"unknown_codes": summary["unknown_codes"]}, heartbeat=timezone.now())
+
+
+def cancel(*, job: ImportJob, user) -> None:
+    _check_owner(job, user)
+    if job.is_running:
+        raise ValidationError(_("The import is running; wait until it finishes."))
+    if job.status == ImportStatus.DONE:
+        raise ValidationError(_("This import is finished."))
+    drop_staging(job)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.CANCELLED, phase="")
+    uploads.remove_folder(job.id)
+
+
+def drop_staging(job: ImportJob) -> None:
+    staging.drop(checks.checked_table(job))
+    staging.drop(job.staging_table)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a finished child of this process stays a zombie until reaped
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return True
+
+
+def reap() -> int:
+    """Mark failed every running job whose worker is gone; drop its staging tables."""
+    host = socket.gethostname()
+    stale_before = timezone.now() - timedelta(seconds=settings.CBS_IMPORT_STALE_SECONDS)
+    dead = []
+    for job in ImportJob.objects.filter(status__in=[ImportStatus.CHECKING, ImportStatus.WRITING]):
+        local_dead = job.worker_host == host and job.worker_pid and not _alive(job.worker_pid)
+        never_started = not job.worker_pid and job.heartbeat and job.heartbeat < timezone.now() - timedelta(seconds=60)
+        if local_dead or never_started or (job.heartbeat and job.heartbeat < stale_before):
+            dead.append(job)
+    for job in dead:
+        updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportStatus.FAILED, phase="", worker_pid=None,
+            message=_("The import was interrupted (its worker stopped); nothing was written to the layer."))
+        if updated:
+            drop_staging(job)
+    return len(dead)
