@@ -1,6 +1,6 @@
 """Export a layer (or a bbox subset) to GeoPackage, Shapefile (zip), GeoJSON, KML, CSV, XLSX or
 DXF in a chosen CRS, with the TUCBS attribute names: PostGIS writes the features as GeoJSON
-(CRS84) into a private temporary folder and GDAL's ogr2ogr converts and reprojects them. No
+(storage CRS, millimetres) into a private temporary folder and GDAL's ogr2ogr converts and reprojects them. No
 user string reaches GDAL: the layer, format and CRS come from fixed lists, names are ours."""
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float
         params = list(bbox)
     sql = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features',
-                                 coalesce(json_agg(ST_AsGeoJSON(q.*, 'g', 8)::json), '[]'))::text
-        FROM (SELECT {columns}, ST_Transform(t.{geom}, 4326) AS g
+                                 coalesce(json_agg(ST_AsGeoJSON(q.*, 'g', 4)::json), '[]'))::text
+        FROM (SELECT {columns}, t.{geom} AS g
               FROM {qn(layer.meta().db_table)} t {where} ORDER BY t."tucbsNo") q
     """  # noqa: S608  (identifiers from the registry, values bound)
     with connection.cursor() as cursor:
@@ -67,7 +67,10 @@ def export_layer(layer: type[Layer], fmt: str, srid: int,
         target = folder / (layer.name if fmt == "shp" else f"{layer.name}{spec.extension}")
         options = {"csv": ["-lco", "GEOMETRY=AS_WKT"], "shp": ["-lco", "ENCODING=UTF-8"],
                    "dxf": [], "gpkg": [], "geojson": ["-lco", "RFC7946=NO"], "kml": [], "xlsx": []}[fmt]
-        subprocess.run(["ogr2ogr", "-f", spec.driver, str(target), str(source), "-t_srs", f"EPSG:{srid}",
+        # From the storage CRS straight to the target: PROJ picks the operation for that pair
+        # (via WGS 84 an ED50 export would take a less accurate one than imports use).
+        subprocess.run(["ogr2ogr", "-f", spec.driver, str(target), str(source),
+                        "-s_srs", f"EPSG:{layer.geometry().srid}", "-t_srs", f"EPSG:{srid}",
                         "-nln", layer.name.replace("-", "_"), *options],
                        check=True, capture_output=True, timeout=600)
         if fmt == "shp":

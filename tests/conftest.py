@@ -15,6 +15,7 @@ from django.core.management import call_command
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        _drop_staging_tables()  # import tests roll back their DROPs: tables a reused database kept
         call_command("load_samples", verbosity=0)
         call_command("load_inventory_samples", verbosity=0)
         publish_all_shareable()
@@ -25,6 +26,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     clear_caches()
     # Tests that roll back can reuse a layer generation number: start with no cached tiles.
     tile_store.clear()
+
+
+def _drop_staging_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT string_agg(quote_ident(schemaname) || '.' || quote_ident(tablename), ', ') FROM pg_tables "
+                       "WHERE schemaname = 'cbs_import'")
+        tables = cursor.fetchone()[0]
+        if tables:
+            cursor.execute(f"DROP TABLE {tables}")
 
 
 @pytest.fixture(autouse=True)

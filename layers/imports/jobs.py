@@ -79,12 +79,17 @@ def _suggest_mapping(layer: type[Layer], fields: list[dict]) -> dict[str, str]:
         return slugify(str(text).replace("ı", "i").replace("İ", "i")).replace("-", "").replace("_", "")
 
     by_norm = {norm(f["name"]): f["name"] for f in fields}
+    # Shapefiles (DBF) cut field names at 10 characters: Iletisim_telefon -> Iletisim_t.
+    cut = {f["name"]: f["name"] for f in fields if len(f["name"]) == 10}
     out = {}
     for name, f in checks.target_properties(layer).items():
         for candidate in (name, f.name, f.verbose_name):
             if norm(candidate) in by_norm:
                 out[name] = by_norm[norm(candidate)]
                 break
+        else:
+            if name[:10] in cut:
+                out[name] = cut[name[:10]]
     return out
 
 
@@ -168,8 +173,11 @@ def job_configure(*, job: ImportJob, user, settings_: dict) -> ImportJob:
         raise ValidationError(_("Unknown import mode."))
     job.area, job.area_label = settings_.get("area", (job.area, job.area_label))
     job.skip_rejected = bool(settings_.get("skip_rejected", job.skip_rejected))
+    checks.build_plan(job, layer)  # a required attribute left unmapped is said now, not after staging
     job.transformation, job.accuracy = transformation(job.srid, settings.CBS_SRID)
+    drop_staging(job)
     job.status, job.message, job.warnings, job.progress = ImportStatus.UPLOADED, "", [], 0
+    job.attempt += 1
     job.save()
     ImportMapping.objects.update_or_create(
         layer=job.layer, source_key=source_key(job.source["fields"]),
@@ -274,6 +282,9 @@ def run(job_id, phase: str, user=None) -> ImportJob:
 
 
 def _messages(exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return " ".join(f"{key}: {'; '.join(messages)}" if key != "__all__" else "; ".join(messages)
+                        for key, messages in exc.message_dict.items())
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)

@@ -73,6 +73,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         with connection.cursor() as cursor:
             # Editors wait while the import writes; two imports into one layer run one after the other.
             cursor.execute(f"LOCK TABLE {layer_table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
             cursor.execute(f"SELECT count(*) FILTER (WHERE cardinality(_reasons) > 0) FROM {table}")
             rejected = cursor.fetchone()[0]
         if rejected and not job.skip_rejected:

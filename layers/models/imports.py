@@ -42,6 +42,8 @@ class ImportJob(models.Model):
     # What GDAL found: [{name, count, geometry, srid, srs_name, fields: [{name, type}], extent}]
     sources = models.JSONField(default=list)
     source_index = models.PositiveSmallIntegerField(default=0)
+    # Every check stages into a new table (a failed or repeated check never meets an old one).
+    attempt = models.PositiveIntegerField(default=0)
     # Chosen settings.
     srid = models.PositiveIntegerField(_("source CRS (EPSG)"), null=True, blank=True)
     x_field = models.CharField(max_length=100, blank=True)
@@ -81,7 +83,7 @@ class ImportJob(models.Model):
     @property
     def staging_table(self) -> str:
         """Schema-qualified name of the job's staging table (ours, never the user's)."""
-        return f"cbs_import.job_{self.id.hex}"
+        return f"cbs_import.job_{self.id.hex}_{self.attempt}"
 
     @property
     def source(self) -> dict:

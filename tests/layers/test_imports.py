@@ -1,0 +1,376 @@
+"""Imports against real GDAL and PostGIS: round trips, ED50 transformation, bad inputs that
+write nothing, code and field mapping, replace in an area, history and audit per feature."""
+
+import io
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from cbs.audit.chain import verify
+from cbs.audit.models import AuditRecord
+from cbs.testing import make_user
+from layers.export import export_layer
+from layers.history import feature_versions
+from layers.imports import areas, jobs
+from layers.imports.report import preview_geojson, report_csv
+from layers.models import Bina, ImportStatus, KamuHizmeti, Mahalle
+from layers.registry import get_layer
+
+HIZMET = get_layer("kh-hizmet")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Reasons are checked by their English text (the UI default is Turkish)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+class Upload(io.BytesIO):
+    def __init__(self, data: bytes, name: str):
+        super().__init__(data)
+        self.name = name
+
+
+def checked(data: bytes, name: str, layer: str = "kh-hizmet", user=None, **choices):
+    job = jobs.job_create(user=user, layer_name=layer, upload=Upload(data, name))
+    job = jobs.job_configure(job=job, user=user, settings_=choices)
+    return jobs.run(job.pk, "check", user=user)
+
+
+def geojson(features: list[dict], srid: int = 4326) -> bytes:
+    collection = {"type": "FeatureCollection", "features": features}
+    if srid != 4326:
+        collection["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
+    return json.dumps(collection).encode()
+
+
+def point(lon: float, lat: float, **props) -> dict:
+    return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+
+
+def snapshot(model) -> dict:
+    return {o.tucbs_no: (o.adi, o.hizmet_tipi, o.iletisim_telefon, o.iletisim_adres, o.geom.coords)
+            for o in model.objects.all()}
+
+
+@pytest.mark.parametrize(("fmt", "srid", "tolerance"), [
+    ("gpkg", 5254, 0.001), ("geojson", 5254, 0.001), ("shp", 2320, 0.01), ("kml", 4326, 0.01)])
+def test_round_trip_export_then_import_gives_the_same_features(db, fmt, srid, tolerance):
+    """Export kh-hizmet, import the file replacing the features of its extent: every feature is
+    updated in place (same tucbsNo, attributes, position), none created or deleted."""
+    before = snapshot(KamuHizmeti)
+    data, name = export_layer(HIZMET, fmt, srid)
+    choices = {"mode": "replace", "area": areas.FILE_EXTENT}
+    job = checked(data, name, **choices)
+    assert job.status == ImportStatus.CHECKED, job.message
+    assert (job.total, job.rejected) == (len(before), 0), report_csv(job)[:500]
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.DONE, job.message
+    assert job.result["updated"] == len(before) and job.result["created"] == job.result["deleted"] == 0
+    after = snapshot(KamuHizmeti)
+    assert after.keys() == before.keys()
+    for number, (adi, tip, tel, adres, (x, y)) in before.items():
+        a = after[number]
+        assert a[:4] == (adi, tip, tel, adres)
+        assert abs(a[4][0] - x) < tolerance and abs(a[4][1] - y) < tolerance
+    versions = feature_versions(HIZMET, next(iter(before)))
+    assert [r.action for r in versions][-1] == "update"
+    assert not verify("audit")
+
+
+def test_ed50_tm30_file_lands_within_the_stated_accuracy(db, tmp_path):
+    """A Shapefile in ED50 / TM30 (its .prj says so) is transformed, not relabelled: the result
+    lies within the transformation's stated accuracy of the TUREF truth, while the raw ED50
+    numbers are over 50 m away from it (a relabelling would fail this test)."""
+    from pyproj.transformer import TransformerGroup
+    from pyproj.aoi import AreaOfInterest
+    from django.conf import settings
+
+    truth = [(o.adi, o.geom.x, o.geom.y) for o in KamuHizmeti.objects.order_by("tucbs_no")[:20]]
+    # ED50 coordinates of the truth through the inverse of the best published operation.
+    group = TransformerGroup("EPSG:5254", "EPSG:2320", always_xy=True,
+                             area_of_interest=AreaOfInterest(*settings.CBS_MAP_BBOX))
+    inverse = group.transformers[0]
+    features = []
+    for i, (adi, x, y) in enumerate(truth):
+        ex, ey = inverse.transform(x, y)
+        assert ((ex - x) ** 2 + (ey - y) ** 2) ** 0.5 > 50
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [ex, ey]},
+                         "properties": {"adi": f"ED50 {i} {adi}"[:150], "hizmetTipi": "diger"}})
+    source = tmp_path / "ed50.geojson"
+    source.write_bytes(geojson(features, 2320))
+    subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", str(tmp_path / "ed50.shp"), str(source),
+                    "-lco", "ENCODING=UTF-8"], check=True)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in tmp_path.glob("ed50.*"):
+            if part.suffix != ".geojson":
+                z.write(part, f"veri/{part.name}")
+    assert "ED_1950" in (tmp_path / "ed50.prj").read_text()  # an ESRI .prj, as contractors send
+    job = checked(archive.getvalue(), "yuklenici.zip")
+    assert job.srid == 2320 and job.source["srid"] == 2320
+    assert "ED50 to" in job.transformation and 0 < job.accuracy <= 5
+    assert job.status == ImportStatus.CHECKED and job.rejected == 0, report_csv(job)
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.DONE, job.message
+    for i, (adi, x, y) in enumerate(truth):
+        stored = KamuHizmeti.objects.get(adi=f"ED50 {i} {adi}"[:150])
+        assert stored.geom.distance(Point(x, y, srid=5254)) <= job.accuracy
+        assert stored.geom.distance(Point(x, y, srid=5254)) < 0.05  # the same operation both ways
+
+
+def test_append_from_csv_with_lat_lon_columns_decimal_comma_and_semicolons(db):
+    data = ("ad;tur;enlem;boylam;tel\n"
+            "Yeni Okul;egitim;41,0001;28,9001;0212 555 00 00\n"
+            "Yeni Sağlık Ocağı;saglik;41,0002;28,9002;\n").encode()
+    job = checked(data, "liste.csv", x_field="boylam", y_field="enlem", srid=4326,
+                  mapping={"adi": "ad", "hizmetTipi": "tur", "Iletisim_telefon": "tel"})
+    assert job.status == ImportStatus.CHECKED and (job.total, job.rejected) == (2, 0), report_csv(job)
+    count = KamuHizmeti.objects.count()
+    job = jobs.run(job.pk, "write")
+    assert job.result["created"] == 2 and KamuHizmeti.objects.count() == count + 2
+    okul = KamuHizmeti.objects.get(adi="Yeni Okul")
+    assert okul.iletisim_telefon == "0212 555 00 00" and okul.version == 1
+    assert abs(okul.geom.transform(4326, clone=True).y - 41.0001) < 1e-7
+    assert [r.action for r in feature_versions(HIZMET, okul.tucbs_no)] == ["create"]
+    assert AuditRecord.objects.filter(action="import", object_type="layer:kh-hizmet").exists()
+    assert not verify("audit")
+
+
+def test_xlsx_with_tm30_columns(db, tmp_path):
+    from openpyxl import Workbook
+
+    first = KamuHizmeti.objects.order_by("tucbs_no").first()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Adı", "Tür", "Sağa (X)", "Yukarı (Y)"])
+    sheet.append(["Excel Noktası", "kulturel", first.geom.x + 5, first.geom.y + 5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = checked(buffer.getvalue(), "liste.xlsx", srid=5254, x_field="Sağa (X)", y_field="Yukarı (Y)",
+                  mapping={"adi": "Adı", "hizmetTipi": "Tür"})
+    assert job.rejected == 0, report_csv(job)
+    jobs.run(job.pk, "write")
+    stored = KamuHizmeti.objects.get(adi="Excel Noktası")
+    assert abs(stored.geom.x - first.geom.x - 5) < 0.001
+
+
+def test_swapped_axes_are_detected_before_anything_is_written(db):
+    data = b"lat,lon,adi,hizmetTipi\n41.0001,28.9001,Ters,egitim\n41.0002,28.9002,Ters 2,egitim\n"
+    job = checked(data, "ters.csv", x_field="lat", y_field="lon", srid=4326)
+    assert any(w.get("code") == "swapped" for w in job.warnings), job.warnings
+    with pytest.raises(ValidationError):
+        jobs.start(job=job, user=None, phase="write")
+    job = jobs.job_configure(job=job, user=None, settings_={"swap_axes": True})
+    job = jobs.run(job.pk, "check")
+    assert job.warnings == [] and job.rejected == 0
+
+
+def test_wrong_crs_is_detected_and_the_right_one_suggested(db):
+    """TM30 metres declared as WGS 84 degrees: nothing fits; the finding names EPSG:5254."""
+    first = KamuHizmeti.objects.first()
+    data = f"x,y,adi,hizmetTipi\n{first.geom.x},{first.geom.y},Yanlis,egitim\n".encode()
+    job = checked(data, "yanlis.csv", x_field="x", y_field="y", srid=4326)
+    texts = " ".join(w["text"] for w in job.warnings)
+    assert "EPSG:5254" in texts and job.accepted == 0
+
+
+def test_bad_values_are_reported_per_feature_and_nothing_is_written(db):
+    count = KamuHizmeti.objects.count()
+    audits = AuditRecord.objects.filter(object_type="layer:kh-hizmet").count()
+    data = geojson([
+        point(28.90, 41.00, adi="İyi", hizmetTipi="egitim"),
+        point(28.90, 41.00, adi="Kod", hizmetTipi="okul"),
+        point(28.90, 41.00, adi="Tel", hizmetTipi="egitim", Iletisim_telefon="yok-yok"),
+        point(28.90, 41.00, adi="", hizmetTipi="egitim"),
+        point(10.0, 10.0, adi="Uzak", hizmetTipi="egitim"),
+        {"type": "Feature", "properties": {"adi": "Çizgi", "hizmetTipi": "egitim"},
+         "geometry": {"type": "LineString", "coordinates": [[28.9, 41.0], [28.91, 41.0]]}},
+        {"type": "Feature", "properties": {"adi": "Boş", "hizmetTipi": "egitim"}, "geometry": None},
+    ])
+    job = checked(data, "hatali.geojson")
+    assert job.status == ImportStatus.CHECKED and (job.total, job.accepted) == (7, 1)
+    report = report_csv(job)
+    for fragment in ("not in the code list", "telephone", "name is missing", "outside the municipality",
+                     "wrong geometry type", "no geometry"):
+        assert fragment in report, (fragment, report)
+    assert job.result["unknown_codes"] == {"hizmetTipi": ["okul"]}
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.FAILED and "rejected" in job.message
+    assert KamuHizmeti.objects.count() == count
+    assert AuditRecord.objects.filter(object_type="layer:kh-hizmet").count() == audits
+    assert not AuditRecord.objects.filter(action="import").exists()
+    preview = json.loads(preview_geojson(job))
+    assert {f["properties"]["ok"] for f in preview["features"]} == {True, False}
+
+
+def test_broken_geometry_and_wrong_types_for_buildings(db):
+    bowtie = [[[[28.900, 41.000], [28.901, 41.001], [28.901, 41.000], [28.900, 41.001], [28.900, 41.000]]]]
+    data = geojson([
+        {"type": "Feature", "properties": {"binaKimlikNo": "99000001", "zeminUstuKatSayisi": "üç"},
+         "geometry": {"type": "MultiPolygon", "coordinates": bowtie}},
+        {"type": "Feature", "properties": {"binaKimlikNo": "abc", "zeminUstuKatSayisi": 500,
+                                           "yapiKullanimIzniTarihi": "31.02.2020"},
+         "geometry": {"type": "Polygon", "coordinates": [[[28.95, 41.05], [28.951, 41.05], [28.951, 41.051],
+                                                          [28.95, 41.05]]]}},
+    ])
+    job = checked(data, "bina.geojson", layer="bi-bina")
+    report = report_csv(job)
+    assert "invalid geometry: Self-intersection" in report
+    assert "“üç” is not a whole number" in report and "“abc” is not a whole number" in report
+    assert "above the maximum" in report and "“31.02.2020” is not a date" in report
+    assert job.accepted == 0
+
+
+def test_skip_rejected_writes_only_the_good_ones(db):
+    count = KamuHizmeti.objects.count()
+    data = geojson([point(28.90, 41.00, adi="İyi", hizmetTipi="egitim"), point(28.90, 41.00, adi="", hizmetTipi="x")])
+    job = checked(data, "karisik.geojson", skip_rejected=True)
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.DONE and job.result["created"] == 1 and job.result["skipped"] == 1
+    assert KamuHizmeti.objects.count() == count + 1
+
+
+def test_code_mapping_and_remembered_mapping(db):
+    data = geojson([point(28.90, 41.00, isim="Okul 1", tur="Okul"), point(28.901, 41.00, isim="Karakol", tur="Polis")])
+    job = checked(data, "kurum.geojson", mapping={"adi": "isim", "hizmetTipi": "tur"},
+                  code_map={"hizmetTipi": {"Okul": "egitim", "Polis": "guvenlik"}})
+    assert job.rejected == 0, report_csv(job)
+    again = jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(data, "kurum-2.geojson"))
+    assert again.mapping == {"adi": "isim", "hizmetTipi": "tur"}
+    assert again.code_map == {"hizmetTipi": {"Okul": "egitim", "Polis": "guvenlik"}}
+    jobs.run(job.pk, "write")
+    assert KamuHizmeti.objects.get(adi="Karakol").hizmet_tipi == "guvenlik"
+
+
+def test_replace_in_a_mahalle_leaves_the_rest_alone(db):
+    mahalle = Mahalle.objects.order_by("uavt_kodu").first()
+    inside = [o for o in KamuHizmeti.objects.all() if mahalle.geom.contains(o.geom)]
+    outside = KamuHizmeti.objects.count() - len(inside)
+    assert inside and outside
+    centre = mahalle.geom.point_on_surface.transform(4326, clone=True)
+    data = geojson([point(centre.x, centre.y, adi="Tek Hizmet", hizmetTipi="belediye")])
+    job = checked(data, "tek.geojson", mode="replace", area=areas.mahalle_area(str(mahalle.uavt_kodu)))
+    job = jobs.run(job.pk, "write")
+    assert job.result == {**job.result, "created": 1, "deleted": len(inside), "updated": 0}
+    assert KamuHizmeti.objects.count() == outside + 1
+    deleted = inside[0].tucbs_no
+    assert [r.action for r in feature_versions(HIZMET, deleted)][-1] == "delete"
+
+
+@pytest.mark.parametrize(("members", "fragment"), [
+    ({"../../etc/evil.shp": b"x"}, "unsafe path"),
+    ({"/abs/evil.geojson": b"{}"}, "unsafe path"),
+    ({"bomb.geojson": b"\0" * (20 << 20)}, "zip bomb"),
+    ({"notes.txt": b"hello"}, "no file that can be imported"),
+])
+def test_unsafe_archives_are_refused_and_leave_nothing(db, settings, tmp_path, members, fragment):
+    settings.CBS_IMPORT_DIR = tmp_path
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members.items():
+            z.writestr(name, content)
+    with pytest.raises(ValidationError, match=fragment):
+        jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(archive.getvalue(), "veri.zip"))
+    assert list(tmp_path.iterdir()) == [] and not (tmp_path.parent / "etc").exists()
+
+
+def test_links_entry_count_size_and_content_checks(db, settings, tmp_path):
+    settings.CBS_IMPORT_DIR = tmp_path
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        link = zipfile.ZipInfo("veri.shp")
+        link.external_attr = (0o120777 << 16)  # a symbolic link
+        z.writestr(link, "/etc/passwd")
+    with pytest.raises(ValidationError, match="link"):
+        jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(archive.getvalue(), "l.zip"))
+    settings.CBS_IMPORT_MAX_ENTRIES = 3
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(5):
+            z.writestr(f"f{i}.csv", "a,b\n")
+    with pytest.raises(ValidationError, match="entries"):
+        jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(many.getvalue(), "m.zip"))
+    settings.CBS_IMPORT_MAX_BYTES = 100
+    with pytest.raises(ValidationError, match="larger"):
+        jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(b"x" * 101, "b.csv"))
+    settings.CBS_IMPORT_MAX_BYTES = 1 << 20
+    with pytest.raises(ValidationError, match="does not match"):
+        jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(b"not sqlite", "x.gpkg"))
+    with pytest.raises(ValidationError, match="Unsupported"):
+        jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(b"MZ", "x.exe"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kmz_and_dxf_are_read(db, tmp_path):
+    data, _name = export_layer(HIZMET, "kml", 4326)
+    kmz = io.BytesIO()
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("doc.kml", data)
+    job = jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(kmz.getvalue(), "hizmet.kmz"))
+    assert job.source["count"] == KamuHizmeti.objects.count() and job.srid == 4326
+    assert {"adi", "hizmetTipi"} <= set(job.mapping)  # kept as KML extended data
+    job = jobs.run(jobs.job_configure(job=job, user=None, settings_={"mode": "replace",
+                                                                   "area": areas.FILE_EXTENT}).pk, "check")
+    assert job.status == ImportStatus.CHECKED and job.rejected == 0, report_csv(job)
+    with pytest.raises(ValidationError, match="hizmetTipi"):  # a required attribute unmapped: said at once
+        jobs.job_configure(job=job, user=None, settings_={"mapping": {"adi": "adi"}})
+    dxf, _n = export_layer(HIZMET, "dxf", 5254)
+    job = jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(dxf, "cizim.dxf"))
+    assert job.srid is None  # a drawing has no CRS: the user must choose
+    with pytest.raises(ValidationError, match="coordinate reference system"):
+        jobs.job_configure(job=job, user=None, settings_={})
+
+
+def test_permission_is_checked(db):
+    user = make_user()
+    with pytest.raises(PermissionDenied):
+        jobs.job_create(user=user, layer_name="kh-hizmet", upload=Upload(b"a,b\n1,2\n", "x.csv"))
+
+
+def test_management_command_checks_and_writes(db, tmp_path, capsys):
+    path = tmp_path / "yeni.geojson"
+    path.write_bytes(geojson([point(28.9003, 41.0003, adi="Komut", hizmetTipi="diger")]))
+    call_command("import_layer", str(path), "--layer", "kh-hizmet", "--write")
+    assert KamuHizmeti.objects.filter(adi="Komut").exists()
+    assert '"created": 1' in capsys.readouterr().out
+
+
+def test_a_building_overlapping_another_is_refused_by_topology(db):
+    existing = Bina.objects.first().geom.transform(4326, clone=True)
+    data = geojson([{"type": "Feature", "geometry": json.loads(existing.json),
+                     "properties": {"binaKimlikNo": 99000002, "zeminUstuKatSayisi": 2}}])
+    job = checked(data, "ust-uste.geojson", layer="bi-bina")
+    assert job.rejected == 0
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.FAILED and "overlaps" in job.message
+    assert not Bina.objects.filter(bina_kimlik_no=99000002).exists()
+
+
+def test_reap_marks_a_job_with_a_dead_worker_failed(db):
+    job = checked(geojson([point(28.9, 41.0, adi="x", hizmetTipi="diger")]), "r.geojson")
+    from layers.models import ImportJob
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, worker_pid=2 ** 22 + 12345,
+                                               worker_host=__import__("socket").gethostname())
+    assert jobs.reap() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "interrupted" in job.message
+
+
+def test_staging_files_use_server_side_names(db, settings, tmp_path):
+    settings.CBS_IMPORT_DIR = tmp_path
+    job = jobs.job_create(user=None, layer_name="kh-hizmet",
+                          upload=Upload(geojson([point(28.9, 41.0, adi="x", hizmetTipi="diger")]),
+                                        "; rm -rf ~ $(reboot).geojson"))
+    assert [p.name for p in Path(tmp_path, str(job.id)).iterdir()] == ["source.geojson"]
+    assert job.original_name == "; rm -rf ~ $(reboot).geojson"
