@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "layers"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("form/<str:layer>/", views.feature_form, name="feature_form"),
     path("export/", views.export_view, name="export"),
     path("metadata/<str:layer>.xml", views.metadata_view, name="metadata"),
+    path("import/", import_views.import_list, name="import_list"),
+    path("import/<uuid:job_id>/", import_views.import_detail, name="import_detail"),
+    path("import/<uuid:job_id>/status", import_views.import_status, name="import_status"),
+    path("import/<uuid:job_id>/preview.geojson", import_views.import_preview, name="import_preview"),
+    path("import/<uuid:job_id>/report.csv", import_views.import_report, name="import_report"),
 ]

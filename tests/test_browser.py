@@ -533,3 +533,53 @@ class ReportBrowserTests:
         assert frame.locator(".leaflet-interactive").count() >= 13  # one shape per mahalle
         assert page.external_requests == []
         assert page.console_errors == []
+
+
+class ImportBrowserTests:
+    def test_editor_uploads_checks_previews_and_writes_in_the_background(self, page, live_site, db, live_editor,
+                                                                         tmp_path):
+        """The CBS editor uploads a GeoJSON with one good and one bad feature: the background check
+        shows progress, the preview map and the report; skipping the rejected one, the write
+        creates exactly one feature with its history."""
+        import json
+
+        from cbs.audit.context import acting_as
+        from layers.history import feature_versions
+        from layers.models import KamuHizmeti
+        from layers.registry import get_layer
+        from layers.services import feature_delete
+
+        path = tmp_path / "yeni-hizmetler.geojson"
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"adi": "Tarayıcı Kütüphanesi", "hizmetTipi": "kulturel"},
+             "geometry": {"type": "Point", "coordinates": [28.9051, 41.0052]}},
+            {"type": "Feature", "properties": {"adi": "Hatalı", "hizmetTipi": "kutuphane"},
+             "geometry": {"type": "Point", "coordinates": [28.9052, 41.0053]}}]}), encoding="utf-8")
+        _login(page, live_site, live_editor)
+        page.goto(live_site + "/map/")
+        page.click("#import-link")
+        page.select_option("#layer", "kh-hizmet")
+        page.set_input_files("#file", str(path))
+        page.click("#upload-form button")
+        page.wait_for_selector("#settings-form")
+        assert page.input_value("select[name=map_adi]") == "adi"  # matched by name
+        page.click("#check")
+        page.wait_for_selector("#check-result", timeout=30000)
+        assert page.locator("#accepted").inner_text() == "1" and page.locator("#rejected").inner_text() == "1"
+        page.wait_for_selector("#preview-map[data-loaded='2']")
+        report = page.request.get(live_site + page.get_attribute("#report-link", "href")).text()
+        assert "kutuphane" in report and "hizmetTipi" in report
+        assert page.is_disabled("#write")
+        # Map the unknown code instead of skipping: the code-list form appeared after the check.
+        page.select_option("select[name='code_hizmetTipi__kutuphane']", "kulturel")
+        page.click("#check")
+        page.wait_for_selector("#check-result #accepted:has-text('2')", timeout=30000)
+        page.click("#write")
+        page.wait_for_selector("#done", timeout=30000)
+        created = list(KamuHizmeti.objects.filter(adi__in=["Tarayıcı Kütüphanesi", "Hatalı"]))
+        assert len(created) == 2 and {c.hizmet_tipi for c in created} == {"kulturel"}
+        assert [r.action for r in feature_versions(get_layer("kh-hizmet"), created[0].tucbs_no)] == ["create"]
+        assert page.external_requests == [] and page.console_errors == []
+        with acting_as("test-cleanup"):
+            for feature in created:
+                feature_delete(layer=get_layer("kh-hizmet"), instance=feature)

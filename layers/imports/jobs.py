@@ -320,9 +320,9 @@ def cancel(*, job: ImportJob, user) -> None:
     uploads.remove_folder(job.id)
 
 
-def drop_staging(job: ImportJob) -> None:
-    staging.drop(checks.checked_table(job))
-    staging.drop(job.staging_table)
+def drop_staging(job: ImportJob, wait: bool = True) -> None:
+    staging.drop(checks.checked_table(job), wait)
+    staging.drop(job.staging_table, wait)
 
 
 def _alive(pid: int | None) -> bool:
@@ -356,5 +356,5 @@ def reap() -> int:
             status=ImportStatus.FAILED, phase="", worker_pid=None,
             message=_("The import was interrupted (its worker stopped); nothing was written to the layer."))
         if updated:
-            drop_staging(job)
+            drop_staging(job, wait=False)
     return len(dead)

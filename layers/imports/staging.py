@@ -78,9 +78,19 @@ def _gdal_reason(stderr: str) -> str:
     return re.sub(r"/\S+", "…", text)[:300]
 
 
-def drop(table: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")  # our own name (job uuid)
+def drop(table: str, wait: bool = True) -> None:
+    """Drop a staging table (our own name). Without `wait`, give up after 2 s if a dying worker's
+    session still holds it: a later reap drops it."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not wait:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    except Exception:
+        if wait:
+            raise
 
 
 class StagingError(Exception):
