@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Max, Min
@@ -55,11 +56,13 @@ def _code(parent, path: str, code_list: str, value: str) -> None:
         codeListValue=value)
 
 
-def _contact(parent, path: str) -> None:
+def _contact(parent, path: str, meta=None) -> None:
     party = _el(parent, f"{path}/gmd:CI_ResponsibleParty")
+    if meta is not None and meta.contact_name != settings.CBS_ORGANISATION:
+        _string(party, "gmd:individualName", meta.contact_name)
     _string(party, "gmd:organisationName", settings.CBS_ORGANISATION)
     _string(party, "gmd:contactInfo/gmd:CI_Contact/gmd:address/gmd:CI_Address/gmd:electronicMailAddress",
-            settings.CBS_CONTACT_EMAIL)
+            meta.contact_email if meta is not None else settings.CBS_CONTACT_EMAIL)
     _code(party, "gmd:role/gmd:CI_RoleCode", "CI_RoleCode", "pointOfContact")
 
 
@@ -69,12 +72,81 @@ def _date(parent, when, kind: str) -> None:
     _code(ci, "gmd:dateType/gmd:CI_DateTypeCode", "CI_DateTypeCode", kind)
 
 
+@dataclass(frozen=True)
+class Effective:
+    """A layer's metadata as published: what the GIS unit wrote, else registry and settings."""
+
+    title: str
+    abstract: str
+    purpose: str
+    keywords: list[str]
+    lineage: str
+    update_frequency: str
+    scale_denominator: int
+    use_limitation: str
+    contact_name: str
+    contact_email: str
+
+
+def effective_metadata(layer: type[Layer]) -> Effective:
+    from .models import LayerMetadata
+
+    row = LayerMetadata.objects.filter(layer=layer.name).first() or LayerMetadata(layer=layer.name)
+    restricted = layer.access != Access.PUBLIC or layer.sensitive
+    with translation.override("tr"):
+        return Effective(
+            title=row.title or str(layer.title),
+            abstract=row.abstract or str(layer.description or layer.title),
+            purpose=row.purpose,
+            keywords=[f"{layer.theme} – {THEMES[layer.theme]}", *layer.keywords, *row.keyword_list()],
+            lineage=row.lineage or (f"{settings.CBS_ORGANISATION} tarafından Kent CBS'de üretilir ve güncellenir; "
+                                    "her değişiklik sürümlenir ve denetim kaydına yazılır."),
+            update_frequency=row.update_frequency,
+            scale_denominator=row.scale_denominator,
+            use_limitation=row.use_limitation or ("Yalnızca protokolle kullanılabilir." if restricted
+                                                  else "Kaynak gösterilerek kullanılabilir."),
+            contact_name=row.contact_name or settings.CBS_ORGANISATION,
+            contact_email=row.contact_email or settings.CBS_CONTACT_EMAIL,
+        )
+
+
+def metadata_update(*, layer: type[Layer], user, data: dict):
+    """Save what the GIS unit maintains (edit right on the layer), audited; the catalogue follows."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.forms.models import modelform_factory
+
+    from cbs.accounts.selectors import layer_resource, user_can
+    from cbs.audit.services import audit_model_write, model_snapshot
+
+    from .models import LayerMetadata
+
+    if user is not None and not user_can(user, layer_resource(layer), "edit"):
+        raise PermissionDenied
+    row = LayerMetadata.objects.filter(layer=layer.name).first() or LayerMetadata(layer=layer.name)
+    before = model_snapshot(row) if row.pk else None
+    form = modelform_factory(LayerMetadata, exclude=["layer", "updated_by"])(data, instance=row)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    with transaction.atomic():
+        row = form.save(commit=False)
+        row.updated_by = user if user is not None and user.is_authenticated else None
+        row.save()
+        audit_model_write(action="update" if before else "create", obj=row, before=before,
+                          after=model_snapshot(row), user=user)
+    from ogc.config import clear_caches
+
+    transaction.on_commit(clear_caches)
+    return row
+
+
 def metadata_xml(layer: type[Layer], base_url: str) -> bytes:
     with translation.override("tr"):
         return _build(layer, base_url)
 
 
 def _build(layer: type[Layer], base_url: str) -> bytes:
+    meta = effective_metadata(layer)
     today = timezone.localdate()
     writes = AuditRecord.objects.filter(object_type=f"layer:{layer.name}").aggregate(first=Min("time"), last=Max("time"))
     created = timezone.localtime(writes["first"]).date() if writes["first"] else today
@@ -92,25 +164,25 @@ def _build(layer: type[Layer], base_url: str) -> bytes:
                   "gmd:RS_Identifier/gmd:code", f"EPSG:{layer.geometry().srid}")
     ident = _el(root, "gmd:identificationInfo/gmd:MD_DataIdentification")
     citation = _el(ident, "gmd:citation/gmd:CI_Citation")
-    _string(citation, "gmd:title", str(layer.title))
+    _string(citation, "gmd:title", meta.title)
     _date(citation, created, "creation")
     _date(citation, revised, "revision")
-    _string(ident, "gmd:abstract", str(layer.description or layer.title))
-    _contact(ident, "gmd:pointOfContact")
+    _string(ident, "gmd:abstract", meta.abstract)
+    if meta.purpose:
+        _string(ident, "gmd:purpose", meta.purpose)
+    _contact(ident, "gmd:pointOfContact", meta)
     _code(ident, "gmd:resourceMaintenance/gmd:MD_MaintenanceInformation/gmd:maintenanceAndUpdateFrequency/"
-                 "gmd:MD_MaintenanceFrequencyCode", "MD_MaintenanceFrequencyCode", "continual")
+                 "gmd:MD_MaintenanceFrequencyCode", "MD_MaintenanceFrequencyCode", meta.update_frequency)
     keywords = _el(ident, "gmd:descriptiveKeywords/gmd:MD_Keywords")
-    for word in (f"{layer.theme} – {THEMES[layer.theme]}", *layer.keywords):
+    for word in meta.keywords:
         _string(keywords, "gmd:keyword", word)
     _string(keywords, "gmd:thesaurusName/gmd:CI_Citation/gmd:title", "TUCBS temaları")
     constraints = _el(ident, "gmd:resourceConstraints/gmd:MD_LegalConstraints")
-    _string(constraints, "gmd:useLimitation",
-            "Yalnızca protokolle kullanılabilir." if layer.access != Access.PUBLIC or layer.sensitive
-            else "Kaynak gösterilerek kullanılabilir.")
+    _string(constraints, "gmd:useLimitation", meta.use_limitation)
     _code(constraints, "gmd:accessConstraints/gmd:MD_RestrictionCode", "MD_RestrictionCode",
           "otherRestrictions" if layer.access != Access.PUBLIC or layer.sensitive else "license")
     _el(ident, "gmd:spatialResolution/gmd:MD_Resolution/gmd:equivalentScale/gmd:MD_RepresentativeFraction/"
-               "gmd:denominator/gco:Integer", "1000")
+               "gmd:denominator/gco:Integer", str(meta.scale_denominator))
     _code(ident, "gmd:language/gmd:LanguageCode", "LanguageCode", "tur")
     _el(ident, "gmd:topicCategory/gmd:MD_TopicCategoryCode", TOPIC.get(layer.theme, "location"))
     extent = layer_extent_lonlat(layer) or list(settings.CBS_MAP_BBOX)
@@ -132,7 +204,5 @@ def _build(layer: type[Layer], base_url: str) -> bytes:
     _date(spec, created, "publication")
     _string(result, "gmd:explanation", "Öznitelik adları TUCBS'ye göre; geometriler geçerli (PostGIS denetimi).")
     _el(result, "gmd:pass/gco:Boolean", "true")
-    _string(quality, "gmd:lineage/gmd:LI_Lineage/gmd:statement",
-            f"{settings.CBS_ORGANISATION} tarafından Kent CBS'de üretilir ve güncellenir; her değişiklik "
-            "sürümlenir ve denetim kaydına yazılır.")
+    _string(quality, "gmd:lineage/gmd:LI_Lineage/gmd:statement", meta.lineage)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

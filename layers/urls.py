@@ -11,6 +11,7 @@ urlpatterns = [
     path("form/<str:layer>/", views.feature_form, name="feature_form"),
     path("export/", views.export_view, name="export"),
     path("metadata/<str:layer>.xml", views.metadata_view, name="metadata"),
+    path("metadata/<str:layer>/", views.metadata_edit, name="metadata_edit"),
     path("import/", import_views.import_list, name="import_list"),
     path("import/<uuid:job_id>/", import_views.import_detail, name="import_detail"),
     path("import/<uuid:job_id>/status", import_views.import_status, name="import_status"),

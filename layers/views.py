@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import layer_resource, user_can
 from cbs.audit.models import AuditRecord
@@ -206,3 +206,38 @@ def metadata_view(request: HttpRequest, layer: str) -> HttpResponse:
     response = HttpResponse(metadata_xml(get_layer(layer), base), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{layer}-iso19139.xml"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def metadata_edit(request: HttpRequest, layer: str) -> HttpResponse:
+    """The GIS unit maintains a layer's metadata; extent, CRS and dates are filled from the data."""
+    from django.forms.models import modelform_factory
+
+    from .metadata import effective_metadata, metadata_update
+    from .models import LayerMetadata
+
+    try:
+        target = get_layer(layer)
+    except KeyError:
+        raise Http404 from None
+    if not user_can(request.user, layer_resource(target), "edit"):
+        raise PermissionDenied
+    form_class = modelform_factory(LayerMetadata, exclude=["layer", "updated_by"])
+    row = LayerMetadata.objects.filter(layer=target.name).first()
+    if request.method == "POST":
+        try:
+            metadata_update(layer=target, user=request.user, data=request.POST)
+            messages.success(request, _("The metadata was saved."))
+            return redirect("layers:metadata_edit", layer=target.name)
+        except ValidationError as exc:
+            form = form_class(request.POST, instance=row)
+            form.is_valid()
+            messages.error(request, " ".join(exc.messages))
+    else:
+        form = form_class(instance=row)
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(field, "choices")
+                                      else "form-control form-control-sm")
+    return render(request, "layers/metadata_edit.html", {
+        "layer": target, "form": form, "effective": effective_metadata(target), "row": row})

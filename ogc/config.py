@@ -70,6 +70,7 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
             del provider["title_field"]
     # The adapter sets the real URL per request when CBS_OGC_BASE_URL is empty.
     base_url = settings.CBS_OGC_BASE_URL or "http://127.0.0.1:8000/ogc"
+
     cfg = {
         "server": {
             "bind": {"host": "127.0.0.1", "port": 8000},

@@ -28,6 +28,7 @@ from layers.services import (
 )
 
 from . import views
+from .records import CATALOGUE
 from .crs import CRS84, axis_swapped, srid_of
 
 READ = ["GET", "HEAD", "OPTIONS"]
@@ -163,9 +164,17 @@ def _created(request: HttpRequest, layer: type[Layer], instance, status=HTTPStat
     return response
 
 
+def _read_only() -> HttpResponse:
+    response = _error(HTTPStatus.METHOD_NOT_ALLOWED, "MethodNotAllowed", _("The catalogue is read-only."))
+    response["Allow"] = "GET, HEAD"
+    return response
+
+
 @csrf_exempt  # enforced in _refuse_write for cookie sessions only
 @views.gated
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    if collection_id == CATALOGUE:
+        return views.read_items(request, collection_id) if request.method in ("GET", "HEAD") else _read_only()
     if collection_id not in request.cbs_visible:
         return views.not_found()
     layer = get_layer(collection_id)
@@ -192,6 +201,9 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
 @csrf_exempt
 @views.gated
 def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+    if collection_id == CATALOGUE:
+        return views.read_item(request, collection_id, item_id) if request.method in ("GET", "HEAD") \
+            else _read_only()
     if collection_id not in request.cbs_visible:
         return views.not_found()
     layer = get_layer(collection_id)

@@ -30,6 +30,7 @@ from layers.registry import get_layer
 from . import context, params
 from .config import cached_config
 from .gate import resolve_caller, visible_collections
+from .records import CATALOGUE, catalogue_resource
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 
@@ -64,6 +65,8 @@ def api_for(visible: frozenset[str], base_url: str) -> API:
     """One pygeoapi API per visible collection set: hidden collections simply do not exist."""
     cfg = deepcopy(cached_config(visible))  # API() mutates its config
     cfg["server"]["url"] = base_url
+    # The catalogue lists the same collections, with links on this base URL.
+    cfg["resources"][CATALOGUE] = catalogue_resource(visible, base_url)
     for name, resource in cfg["resources"].items():
         # Our vector tiles (ogc/tiles.py) live beside pygeoapi: link them from each collection.
         resource["links"] = [{
@@ -108,7 +111,7 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
             ctx: context.QueryContext | None = None) -> HttpResponse:
     """Run one pygeoapi core function behind the access gate."""
     visible = request.cbs_visible
-    if dataset is not None and dataset not in visible:
+    if dataset is not None and dataset not in visible and dataset != CATALOGUE:
         return not_found()
     api = api_for(visible, _base_url(request))
     ctx = ctx or context.QueryContext()
@@ -223,6 +226,8 @@ def collection_queryables(request: HttpRequest, collection_id: str) -> HttpRespo
 
 def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
     """GET items (called by ogc.transactions.items, which has resolved the caller)."""
+    if collection_id == CATALOGUE:  # pygeoapi's catalogue provider answers q, bbox, theme=…
+        return execute(request, itemtypes_api.get_collection_items, collection_id, dataset=collection_id)
     if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=True)
@@ -234,6 +239,10 @@ def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
     """GET one item (called by ogc.transactions.item)."""
+    if collection_id == CATALOGUE:
+        if item_id not in request.cbs_visible:
+            return not_found()
+        return execute(request, itemtypes_api.get_collection_item, collection_id, item_id, dataset=collection_id)
     if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=False)

@@ -5,6 +5,7 @@ from .base import TucbsFeature
 from .bina import Bina
 from .counter import LayerCounter
 from .idari import Mahalle
+from .metadata import LayerMetadata, UpdateFrequency
 from .imar import ImarPlani
 from .imports import ImportJob, ImportMapping, ImportMode, ImportStatus
 from .kamu import KamuHizmeti
@@ -13,7 +14,7 @@ from .tapu import Parsel
 from .ulasim import KarayoluHatti
 
 __all__ = [
-    "Bina", "ImarPlani", "ImportJob", "ImportMapping", "ImportMode", "ImportStatus", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerPublication", "Mahalle", "Numarataj",
+    "Bina", "ImarPlani", "ImportJob", "ImportMapping", "ImportMode", "ImportStatus", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerMetadata", "LayerPublication", "Mahalle", "Numarataj",
     "Parsel", "PublicationState",
-    "TucbsFeature", "Yol",
+    "TucbsFeature", "UpdateFrequency", "Yol",
 ]

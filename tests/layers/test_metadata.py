@@ -39,3 +39,21 @@ def test_metadata_minimum_in_turkish(client, db):
 def test_metadata_behind_the_gate(client, db):
     assert client.get("/map/metadata/tk-parsel.xml").status_code == 404
     assert client.get("/map/metadata/kh-kamera.xml").status_code == 404
+
+
+def test_metadata_is_maintained_in_the_ui_by_editors_only(client, db):
+    from cbs.testing import make_user
+
+    url = "/map/metadata/kh-hizmet/"
+    client.force_login(make_user())
+    assert client.get(url).status_code == 403
+    client.force_login(make_user(("layer:kh-hizmet", "edit")))
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "Hizmet noktaları", "abstract": "Özet", "update_frequency": "weekly",
+                                 "scale_denominator": "2000", "contact_email": "yanlis"})
+    assert response.status_code == 200  # invalid e-mail: the form again, nothing saved
+    response = client.post(url, {"title": "Hizmet noktaları", "abstract": "Özet", "update_frequency": "weekly",
+                                 "scale_denominator": "2000", "lineage": "Sayım 2026"})
+    assert response.status_code == 302
+    xml = client.get("/map/metadata/kh-hizmet.xml").content.decode()
+    assert "Hizmet noktaları" in xml and "weekly" in xml and "Sayım 2026" in xml

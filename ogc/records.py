@@ -1,0 +1,93 @@
+"""The catalogue (OGC API – Records): one record per layer the caller may see.
+
+pygeoapi's own TinyDB catalogue provider serves it (text search `q`, `bbox`, property filters
+such as `theme=BI`); we only write its records file, one per visible set of layers, from the
+registry, the maintained metadata (layers.metadata) and the data's extent. A caller's catalogue
+therefore lists exactly the collections the access gate lets it see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from layers.metadata import effective_metadata
+from layers.registry import THEMES, Access, get_layer
+from layers.selectors import layer_extent_lonlat
+
+CATALOGUE = "katalog"
+
+
+def _record(name: str, base_url: str) -> dict:
+    layer = get_layer(name)
+    meta = effective_metadata(layer)
+    w, s, e, n = layer_extent_lonlat(layer) or list(settings.CBS_MAP_BBOX)
+    restricted = layer.access != Access.PUBLIC or layer.sensitive
+    text = " ".join([meta.title, meta.abstract, *meta.keywords, name, str(THEMES[layer.theme])])
+    return {
+        "id": name,
+        "type": "Feature",
+        "conformsTo": ["http://www.opengis.net/spec/ogcapi-records-1/1.0/req/record-core"],
+        "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]},
+        "properties": {
+            "type": "dataset",
+            "title": meta.title,
+            "description": meta.abstract,
+            "keywords": meta.keywords,
+            "theme": layer.theme,
+            "themes": [{"concepts": [{"id": layer.theme, "title": str(THEMES[layer.theme])}],
+                        "scheme": "https://tucbs.csb.gov.tr/temalar"}],
+            "language": "tr",
+            "updated": timezone.now().date().isoformat(),
+            "crs": f"http://www.opengis.net/def/crs/EPSG/0/{layer.geometry().srid}",
+            "accessConstraints": "protocol" if restricted else "public",
+            "rights": meta.use_limitation,
+            "contacts": [{"name": meta.contact_name, "organization": settings.CBS_ORGANISATION,
+                          "emails": [{"value": meta.contact_email}], "roles": ["pointOfContact"]}],
+            "_metadata-anytext": text,
+        },
+        "links": [
+            {"rel": "item", "type": "application/geo+json", "title": "OGC API – Features",
+             "href": f"{base_url}/collections/{name}/items"},
+            {"rel": "describedby", "type": "application/xml", "title": "ISO 19139 (TUCBS)",
+             "href": f"{base_url.removesuffix('/ogc')}/map/metadata/{name}.xml"},
+        ],
+    }
+
+
+def records_file(visible: frozenset[str] | None, base_url: str) -> Path:
+    """Write (atomically) the TinyDB file of the records of `visible` layers; its path."""
+    from layers.registry import all_layers
+
+    names = sorted(visible if visible is not None else (layer.name for layer in all_layers()))
+    names = [n for n in names if n != CATALOGUE]
+    folder = Path(settings.CBS_CATALOGUE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:20]
+    path = folder / f"records-{key}.json"
+    table = {str(i): _record(name, base_url) for i, name in enumerate(names, start=1)}
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"_default": table}, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def catalogue_resource(visible: frozenset[str] | None, base_url: str) -> dict:
+    return {
+        "type": "collection",
+        "title": {"tr": "Katalog – yayımlanan katmanlar", "en": "Catalogue – published layers"},
+        "description": {"tr": "Erişebildiğiniz TUCBS katmanlarının üstverisi (OGC API – Records).",
+                        "en": "Metadata of the TUCBS layers you may access (OGC API – Records)."},
+        "keywords": ["katalog", "TUCBS", "metadata"],
+        "links": [],
+        "extents": {"spatial": {"bbox": list(settings.CBS_MAP_BBOX),
+                                "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+        "providers": [{"type": "record", "name": "TinyDBCatalogue", "editable": False,
+                       "data": str(records_file(visible, base_url)), "id_field": "id",
+                       "time_field": "updated", "title_field": "title"}],
+    }

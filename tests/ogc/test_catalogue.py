@@ -1,0 +1,88 @@
+"""The catalogue (OGC API – Records through pygeoapi): searchable by text, theme and bbox, the
+same gate as the collections, maintained metadata in the records; OWSLib and GDAL as clients."""
+
+import json
+import subprocess
+
+from owslib.ogcapi.records import Records
+
+from cbs.testing import make_user
+from layers.metadata import metadata_update
+from layers.registry import get_layer
+
+URL = "/ogc/collections/katalog/items"
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.content[:300]
+    return sorted(f["id"] for f in json.loads(response.content)["features"])
+
+
+def test_anonymous_catalogue_lists_public_layers_only(client, db):
+    listed = ids(client.get(URL, {"f": "json", "limit": 100}))
+    assert "bi-bina" in listed and "id-mahalle" in listed
+    assert "kh-kamera" not in listed and "tk-parsel" not in listed  # sensitive, internal
+    assert client.get(f"{URL}/kh-kamera", {"f": "json"}).status_code == 404
+    assert client.get(f"{URL}/bi-bina", {"f": "json"}).status_code == 200
+
+
+def test_staff_with_the_module_sees_the_network_layers(client, db):
+    client.force_login(make_user(superuser=True))
+    assert "kh-kamera" in ids(client.get(URL, {"f": "json", "limit": 100}))
+
+
+def test_text_theme_and_bbox_search(client, db):
+    assert "bi-bina" in ids(client.get(URL, {"f": "json", "q": "bina"}))
+    assert ids(client.get(URL, {"f": "json", "theme": "KH"})) == ["kh-hizmet"]
+    assert ids(client.get(URL, {"f": "json", "bbox": "27.0,39.0,27.1,39.1"})) == []
+    assert "id-mahalle" in ids(client.get(URL, {"f": "json", "bbox": "28.89,40.99,28.91,41.01"}))
+
+
+def test_records_carry_the_maintained_metadata_and_links(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        metadata_update(layer=get_layer("kh-hizmet"), user=None, data={
+            "title": "Kamu hizmet noktaları (okul, sağlık, güvenlik)", "abstract": "Belediye envanteri.",
+            "keywords": "okul, sağlık ocağı", "update_frequency": "monthly", "scale_denominator": 5000,
+            "lineage": "Saha tespiti 2026.", "contact_email": "cbs@example.org"})
+    record = json.loads(client.get(f"{URL}/kh-hizmet", {"f": "json"}).content)
+    assert record["properties"]["title"].startswith("Kamu hizmet noktaları")
+    assert "okul" in record["properties"]["keywords"] and record["properties"]["theme"] == "KH"
+    assert {link["rel"] for link in record["links"]} >= {"item", "describedby"}
+    assert ids(client.get(URL, {"f": "json", "q": "sağlık ocağı"})) == ["kh-hizmet"]
+    xml = client.get("/map/metadata/kh-hizmet.xml").content.decode()
+    assert "Saha tespiti 2026." in xml and "monthly" in xml and ">5000<" in xml
+
+
+def test_the_catalogue_is_read_only(client, db):
+    client.force_login(make_user(superuser=True))
+    response = client.post(URL, data="{}", content_type="application/json")
+    assert response.status_code in (403, 405)
+
+
+class CatalogueClientTests:
+    def test_owslib_searches_the_catalogue(self, live_site, db):
+        api = Records(f"{live_site}/ogc")
+        found = api.collection_items("katalog", q="bina")
+        assert "bi-bina" in [f["id"] for f in found["features"]]
+        record = api.collection_item("katalog", "id-mahalle")
+        assert record["properties"]["theme"] == "ID"
+
+    def test_partner_sees_its_protocol_layers(self, live_site, db, live_partner):
+        import requests
+
+        headers = {"Authorization": f"Bearer {live_partner}"}
+        doc = requests.get(f"{live_site}{URL}?f=json&limit=100", headers=headers, timeout=30).json()
+        assert {"bi-bina", "ad-numarataj"} <= {f["id"] for f in doc["features"]}
+        assert "kh-kamera" not in {f["id"] for f in doc["features"]}
+
+    def test_gdal_reads_the_catalogue_as_features(self, live_site, db, tmp_path):
+        target = tmp_path / "katalog.geojson"
+        subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(target), f"OAPIF:{live_site}/ogc/", "katalog"],
+                       check=True, capture_output=True, timeout=120)
+        import requests
+
+        records = json.loads(target.read_text())["features"]
+        listed = requests.get(f"{live_site}{URL}?f=json&limit=100", timeout=30).json()["features"]
+        assert len(records) == len(listed) >= 6
+        assert {r["properties"]["theme"] for r in records} == {f["properties"]["theme"] for f in listed}
+        assert all(r["properties"]["title"] for r in records)
