@@ -318,6 +318,9 @@ def main() -> int:
     desk, _created = get_user_model().objects.get_or_create(username="bench-superuser",
                                                             defaults={"is_superuser": True, "is_staff": True})
     ticket_rows = bench_tickets(timed, desk)
+    from bench.imports import bench_import
+
+    import_rows = bench_import(int(os.environ.get("CBS_BENCH_IMPORT_ROWS", "1000000")))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"ogc-items-{stamp}.json").write_text(json.dumps(cases, indent=2))
@@ -348,6 +351,9 @@ def main() -> int:
               "monthly report < 2 s)", "",
               "| case | ms (median) |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in ticket_rows]
+    lines += ["", "## Import (GeoPackage of buildings; target: within 2× of ogr2ogr -f PostgreSQL)", "",
+              "| case | seconds / ratio |", "|---|---|"]
+    lines += [f"| {label} | {value:.2f} |" for label, value in import_rows]
     (RESULTS / f"ogc-items-{stamp}.md").write_text("\n".join(lines) + "\n")
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
