@@ -220,14 +220,38 @@ def collection_schema(request: HttpRequest, collection_id: str) -> HttpResponse:
 @require_GET
 @gated
 def collection_queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
+    if collection_id == CATALOGUE and "properties" in request.GET:
+        # pygeoapi's catalogue provider lists `q` as a queryable it cannot describe (KeyError).
+        request = copy(request)
+        request.GET = request.GET.copy()
+        request.GET.pop("properties")
     return execute(request, itemtypes_api.get_collection_queryables, collection_id,
                    dataset=collection_id)
+
+
+DATETIME = re.compile(r"^(\.\.|\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?)(/(\.\.|\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?))?$")
+
+
+def _catalogue(request: HttpRequest, api_function, *args) -> HttpResponse:
+    """The catalogue through pygeoapi's TinyDB provider, after our parameter checks (that provider
+    fails with exceptions on malformed values instead of answering 400)."""
+    try:
+        params.check_crs(request.GET)
+        params.check_paging(request.GET)
+        params.parse_bbox(request.GET)
+        if "datetime" in request.GET and not DATETIME.match(request.GET["datetime"]):
+            raise params.BadParameter(_("datetime must be a date, a date and time, or an interval."))
+        return execute(request, api_function, *args, dataset=CATALOGUE)
+    except params.BadParameter as exc:
+        return ogc_error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue", str(exc))
+    except (ValueError, KeyError, TypeError):
+        return ogc_error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue", _("Invalid query parameters."))
 
 
 def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
     """GET items (called by ogc.transactions.items, which has resolved the caller)."""
     if collection_id == CATALOGUE:  # pygeoapi's catalogue provider answers q, bbox, theme=…
-        return execute(request, itemtypes_api.get_collection_items, collection_id, dataset=collection_id)
+        return _catalogue(request, itemtypes_api.get_collection_items, collection_id)
     if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=True)
@@ -242,7 +266,7 @@ def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
     if collection_id == CATALOGUE:
         if item_id not in request.cbs_visible:
             return not_found()
-        return execute(request, itemtypes_api.get_collection_item, collection_id, item_id, dataset=collection_id)
+        return _catalogue(request, itemtypes_api.get_collection_item, collection_id, item_id)
     if collection_id not in request.cbs_visible:
         return not_found()
     ctx = _checked(request, collection_id, items=False)

@@ -270,6 +270,7 @@ def run(job_id, phase: str, user=None) -> ImportJob:
         else:
             progress(0, _("writing"))
             writer.write(job, layer, user=user, progress=lambda p: progress(p))
+            uploads.remove_folder(job.id)  # written: the audit keeps the file's SHA-256, not the file
     except (ValidationError, staging.StagingError, PermissionDenied) as exc:
         _fail(job, _messages(exc))
     except Exception:
