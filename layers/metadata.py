@@ -88,10 +88,11 @@ class Effective:
     contact_email: str
 
 
-def effective_metadata(layer: type[Layer]) -> Effective:
+def effective_metadata(layer: type[Layer], row=None) -> Effective:
+    """`row`: the layer's LayerMetadata when the caller has read it already (None: read it here)."""
     from .models import LayerMetadata
 
-    row = LayerMetadata.objects.filter(layer=layer.name).first() or LayerMetadata(layer=layer.name)
+    row = row or LayerMetadata.objects.filter(layer=layer.name).first() or LayerMetadata(layer=layer.name)
     restricted = layer.access != Access.PUBLIC or layer.sensitive
     with translation.override("tr"):
         return Effective(
@@ -110,11 +111,19 @@ def effective_metadata(layer: type[Layer]) -> Effective:
         )
 
 
+def metadata_form():
+    """The form of what the GIS unit maintains (the page shows it, metadata_update validates with it)."""
+    from django.forms.models import modelform_factory
+
+    from .models import LayerMetadata
+
+    return modelform_factory(LayerMetadata, exclude=["layer", "updated_by"])
+
+
 def metadata_update(*, layer: type[Layer], user, data: dict):
     """Save what the GIS unit maintains (edit right on the layer), audited; the catalogue follows."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.db import transaction
-    from django.forms.models import modelform_factory
 
     from cbs.accounts.selectors import layer_resource, user_can
     from cbs.audit.services import audit_model_write, model_snapshot
@@ -125,7 +134,7 @@ def metadata_update(*, layer: type[Layer], user, data: dict):
         raise PermissionDenied
     row = LayerMetadata.objects.filter(layer=layer.name).first() or LayerMetadata(layer=layer.name)
     before = model_snapshot(row) if row.pk else None
-    form = modelform_factory(LayerMetadata, exclude=["layer", "updated_by"])(data, instance=row)
+    form = metadata_form()(data, instance=row)
     if not form.is_valid():
         raise ValidationError(form.errors)
     with transaction.atomic():

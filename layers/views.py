@@ -212,9 +212,7 @@ def metadata_view(request: HttpRequest, layer: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def metadata_edit(request: HttpRequest, layer: str) -> HttpResponse:
     """The GIS unit maintains a layer's metadata; extent, CRS and dates are filled from the data."""
-    from django.forms.models import modelform_factory
-
-    from .metadata import effective_metadata, metadata_update
+    from .metadata import effective_metadata, metadata_form, metadata_update
     from .models import LayerMetadata
 
     try:
@@ -223,7 +221,7 @@ def metadata_edit(request: HttpRequest, layer: str) -> HttpResponse:
         raise Http404 from None
     if not user_can(request.user, layer_resource(target), "edit"):
         raise PermissionDenied
-    form_class = modelform_factory(LayerMetadata, exclude=["layer", "updated_by"])
+    form_class = metadata_form()
     row = LayerMetadata.objects.filter(layer=target.name).first()
     if request.method == "POST":
         try:

@@ -18,15 +18,14 @@ from django.utils import timezone
 
 from layers.metadata import effective_metadata
 from layers.registry import THEMES, Access, get_layer
-from layers.selectors import layer_extent_lonlat
 
 CATALOGUE = "katalog"
 
 
-def _record(name: str, base_url: str) -> dict:
+def _record(name: str, base_url: str, bbox: list[float], row) -> dict:
     layer = get_layer(name)
-    meta = effective_metadata(layer)
-    w, s, e, n = layer_extent_lonlat(layer) or list(settings.CBS_MAP_BBOX)
+    meta = effective_metadata(layer, row)
+    w, s, e, n = bbox
     restricted = layer.access != Access.PUBLIC or layer.sensitive
     text = " ".join([meta.title, meta.abstract, *meta.keywords, name, str(THEMES[layer.theme])])
     return {
@@ -60,24 +59,26 @@ def _record(name: str, base_url: str) -> dict:
     }
 
 
-def records_file(visible: frozenset[str] | None, base_url: str) -> Path:
-    """Write (atomically) the TinyDB file of the records of `visible` layers; its path."""
-    from layers.registry import all_layers
+def records_file(extents: dict[str, list[float]], base_url: str) -> Path:
+    """Write (atomically) the TinyDB file of the records of the layers in `extents` (name -> the
+    CRS84 bbox the collection already announces); its path."""
+    from layers.models import LayerMetadata
 
-    names = sorted(visible if visible is not None else (layer.name for layer in all_layers()))
-    names = [n for n in names if n != CATALOGUE]
+    names = sorted(n for n in extents if n != CATALOGUE)
+    rows = {row.layer: row for row in LayerMetadata.objects.filter(layer__in=names)}
     folder = Path(settings.CBS_CATALOGUE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:20]
     path = folder / f"records-{key}.json"
-    table = {str(i): _record(name, base_url) for i, name in enumerate(names, start=1)}
+    table = {str(i): _record(name, base_url, extents[name], rows.get(name))
+             for i, name in enumerate(names, start=1)}
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"_default": table}, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return path
 
 
-def catalogue_resource(visible: frozenset[str] | None, base_url: str) -> dict:
+def catalogue_resource(extents: dict[str, list[float]], base_url: str) -> dict:
     return {
         "type": "collection",
         "title": {"tr": "Katalog – yayımlanan katmanlar", "en": "Catalogue – published layers"},
@@ -88,6 +89,6 @@ def catalogue_resource(visible: frozenset[str] | None, base_url: str) -> dict:
         "extents": {"spatial": {"bbox": list(settings.CBS_MAP_BBOX),
                                 "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
         "providers": [{"type": "record", "name": "TinyDBCatalogue", "editable": False,
-                       "data": str(records_file(visible, base_url)), "id_field": "id",
+                       "data": str(records_file(extents, base_url)), "id_field": "id",
                        "time_field": "updated", "title_field": "title"}],
     }

@@ -66,7 +66,8 @@ def api_for(visible: frozenset[str], base_url: str) -> API:
     cfg = deepcopy(cached_config(visible))  # API() mutates its config
     cfg["server"]["url"] = base_url
     # The catalogue lists the same collections, with links on this base URL.
-    cfg["resources"][CATALOGUE] = catalogue_resource(visible, base_url)
+    extents = {name: r["extents"]["spatial"]["bbox"] for name, r in cfg["resources"].items()}
+    cfg["resources"][CATALOGUE] = catalogue_resource(extents, base_url)
     for name, resource in cfg["resources"].items():
         # Our vector tiles (ogc/tiles.py) live beside pygeoapi: link them from each collection.
         resource["links"] = [{

@@ -100,10 +100,7 @@ def _append_fast(log: str, record: models.Model) -> bool:
 def _append_first_of_day(log: str, record: models.Model) -> models.Model:
     """The first record of a day creates its chain head (under an advisory lock)."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{log}:{record.day}"])
-        head, _created = ChainHead.objects.select_for_update().get_or_create(
-            log=log, day=record.day, defaults={"count": 0, "last_hash": GENESIS})
+        head = _lock_head(log, record.day)
         record.seq = head.count + 1
         record.prev_hash = head.last_hash
         record.hash = digest(record.prev_hash, record)

@@ -199,25 +199,26 @@ def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, list]:
     target = layer.geometry_type()
     if target.startswith("Multi"):
         single = target.removeprefix("Multi")
-        return f"(SELECT CASE WHEN GeometryType(t.g) = %s THEN ST_Multi(t.g) ELSE t.g END FROM (SELECT {transformed} AS g) t)", [single.upper()]
+        return (f"(SELECT CASE WHEN GeometryType(t.g) = %s THEN ST_Multi(t.g) ELSE t.g END "
+                f"FROM (SELECT {transformed} AS g) t)", [single.upper()])
     return (f"(SELECT CASE WHEN GeometryType(t.g) = %s AND ST_NumGeometries(t.g) = 1 THEN ST_GeometryN(t.g, 1) "
             f"ELSE t.g END FROM (SELECT {transformed} AS g) t)", [f"MULTI{target.upper()}"])
 
 
 def _geometry_reasons(layer: type[Layer], user_area) -> tuple[list[str], list]:
     target = layer.geometry_type().upper()
-    checks = [
-        ("c._g IS NULL", _("no geometry (or coordinates that cannot be transformed)"), ()),
-        ("GeometryType(c._g) <> %s", _("wrong geometry type: {v}, the layer takes %(type)s")
-         .replace("%(type)s", layer.geometry_type()), (target,)),
-        ("ST_NPoints(c._g) > %s", _("too many vertices ({v})"), (settings.CBS_MAX_VERTICES,)),
-        ("GeometryType(c._g) = %s AND NOT ST_IsValid(c._g)", _("invalid geometry: {v}"), (target,)),
-        ("NOT ST_Within(c._g, %s::geometry)", _("outside the municipality"), (municipality_area().ewkt,)),
+    checks = [  # (condition, its parameters, message, the value shown as {v})
+        ("c._g IS NULL", (), _("no geometry (or coordinates that cannot be transformed)"), "NULL"),
+        ("GeometryType(c._g) <> %s", (target,), _("wrong geometry type: {v}, the layer takes %(type)s")
+         .replace("%(type)s", layer.geometry_type()), "GeometryType(c._g)"),
+        ("ST_NPoints(c._g) > %s", (settings.CBS_MAX_VERTICES,), _("too many vertices ({v})"), "ST_NPoints(c._g)"),
+        ("GeometryType(c._g) = %s AND NOT ST_IsValid(c._g)", (target,), _("invalid geometry: {v}"),
+         "ST_IsValidReason(c._g)"),
+        ("NOT ST_Within(c._g, %s::geometry)", (municipality_area().ewkt,), _("outside the municipality"), "NULL"),
     ]
-    values = {0: "NULL", 1: "GeometryType(c._g)", 2: "ST_NPoints(c._g)", 3: "ST_IsValidReason(c._g)", 4: "NULL"}
     sql, params = [], []
-    for i, (cond, template, extra) in enumerate(checks):
-        sql.append(f"CASE WHEN {cond} THEN replace(%s, '{{v}}', coalesce(({values[i]})::text, '')) END")
+    for condition, extra, template, shown in checks:
+        sql.append(f"CASE WHEN {condition} THEN replace(%s, '{{v}}', coalesce(({shown})::text, '')) END")
         params += [*extra, template]
     if user_area is not None:
         sql.append("CASE WHEN NOT ST_Within(c._g, %s::geometry) THEN %s END")
@@ -248,6 +249,10 @@ def plausibility(job, layer: type[Layer]) -> list[dict]:
                            f"FROM (SELECT {geom} AS g, {_has_coordinates(job)} AS has FROM {sample} s) q", [area, *params])
             return cursor.fetchone()
 
+    def fits(srid: int, swap: bool) -> bool:
+        usable, inside = share(srid, swap)
+        return bool(usable) and inside / usable >= 0.9
+
     with_geometry, inside = share(job.srid, job.swap_axes)
     if not with_geometry:
         return [{"level": "error", "text": _("No feature has usable coordinates: check the coordinate columns and CRS.")}]
@@ -255,18 +260,16 @@ def plausibility(job, layer: type[Layer]) -> list[dict]:
         return []
     findings = [{"level": "error", "text": _("%(pct)d %% of the coordinates land outside the municipality in %(crs)s.")
                  % {"pct": round(100 * (1 - inside / with_geometry)), "crs": f"EPSG:{job.srid}"}}]
-    _n, swapped_inside = share(job.srid, not job.swap_axes)
-    if swapped_inside / with_geometry >= 0.9:
+    if fits(job.srid, not job.swap_axes):
         findings.append({"level": "error", "code": "swapped", "text": _(
             "The axes look swapped (X and Y, or latitude and longitude, exchanged): with them exchanged "
             "the features fall inside the municipality. Tick “swap axes” and check again.")})
         return findings
-    fits = [srid for srid in CRS_CHOICES if srid != job.srid
-            and (lambda r: r[0] and r[1] / r[0] >= 0.9)(share(srid, job.swap_axes))]
-    if fits:
+    candidates = [srid for srid in CRS_CHOICES if srid != job.srid and fits(srid, job.swap_axes)]
+    if candidates:
         findings.append({"level": "error", "code": "crs", "text": _(
             "The coordinates would fit %(list)s: the CRS is probably wrong.")
-            % {"list": ", ".join(f"EPSG:{s} ({CRS_CHOICES[s]})" for s in fits)}})
+            % {"list": ", ".join(f"EPSG:{s} ({CRS_CHOICES[s]})" for s in candidates)}})
     else:
         findings.append({"level": "error", "text": _(
             "No CRS in the list puts the coordinates in the municipality: check the file.")})
@@ -344,7 +347,8 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
             # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
             keep = (f"AND NOT ST_Intersects(ST_PointOnSurface(t.{qn(layer.geometry().column)}), %s::geometry)"
                     if replace_area else "")
-            same_feature = "AND t.\"tucbsNo\" IS DISTINCT FROM c." + plan.targets["tucbsNo"] if name != "tucbsNo" and replace_area else ""
+            same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
+                            if name != "tucbsNo" and replace_area else "")
             _append_reason(table, f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} "
                                   f"{keep} {same_feature})",
                            "replace(%s, '{v}', c." + col + "::text)",

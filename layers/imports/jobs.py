@@ -130,7 +130,7 @@ def _apply_source(job: ImportJob, layer: type[Layer], index: int) -> None:
 def stored_path(job: ImportJob):
     folder = uploads.job_folder(job.id)
     for candidate in sorted(folder.glob("source.*")):
-        if candidate.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json", ".kml", ".dxf", ".csv", ".xlsx"):
+        if candidate.suffix.lower() in uploads.OPENABLE:
             return candidate
     raise ValidationError(_("The uploaded file is no longer there; upload it again."))
 

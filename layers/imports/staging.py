@@ -71,9 +71,8 @@ def stage(path: Path, kind: str, layer_name: str, table: str, srid: int,
 
 
 def _gdal_reason(stderr: str) -> str:
-    lines = [line.removeprefix("ERROR 1: ").strip() for line in stderr.splitlines() if "ERROR" in line]
-    text = lines[0] if lines else stderr.strip().splitlines()[-1:] or ["?"]
-    text = text if isinstance(text, str) else text[0]
+    errors = [line.removeprefix("ERROR 1: ").strip() for line in stderr.splitlines() if "ERROR" in line]
+    text = (errors or stderr.strip().splitlines() or ["?"])[0 if errors else -1]
     # GDAL may echo paths; ours are server-side names, still keep only the message.
     return re.sub(r"/\S+", "…", text)[:300]
 

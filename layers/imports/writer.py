@@ -85,7 +85,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         if replace and area is None:
             raise ValidationError(_("Choose the area whose features the file replaces."))
         in_area = f"ST_Intersects(ST_PointOnSurface(t.{geom_col}), %s::geometry)"
-        columns = {name: f"CAST(c.{plan.targets[name]} AS {f.db_type(connection) if not f.is_relation else f.target_field.db_type(connection)})"
+        columns = {name: f"CAST(c.{plan.targets[name]} AS {(f.target_field if f.is_relation else f).db_type(connection)})"
                    for name, f in props.items() if name != "tucbsNo"}
         counts = {"created": 0, "updated": 0, "deleted": 0}
         progress(5)

@@ -4,6 +4,7 @@ import os
 import signal
 import time
 
+from django.core.files.base import ContentFile
 from django.utils import translation
 from layers.export import export_layer
 from layers.imports import areas, jobs
@@ -11,21 +12,11 @@ from layers.models import Bina, ImportJob, ImportStatus
 from layers.registry import get_layer
 
 
-class Upload:
-    def __init__(self, data: bytes, name: str):
-        import io
-
-        self.file, self.name = io.BytesIO(data), name
-
-    def read(self, size=-1):
-        return self.file.read(size)
-
-
 def test_kill_during_the_write_leaves_the_layer_all_old(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         before = dict(Bina.objects.values_list("tucbs_no", "version"))
         data, name = export_layer(get_layer("bi-bina"), "gpkg", 5254)
-        job = jobs.job_create(user=None, layer_name="bi-bina", upload=Upload(data, name))
+        job = jobs.job_create(user=None, layer_name="bi-bina", upload=ContentFile(data, name=name))
         job = jobs.job_configure(job=job, user=None, settings_={"mode": "replace", "area": areas.FILE_EXTENT})
         job = jobs.run(job.pk, "check")
         assert job.status == ImportStatus.CHECKED and job.rejected == 0, job.message
@@ -52,7 +43,7 @@ def test_kill_during_the_write_leaves_the_layer_all_old(django_db_setup, django_
 def test_a_background_check_finishes_and_is_cancelled(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         data, name = export_layer(get_layer("kh-hizmet"), "geojson", 5254)
-        job = jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(data, name))
+        job = jobs.job_create(user=None, layer_name="kh-hizmet", upload=ContentFile(data, name=name))
         job = jobs.job_configure(job=job, user=None, settings_={"mode": "replace", "area": areas.FILE_EXTENT})
         jobs.start(job=job, user=None, phase="check")
         deadline = time.monotonic() + 60

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from cbs.audit.context import acting_as
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a file")
         try:
             with acting_as("command:import_layer"), open(path, "rb") as handle:
-                job = jobs.job_create(user=None, layer_name=o["layer"], upload=_Named(handle, path.name))
+                job = jobs.job_create(user=None, layer_name=o["layer"], upload=File(handle, name=path.name))
                 choices = {"mapping": {**job.mapping, **dict(m.split("=", 1) for m in o["map"])},
                            "swap_axes": o["swap_axes"], "skip_rejected": o["skip_rejected"]}
                 for key in ("srid", "x_field", "y_field"):
@@ -69,12 +70,3 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
 
-
-class _Named:
-    """A file object with the name the upload code reads the format from."""
-
-    def __init__(self, handle, name: str):
-        self.handle, self.name = handle, name
-
-    def read(self, size: int = -1) -> bytes:
-        return self.handle.read(size)
