@@ -264,7 +264,8 @@ def run(job_id, phase: str, user=None) -> ImportJob:
     layer = get_layer(job.layer)
     progress = Progress(job)
     try:
-        check_edit(user=user, layer=layer)
+        # Replacing deletes the area's features: the whole area must be inside the user's.
+        check_edit(user=user, layer=layer, geometries=[job.area] if job.mode == ImportMode.REPLACE else [])
         if phase == "check":
             _check(job, layer, user, progress)
         else:
