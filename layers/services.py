@@ -245,7 +245,7 @@ def features_bulk_create(
         raise ValidationError(errors)
     check_edit(user=user, layer=layer, geometries=[getattr(i, layer.geometry_field) for i in instances])
     layer.model.objects.bulk_create(instances, batch_size=batch_size)
-    warnings = _batch_topology(layer, [i.pk for i in instances])
+    warnings = _batch_topology(layer, "SELECT unnest(%s::bigint[]) AS id", [[i.pk for i in instances]])
     numbers = [i.tucbs_no for i in instances]
     _bump_generation(layer)
     audit_record(action="bulk_create", object_type=f"layer:{layer.name}",
@@ -255,14 +255,17 @@ def features_bulk_create(
     return len(instances)
 
 
-def _batch_topology(layer: type[Layer], ids: list[int]) -> dict[str, list[int]]:
-    """The layer's topology rules over a stored batch: errors undo it (the caller's transaction),
-    warnings are returned as {message: [tucbsNo, ...]} for the audit record."""
-    from .topology import ERROR
+def _batch_topology(layer: type[Layer], ids_sql: str, params=()) -> dict[str, list[int]]:
+    """The layer's topology rules over a stored batch (the ids `ids_sql` selects): errors undo it
+    (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record."""
+    from .topology import ERROR, load_batch
 
+    if not layer.topology:
+        return {}
+    load_batch(ids_sql, params)
     errors, warnings = {}, {}
     for rule in layer.topology:
-        bad = rule.violators(ids)
+        bad = rule.violators()
         if bad:
             shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
             if rule.kind == ERROR:

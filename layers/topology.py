@@ -21,18 +21,31 @@ ERROR, WARNING = "error", "warning"
 @dataclass(frozen=True)
 class TopologyRule:
     """`holds(instance)` is True when the rule is satisfied; `batch_sql` selects the tucbs_no of
-    the rows among `%(ids)s` (an array of primary keys) that break it."""
+    the rows of the batch (primary keys in the temporary table BATCH) that break it."""
 
     kind: str  # ERROR or WARNING
     message: Promise | str
     holds: Callable[[Model], bool]
     batch_sql: str
 
-    def violators(self, ids: list[int]) -> list[int]:
-        """tucbsNo of the stored rows (by primary key) that break the rule, in order."""
+    def violators(self) -> list[int]:
+        """tucbsNo of the batch's stored rows that break the rule, in order (see load_batch)."""
         with connection.cursor() as cursor:
-            cursor.execute(self.batch_sql, {"ids": ids})
+            cursor.execute(self.batch_sql)
             return sorted(row[0] for row in cursor.fetchall())
+
+
+# The rows a bulk write stored, as a table rather than an array parameter: a million ids
+# joined as a table keep the planner on index probes (an array that size did not).
+BATCH = "_topology_batch"
+
+
+def load_batch(ids_sql: str, params=()) -> None:
+    """Fill BATCH (dropped at commit) with the ids `ids_sql` selects; inside the write's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{BATCH}")
+        cursor.execute(f"CREATE TEMP TABLE {BATCH} ON COMMIT DROP AS {ids_sql}", params)
+        cursor.execute(f"ANALYZE {BATCH}")
 
 
 def _scalar(sql: str, params: list) -> object:
@@ -63,14 +76,14 @@ def overlaps_no_other_building(instance: Model) -> bool:
 
 NUMARATAJ_ON_BINA = TopologyRule(
     WARNING, _("The door number does not touch a building."), touches_a_building,
-    "SELECT n.\"tucbsNo\" FROM layers_numarataj n WHERE n.id = ANY(%(ids)s) AND NOT EXISTS "
+    "SELECT n.\"tucbsNo\" FROM layers_numarataj n WHERE n.id IN (SELECT id FROM " + BATCH + ") AND NOT EXISTS "
     "(SELECT 1 FROM layers_bina b WHERE ST_DWithin(b.geom, n.geom, 0.01))")
 ROAD_IN_DISTRICT = TopologyRule(
     ERROR, _("The road centre line must lie inside the district."), inside_the_district,
     "SELECT y.\"tucbsNo\" FROM layers_yol y, (SELECT ST_Union(geom) AS g FROM layers_mahalle) d "
-    "WHERE y.id = ANY(%(ids)s) AND d.g IS NOT NULL AND NOT ST_Within(y.geom, d.g)")
+    "WHERE y.id IN (SELECT id FROM " + BATCH + ") AND d.g IS NOT NULL AND NOT ST_Within(y.geom, d.g)")
 BINA_NO_OVERLAP = TopologyRule(
     ERROR, _("The building overlaps another building."), overlaps_no_other_building,
     "SELECT DISTINCT n.\"tucbsNo\" FROM layers_bina n JOIN layers_bina o "
     "ON o.geom && n.geom AND o.id <> n.id AND ST_Relate(o.geom, n.geom, '2********') "
-    "WHERE n.id = ANY(%(ids)s)")
+    "WHERE n.id IN (SELECT id FROM " + BATCH + ")")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import islice
 
@@ -142,6 +142,87 @@ def append_many(records: Iterable[AuditRecord], chunk: int = 5000) -> int:
         head.count, head.last_hash = seq, prev
         head.save(update_fields=["count", "last_hash"])
     return count
+
+
+# The columns a bulk query gives for each record; the rest is the same for all of them.
+QUERY_COLUMNS = ("action", "object_type", "object_id", "object_repr", "before", "after")
+_JSON_COLUMNS = ("before", "after")
+
+
+def append_query(query: str, params: Sequence, *, time: datetime, actor: str, user_id: int | None = None,
+                 request_id: str = "", source_ip: str | None = None) -> int:
+    """Chain and store the audit records a query describes, entirely inside PostgreSQL.
+
+    `query` yields (ord, action, object_type, object_id, object_repr, before, after): records
+    are chained in `ord` order; before/after are JSON text in canonical form (json_text_sql())
+    or NULL. Each record's canonical text is assembled by a template cut from canonical() of a
+    probe record, and the chain is the cbs_chain() window aggregate (sha256 as digest()), so
+    verify() recomputes the same hashes from the stored rows. Holds the day's chain head for
+    the rest of the caller's transaction. Returns the number of records.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("append_query() belongs inside the writing transaction")
+    day = time.astimezone(UTC).date()
+    head = _lock_head(LogKind.AUDIT, day)
+    content, content_params = _canonical_sql(time=time, actor=actor, user_id=user_id, request_id=request_id,
+                                             source_ip=source_ip)
+    columns = ", ".join(QUERY_COLUMNS)
+    sql = f"""
+        WITH src AS (
+            SELECT row_number() OVER (ORDER BY q.ord) AS n, {columns}, {content} AS content
+            FROM ({query}) AS q (ord, {columns})
+        ), chained AS (
+            SELECT src.*, cbs_chain(%s, content) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) AS hash FROM src
+        )
+        INSERT INTO audit_auditrecord (time, day, seq, prev_hash, hash, request_id, source_ip, user_id,
+                                       actor, {columns})
+        SELECT %s, %s, %s + n, coalesce(lag(hash) OVER (ORDER BY n), %s), hash, %s, %s, %s, %s,
+               action, object_type, object_id, object_repr, before::jsonb, after::jsonb
+        FROM chained
+    """  # noqa: S608  (the query is the caller's SQL; values bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*content_params, *params, head.last_hash, time, day, head.count, head.last_hash,
+                             request_id, source_ip, user_id, actor])
+        added = cursor.rowcount
+        if added:
+            cursor.execute("SELECT hash FROM audit_auditrecord WHERE day = %s AND seq = %s", [day, head.count + added])
+            head.count, head.last_hash = head.count + added, cursor.fetchone()[0]
+            head.save(update_fields=["count", "last_hash"])
+    return added
+
+
+def json_object_sql(members: dict[str, str]) -> str:
+    """SQL text of a JSON object in canonical form: keys sorted as Python sorts them and
+    Python's separators. `members` maps each key to an SQL expression of its JSON value text
+    (to_json(...) of a string, number, boolean or date; NULL becomes null). The text is what
+    json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False) gives back, which is what
+    makes it hashable here and verifiable by canonical() later."""
+    parts = [f"'\"{key}\": ' || coalesce(({members[key]})::text, 'null')" for key in sorted(members)]
+    if not parts:
+        return "'{}'"
+    return "('{' || " + " || ', ' || ".join(parts) + " || '}')"
+
+
+def _canonical_sql(**constants) -> tuple[str, list]:
+    """SQL text of a record's canonical(), as an expression over the QUERY_COLUMNS.
+
+    canonical() of a probe record (the constants, a marker in each query column) is cut at the
+    markers; the literal pieces become bound parameters, the markers the columns: strings as
+    to_json() renders them (the same escapes as Python's json), JSON columns as given.
+    """
+    markers = {name: f"\x01{name}\x01" for name in QUERY_COLUMNS}
+    probe = AuditRecord(**constants, **markers)
+    text = canonical(probe)
+    pieces, params = [], []
+    for name in sorted(QUERY_COLUMNS, key=lambda n: text.index(json.dumps(markers[n], ensure_ascii=False))):
+        literal, text = text.split(json.dumps(markers[name], ensure_ascii=False), 1)
+        params.append(literal)
+        value = f"q.{name}" if name in _JSON_COLUMNS else f"to_json(q.{name}::text)::text"
+        value = f"coalesce({value}, 'null')"
+        pieces += ["%s::text", value]
+    params.append(text)
+    pieces.append("%s::text")
+    return "(" + " || ".join(pieces) + ")", params
 
 
 def _copy_value(field: models.Field, record: models.Model):

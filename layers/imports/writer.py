@@ -10,7 +10,7 @@ transaction, so a killed import leaves the layer and the job as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cbs.audit.chain import append_many
+from cbs.audit.chain import append_query, json_object_sql
 from cbs.audit.context import current
-from cbs.audit.models import AuditRecord
 from cbs.audit.services import audit_record
 
 from ..registry import Layer
@@ -31,34 +30,34 @@ qn = connection.ops.quote_name
 
 
 def snapshot_sql(layer: type[Layer], alias: str = "t") -> str:
-    """A feature's published attributes, geometry (EWKT) and version as JSON, built by PostgreSQL."""
-    pairs = [f"'{name}', {alias}.{qn(f.column)}" for name, f in layer.properties().items()]
-    pairs += [f"'geometry', ST_AsEWKT({alias}.{qn(layer.geometry().column)})", f"'version', {alias}.version"]
-    return f"json_build_object({', '.join(pairs)})"
+    """A feature's snapshot as layers.services.feature_snapshot() gives it (published attributes,
+    geometry as EWKT, version), built by PostgreSQL as canonical JSON text for the audit chain."""
+    members = {name: _json_value_sql(f, f"{alias}.{qn(f.column)}") for name, f in layer.properties().items()}
+    members["geometry"] = f"to_json(ST_AsEWKT({alias}.{qn(layer.geometry().column)}))"
+    members["version"] = f"to_json({alias}.version)"
+    return json_object_sql(members)
+
+
+def _json_value_sql(field, expr: str) -> str:
+    """JSON text of a column's value, as DjangoJSONEncoder writes the Python value."""
+    kind = field.get_internal_type()
+    if kind == "DecimalField":  # Decimal → its string
+        return f"to_json({expr}::text)"
+    if kind == "DateTimeField":  # ISO in UTC, milliseconds only when there are any, "Z"
+        utc = f"({expr} AT TIME ZONE 'UTC')"
+        return (f"to_json(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN mod(date_part('microseconds', {utc})"
+                f"::int, 1000000) <> 0 THEN to_char({utc}, '.MS') ELSE '' END || 'Z')")
+    if kind == "FloatField":  # PostgreSQL writes 1e+15 where Python writes 1000000000000000.0
+        return f"CASE WHEN abs({expr}) < 1e15 THEN to_json({expr}) ELSE to_json({expr}::numeric) END"
+    if kind == "GenericIPAddressField":
+        return f"to_json(host({expr}))"
+    return f"to_json({expr})"
 
 
 def _repr_sql(layer: type[Layer], alias: str = "t") -> str:
     if "adi" in layer.properties():
         return f"left(coalesce(nullif({alias}.adi, ''), {alias}.\"tucbsNo\"::text), 200)"
     return f"{alias}.\"tucbsNo\"::text"
-
-
-def _records(action: str, layer: type[Layer], rows: Iterator[tuple], user, when) -> Iterator[AuditRecord]:
-    ctx = current.get()
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    actor = (user.get_username() if authenticated else "") or ctx.label or "system"
-    for tucbs_no, label, before, after in rows:
-        yield AuditRecord(time=when, user=user if authenticated else None, actor=actor, action=action,
-                          object_type=f"layer:{layer.name}", object_id=str(tucbs_no), object_repr=label or "",
-                          before=before, after=after, request_id=ctx.request_id, source_ip=ctx.source_ip)
-
-
-def _rows(sql: str, params: list) -> Iterator[tuple]:
-    """Rows of a query through a server-side cursor (a million snapshots never sit in memory)."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(5000):
-            yield from batch
 
 
 def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = lambda p: None) -> dict:
@@ -74,6 +73,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             # Editors wait while the import writes; two imports into one layer run one after the other.
             cursor.execute(f"LOCK TABLE {layer_table} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
+            # Hash joins and sorts of a million rows stay in memory instead of spilling or
+            # falling back to nested loops.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(f"SELECT count(*) FILTER (WHERE cardinality(_reasons) > 0) FROM {table}")
             rejected = cursor.fetchone()[0]
         if rejected and not job.skip_rejected:
@@ -97,6 +99,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                 matched = plan.targets["tucbsNo"]
                 cursor.execute(f"CREATE TEMP TABLE _import_match ON COMMIT DROP AS SELECT o.id, c.src_fid "  # noqa: S608
                                f"FROM _import_old o JOIN {accepted} c ON c.{matched} = o.\"tucbsNo\"")
+                cursor.execute("ANALYZE _import_old; ANALYZE _import_match")  # temp tables have no autovacuum
                 # Updates: matched features take the file's attributes and geometry.
                 sets = ", ".join(f"{qn(props[n].column)} = {expr}" for n, expr in columns.items())
                 cursor.execute(f"UPDATE {layer_table} t SET {sets}, {geom_col} = c._g, version = t.version + 1, "  # noqa: S608
@@ -106,14 +109,14 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                 try:
                     with transaction.atomic():
                         cursor.execute(f"DELETE FROM {layer_table} t USING _import_old o WHERE t.id = o.id "  # noqa: S608
-                                       "AND o.id NOT IN (SELECT id FROM _import_match)")
+                                       "AND NOT EXISTS (SELECT FROM _import_match m WHERE m.id = o.id)")
                 except IntegrityError as exc:
                     raise ValidationError(_("Features of the area that the file does not contain are referenced "
                                             "by other layers and cannot be deleted; nothing was written.")) from exc
                 counts["deleted"] = cursor.rowcount
         progress(20)
         with connection.cursor() as cursor:
-            skip = "WHERE c.src_fid NOT IN (SELECT src_fid FROM _import_match)" if replace else ""
+            skip = "WHERE NOT EXISTS (SELECT FROM _import_match m WHERE m.src_fid = c.src_fid)" if replace else ""
             cursor.execute(f"SELECT count(*) FROM {accepted} c {skip}")  # noqa: S608
             new = cursor.fetchone()[0]
             # Numbers the file brings count as handed out: reserved ones start above them.
@@ -132,27 +135,28 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                            f"FROM {accepted} c {skip} ORDER BY c.src_fid RETURNING id) "
                            f"INSERT INTO _import_new SELECT id FROM ins", [first, when])
             counts["created"] = cursor.rowcount
+            # The planner should see the layer (and the written rows) as they are now.
+            cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table}")
         progress(45)
-        with connection.cursor() as cursor:
-            written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_match" if replace else "")
-            cursor.execute(f"SELECT array_agg(id) FROM ({written_sql}) w")
-            ids = cursor.fetchone()[0] or []
-        warnings = _batch_topology(layer, ids) if ids else {}
+        written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_match" if replace else "")
+        warnings = _batch_topology(layer, written_sql)
         progress(55)
-        # History and audit: one record per feature, then one for the import.
-        snap = snapshot_sql(layer)
-        rep = _repr_sql(layer)
-        streams = [("create", f"SELECT t.\"tucbsNo\", {rep}, NULL::json, {snap} FROM {layer_table} t "  # noqa: S608
-                              f"JOIN _import_new n ON n.id = t.id ORDER BY t.\"tucbsNo\"")]
+        # History and audit: one record per feature (chained inside PostgreSQL), then one for the import.
+        snap, rep, kind = snapshot_sql(layer), _repr_sql(layer), f"'layer:{layer.name}'"
+        streams = [f"SELECT ARRAY[1, t.\"tucbsNo\"], 'create', {kind}, t.\"tucbsNo\"::text, {rep}, NULL, "  # noqa: S608
+                   f"{snap} FROM {layer_table} t JOIN _import_new n ON n.id = t.id"]
         if replace:
             streams += [
-                ("update", f"SELECT t.\"tucbsNo\", {rep}, o.before, {snap} FROM {layer_table} t "  # noqa: S608
-                           f"JOIN _import_old o ON o.id = t.id ORDER BY t.\"tucbsNo\""),
-                ("delete", "SELECT o.\"tucbsNo\", o.label, o.before, NULL::json FROM _import_old o "
-                           "WHERE o.id NOT IN (SELECT id FROM _import_match) ORDER BY o.\"tucbsNo\""),
+                f"SELECT ARRAY[2, t.\"tucbsNo\"], 'update', {kind}, t.\"tucbsNo\"::text, {rep}, o.before, "  # noqa: S608
+                f"{snap} FROM {layer_table} t JOIN _import_match m ON m.id = t.id JOIN _import_old o ON o.id = t.id",
+                f"SELECT ARRAY[3, o.\"tucbsNo\"], 'delete', {kind}, o.\"tucbsNo\"::text, o.label, o.before, NULL "
+                f"FROM _import_old o WHERE NOT EXISTS (SELECT FROM _import_match m WHERE m.id = o.id)",
             ]
-        append_many(record for action, sql in streams for record in
-                    _records(action, layer, _rows(sql, []), user, when))
+        ctx = current.get()
+        authenticated = user is not None and getattr(user, "is_authenticated", False)
+        append_query(" UNION ALL ".join(streams), [], time=when, user_id=user.pk if authenticated else None,
+                     actor=(user.get_username() if authenticated else "") or ctx.label or "system",
+                     request_id=ctx.request_id, source_ip=ctx.source_ip)
         progress(90)
         _bump_generation(layer)
         audit_record(action="import", object_type=f"layer:{layer.name}", object_repr=str(layer.title),

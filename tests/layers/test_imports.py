@@ -374,3 +374,27 @@ def test_staging_files_use_server_side_names(db, settings, tmp_path):
                                         "; rm -rf ~ $(reboot).geojson"))
     assert [p.name for p in Path(tmp_path, str(job.id)).iterdir()] == ["source.geojson"]
     assert job.original_name == "; rm -rf ~ $(reboot).geojson"
+
+
+@pytest.mark.parametrize("name", ["kh-kamera", "tk-parsel", "ay-cihaz", "bi-bina"])
+def test_import_snapshot_reads_like_an_edit_snapshot(db, name):
+    """The snapshot PostgreSQL builds for import audit records is the one an edit records
+    (floats, IP addresses, decimals, dates, times, geometry), so history compares them as equals."""
+    from django.db import connection
+
+    from cbs.audit.services import _json
+    from layers.imports.writer import snapshot_sql
+    from layers.services import feature_snapshot
+
+    layer = get_layer(name)
+    instance = layer.model.objects.order_by("pk").first()
+    layer.model.objects.filter(pk=instance.pk).update(surum_baslangic_zamani="2024-05-06T07:08:09.123987Z")
+    instance.refresh_from_db()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {snapshot_sql(layer)} FROM {layer.meta().db_table} t WHERE t.id = %s", [instance.pk])
+        built = json.loads(cursor.fetchone()[0])
+    expected = _json(feature_snapshot(layer, instance))
+    from django.contrib.gis.geos import GEOSGeometry
+
+    assert GEOSGeometry(built.pop("geometry")).equals_exact(GEOSGeometry(expected.pop("geometry")), 1e-6)
+    assert built == expected and any(isinstance(v, float | str) and v for v in built.values())
