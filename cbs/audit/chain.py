@@ -153,12 +153,13 @@ def append_query(query: str, params: Sequence, *, time: datetime, actor: str, us
                  request_id: str = "", source_ip: str | None = None) -> int:
     """Chain and store the audit records a query describes, entirely inside PostgreSQL.
 
-    `query` yields (ord, action, object_type, object_id, object_repr, before, after): records
-    are chained in `ord` order; before/after are JSON text in canonical form (json_text_sql())
-    or NULL. Each record's canonical text is assembled by a template cut from canonical() of a
-    probe record, and the chain is the cbs_chain() window aggregate (sha256 as digest()), so
-    verify() recomputes the same hashes from the stored rows. Holds the day's chain head for
-    the rest of the caller's transaction. Returns the number of records.
+    `query` yields (action, object_type, object_id, object_repr, before, after); records are
+    chained in the order it returns them (seq keeps that order); before/after are JSON text in
+    canonical form (json_object_sql()) or NULL. Each record's canonical text is assembled by a
+    template cut from canonical() of a probe record, and linked by the cbs_chain_link() running
+    aggregate (sha256 as digest()), so verify() recomputes the same hashes from the stored rows.
+    No sort: a million records stream through. Holds the day's chain head for the rest of the
+    caller's transaction. Returns the number of records.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("append_query() belongs inside the writing transaction")
@@ -168,21 +169,19 @@ def append_query(query: str, params: Sequence, *, time: datetime, actor: str, us
                                              source_ip=source_ip)
     columns = ", ".join(QUERY_COLUMNS)
     sql = f"""
-        WITH src AS (
-            SELECT row_number() OVER (ORDER BY q.ord) AS n, {columns}, {content} AS content
-            FROM ({query}) AS q (ord, {columns})
-        ), chained AS (
-            SELECT src.*, cbs_chain(%s, content) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) AS hash FROM src
-        )
         INSERT INTO audit_auditrecord (time, day, seq, prev_hash, hash, request_id, source_ip, user_id,
                                        actor, {columns})
-        SELECT %s, %s, %s + n, coalesce(lag(hash) OVER (ORDER BY n), %s), hash, %s, %s, %s, %s,
+        SELECT %s, %s, %s + n, left(link, 64), right(link, 64), %s, %s, %s, %s,
                action, object_type, object_id, object_repr, before::jsonb, after::jsonb
-        FROM chained
+        FROM (
+            SELECT row_number() OVER w AS n, cbs_chain_link(%s, {content}) OVER w AS link, q.*
+            FROM ({query}) AS q ({columns})
+            WINDOW w AS (ROWS UNBOUNDED PRECEDING)
+        ) chained
     """  # noqa: S608  (the query is the caller's SQL; values bound)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*content_params, *params, head.last_hash, time, day, head.count, head.last_hash,
-                             request_id, source_ip, user_id, actor])
+        cursor.execute(sql, [time, day, head.count, request_id, source_ip, user_id, actor,
+                             head.last_hash, *content_params, *params])
         added = cursor.rowcount
         if added:
             cursor.execute("SELECT hash FROM audit_auditrecord WHERE day = %s AND seq = %s", [day, head.count + added])

@@ -143,13 +143,13 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         progress(55)
         # History and audit: one record per feature (chained inside PostgreSQL), then one for the import.
         snap, rep, kind = snapshot_sql(layer), _repr_sql(layer), f"'layer:{layer.name}'"
-        streams = [f"SELECT ARRAY[1, t.\"tucbsNo\"], 'create', {kind}, t.\"tucbsNo\"::text, {rep}, NULL, "  # noqa: S608
+        streams = [f"SELECT 'create', {kind}, t.\"tucbsNo\"::text, {rep}, NULL, "  # noqa: S608
                    f"{snap} FROM {layer_table} t JOIN _import_new n ON n.id = t.id"]
         if replace:
             streams += [
-                f"SELECT ARRAY[2, t.\"tucbsNo\"], 'update', {kind}, t.\"tucbsNo\"::text, {rep}, o.before, "  # noqa: S608
+                f"SELECT 'update', {kind}, t.\"tucbsNo\"::text, {rep}, o.before, "  # noqa: S608
                 f"{snap} FROM {layer_table} t JOIN _import_match m ON m.id = t.id JOIN _import_old o ON o.id = t.id",
-                f"SELECT ARRAY[3, o.\"tucbsNo\"], 'delete', {kind}, o.\"tucbsNo\"::text, o.label, o.before, NULL "
+                f"SELECT 'delete', {kind}, o.\"tucbsNo\"::text, o.label, o.before, NULL "
                 f"FROM _import_old o WHERE NOT EXISTS (SELECT FROM _import_match m WHERE m.id = o.id)",
             ]
         ctx = current.get()

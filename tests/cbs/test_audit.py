@@ -186,8 +186,8 @@ class BulkChainTests:
         rows = [(i, text, f, 10 ** i, f"2024-0{i + 1}-2{i}", i % 2 == 0)
                 for i, (text, f) in enumerate(zip(self.TRICKY, [0.1, 1e-05, 12.0, -123.456, 2.5e-10]))]
         values = ", ".join(["(%s, %s::text, %s::float8, %s::bigint, %s::date, %s::boolean)"] * len(rows))
-        query = (f"SELECT v.k, CASE WHEN v.b THEN 'create' ELSE 'update' END, 'test:bulk', v.s, v.s, "
-                 f"CASE WHEN v.b THEN NULL ELSE {snapshot} END, {snapshot} FROM (VALUES {values}) v(k, s, f, i, d, b)")
+        query = (f"SELECT CASE WHEN v.b THEN 'create' ELSE 'update' END, 'test:bulk', v.s, v.s, "
+                 f"CASE WHEN v.b THEN NULL ELSE {snapshot} END, {snapshot} FROM (VALUES {values}) v(k, s, f, i, d, b) ORDER BY v.k")
         with transaction.atomic():
             return append_query(query, [x for row in rows for x in row], time=when, actor="içe aktarım \"x\"",
                                 user_id=user_id, request_id="req-1", source_ip="10.1.2.3")
