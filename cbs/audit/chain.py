@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -110,40 +109,6 @@ def _append_first_of_day(log: str, record: models.Model) -> models.Model:
     return record
 
 
-def append_many(records: Iterable[AuditRecord], chunk: int = 5000) -> int:
-    """Chain and store many audit records of one transaction (an import) with COPY.
-
-    Holds the day's chain head for the rest of the caller's transaction; hashes are computed
-    here exactly as verify() recomputes them. All records share the first record's day. The
-    records are taken in chunks so the iterator may itself read from the database.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("append_many() belongs inside the writing transaction")
-    records = iter(records)
-    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(AuditRecord._meta.db_table)
-    head, count = None, 0
-    while batch := list(islice(records, chunk)):
-        if head is None:
-            head = _lock_head(LogKind.AUDIT, batch[0].time.astimezone(UTC).date())
-            seq, prev = head.count, head.last_hash
-        rows = []
-        for record in batch:
-            seq += 1
-            record.day, record.seq, record.prev_hash = head.day, seq, prev
-            record.hash = prev = digest(prev, record)
-            rows.append([_copy_value(f, record) for f in fields])
-        with connection.cursor() as outer, outer.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        count += len(batch)
-    if head is not None:
-        head.count, head.last_hash = seq, prev
-        head.save(update_fields=["count", "last_hash"])
-    return count
-
-
 # The columns a bulk query gives for each record; the rest is the same for all of them.
 QUERY_COLUMNS = ("action", "object_type", "object_id", "object_repr", "before", "after")
 _JSON_COLUMNS = ("before", "after")
@@ -222,13 +187,6 @@ def _canonical_sql(**constants) -> tuple[str, list]:
     params.append(text)
     pieces.append("%s::text")
     return "(" + " || ".join(pieces) + ")", params
-
-
-def _copy_value(field: models.Field, record: models.Model):
-    value = getattr(record, field.attname)
-    if isinstance(field, models.JSONField):
-        return None if value is None else json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return value
 
 
 def _lock_head(log: str, day: date) -> ChainHead:

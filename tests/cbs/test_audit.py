@@ -187,10 +187,11 @@ class BulkChainTests:
                 for i, (text, f) in enumerate(zip(self.TRICKY, [0.1, 1e-05, 12.0, -123.456, 2.5e-10]))]
         values = ", ".join(["(%s, %s::text, %s::float8, %s::bigint, %s::date, %s::boolean)"] * len(rows))
         query = (f"SELECT CASE WHEN v.b THEN 'create' ELSE 'update' END, 'test:bulk', v.s, v.s, "
-                 f"CASE WHEN v.b THEN NULL ELSE {snapshot} END, {snapshot} FROM (VALUES {values}) v(k, s, f, i, d, b) ORDER BY v.k")
+                 f"CASE WHEN v.b THEN NULL ELSE {snapshot} END, {snapshot} "
+                 f"FROM (VALUES {values}) v(k, s, f, i, d, b) ORDER BY v.k")
         with transaction.atomic():
-            return append_query(query, [x for row in rows for x in row], time=when, actor="içe aktarım \"x\"",
-                                user_id=user_id, request_id="req-1", source_ip="10.1.2.3")
+            return append_query(query, [x for row in rows for x in row], time=when, user_id=user_id,
+                                actor="içe aktarım \"x\"", request_id="req-1", source_ip="10.1.2.3")
 
     def test_bulk_records_verify_between_single_ones(self, db):
         """Python-chained, SQL-chained (odd strings, numbers, dates, nulls, both time forms), then
