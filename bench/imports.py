@@ -92,11 +92,12 @@ def _import(source: Path, mode: str) -> dict[str, float]:
 
 def bench_import(rows_wanted: int) -> list[tuple[str, float]]:
     from cbs.audit.context import acting_as
+    from layers.imports import staging
 
     folder = Path(tempfile.mkdtemp(prefix="cbs-bench-import-"))
     source = folder / "bina.gpkg"
     bbox = _build_file(source, rows_wanted)
-    target, env = _staging_target()
+    target, env = staging._pg_target()
     started = time.perf_counter()
     subprocess.run(["ogr2ogr", "-f", "PostgreSQL", target, str(source), "-nln", "bench_ogr2ogr_bina",
                     "-overwrite"], check=True, env=env, capture_output=True)
@@ -126,12 +127,6 @@ def bench_import(rows_wanted: int) -> list[tuple[str, float]]:
     for label, value in rows:
         print(f"import: {label:70} {value:8.2f}", flush=True)
     return rows
-
-
-def _staging_target():
-    from layers.imports import staging
-
-    return staging._pg_target()
 
 
 if __name__ == "__main__":  # python -m bench.imports N  (the import case alone)

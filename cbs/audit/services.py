@@ -24,16 +24,28 @@ def audit_record(
     before: dict | None = None, after: dict | None = None, user=None, actor: str = "",
 ) -> AuditRecord:
     """Append one write to the audit trail; request id and IP come from the current request."""
-    ctx = current.get()
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    who = record_identity(user, actor)
     record = AuditRecord(
-        time=timezone.now(), user=user if authenticated else None,
-        actor=actor or (user.get_username() if authenticated else "") or ctx.label or "system",
-        action=action, object_type=object_type, object_id=str(object_id),
-        object_repr=str(object_repr)[:200], before=_json(before), after=_json(after),
-        request_id=ctx.request_id, source_ip=ctx.source_ip,
+        time=timezone.now(), action=action, object_type=object_type, object_id=str(object_id),
+        object_repr=str(object_repr)[:200], before=_json(before), after=_json(after), **who,
     )
     return chain.append(record)
+
+
+def bulk_audit(query: str, params=(), *, time, user=None) -> int:
+    """Audit records a query describes (see chain.append_query), with who and where as audit_record sets them."""
+    who = record_identity(user)
+    user_obj = who.pop("user")
+    return chain.append_query(query, params, time=time, user_id=user_obj.pk if user_obj else None, **who)
+
+
+def record_identity(user=None, actor: str = "") -> dict:
+    """Who wrote (user, actor label) and from where (request id, IP), from the current request."""
+    ctx = current.get()
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return {"user": user if authenticated else None,
+            "actor": actor or (user.get_username() if authenticated else "") or ctx.label or "system",
+            "request_id": ctx.request_id, "source_ip": ctx.source_ip}
 
 
 def model_snapshot(obj: models.Model) -> dict:

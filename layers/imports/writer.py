@@ -18,9 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cbs.audit.chain import append_query, json_object_sql
-from cbs.audit.context import current
-from cbs.audit.services import audit_record
+from cbs.audit.chain import json_object_sql
+from cbs.audit.services import audit_record, bulk_audit
 
 from ..registry import Layer
 from ..services import _batch_topology, _bump_generation, _reserve_tucbs_numbers
@@ -152,11 +151,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                 f"SELECT 'delete', {kind}, o.\"tucbsNo\"::text, o.label, o.before, NULL "
                 f"FROM _import_old o WHERE NOT EXISTS (SELECT FROM _import_match m WHERE m.id = o.id)",
             ]
-        ctx = current.get()
-        authenticated = user is not None and getattr(user, "is_authenticated", False)
-        append_query(" UNION ALL ".join(streams), [], time=when, user_id=user.pk if authenticated else None,
-                     actor=(user.get_username() if authenticated else "") or ctx.label or "system",
-                     request_id=ctx.request_id, source_ip=ctx.source_ip)
+        bulk_audit(" UNION ALL ".join(streams), time=when, user=user)
         progress(90)
         _bump_generation(layer)
         audit_record(action="import", object_type=f"layer:{layer.name}", object_repr=str(layer.title),
