@@ -58,25 +58,32 @@ def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float
 def export_layer(layer: type[Layer], fmt: str, srid: int,
                  bbox: tuple[float, float, float, float] | None = None) -> tuple[bytes, str]:
     """The file's bytes and its download name."""
-    spec = FORMATS[fmt]
     srid = 4326 if fmt == "kml" else srid  # KML is always WGS 84
+    content = convert(_features_geojson(layer, bbox), fmt, layer.name, layer.geometry().srid, srid)
+    return content, f"{layer.name}-epsg{srid}{FORMATS[fmt].extension}"
+
+
+def convert(geojson: str, fmt: str, name: str, source_srid: int, srid: int) -> bytes:
+    """A GeoJSON FeatureCollection (x/y order, in `source_srid`) as a file of format `fmt` in
+    `srid`, through ogr2ogr in a private temporary folder; `name` is a layer name of ours."""
+    spec = FORMATS[fmt]
     with tempfile.TemporaryDirectory(prefix="cbs-export-") as tmp:
         folder = Path(tmp)
         source = folder / "source.geojson"
-        source.write_text(_features_geojson(layer, bbox), encoding="utf-8")
-        target = folder / (layer.name if fmt == "shp" else f"{layer.name}{spec.extension}")
+        source.write_text(geojson, encoding="utf-8")
+        target = folder / (name if fmt == "shp" else f"{name}{spec.extension}")
         options = {"csv": ["-lco", "GEOMETRY=AS_WKT"], "shp": ["-lco", "ENCODING=UTF-8"],
                    "dxf": [], "gpkg": [], "geojson": ["-lco", "RFC7946=NO"], "kml": [], "xlsx": []}[fmt]
-        # From the storage CRS straight to the target: PROJ picks the operation for that pair
+        # From the source CRS straight to the target: PROJ picks the operation for that pair
         # (via WGS 84 an ED50 export would take a less accurate one than imports use).
         subprocess.run(["ogr2ogr", "-f", spec.driver, str(target), str(source),
-                        "-s_srs", f"EPSG:{layer.geometry().srid}", "-t_srs", f"EPSG:{srid}",
-                        "-nln", layer.name.replace("-", "_"), *options],
+                        "-s_srs", f"EPSG:{int(source_srid)}", "-t_srs", f"EPSG:{int(srid)}",
+                        "-nln", name.replace("-", "_"), *options],
                        check=True, capture_output=True, timeout=600)
         if fmt == "shp":
-            archive = folder / f"{layer.name}.zip"
+            archive = folder / f"{name}.zip"
             with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
                 for part in sorted(target.iterdir()):
                     z.write(part, part.name)
             target = archive
-        return target.read_bytes(), f"{layer.name}-epsg{srid}{spec.extension}"
+        return target.read_bytes()

@@ -14,6 +14,7 @@ from layers.selectors import layer_extent_lonlat
 from .crs import CRS84, epsg_uri, offered_uris
 
 PROVIDER = "ogc.provider.KentPostGISProvider"
+FORMATTERS = [{"name": "ogc.formatters.GeoPackageFormatter", "geom": True, "attachment": True}]
 
 
 def _i18n(value) -> dict[str, str]:
@@ -54,6 +55,7 @@ def build_resource(layer: type[Layer]) -> dict:
             "storage_crs": epsg_uri(geom.srid),
             "crs": offered_uris(),
         }],
+        "formatters": FORMATTERS,  # f=gpkg besides pygeoapi's own f=csv
     }
 
 

@@ -39,6 +39,13 @@ def northing_first(srid: int) -> bool:
     return pyproj.CRS.from_epsg(srid).axis_info[0].direction.lower() == "north"
 
 
+def swap_axes(coordinates: list) -> list:
+    """GeoJSON coordinates (any nesting) with each position's first two axes exchanged."""
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [coordinates[1], coordinates[0], *coordinates[2:]]
+    return [swap_axes(c) for c in coordinates]
+
+
 def axis_swapped(uri: str) -> bool:
     """Whether coordinates in `uri` are written northing first (PostGIS stores x/y)."""
     return uri != CRS84 and northing_first(srid_of(uri))

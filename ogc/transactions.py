@@ -29,7 +29,7 @@ from layers.services import (
 
 from . import views
 from .records import CATALOGUE
-from .crs import CRS84, axis_swapped, srid_of
+from .crs import CRS84, axis_swapped, srid_of, swap_axes
 
 READ = ["GET", "HEAD", "OPTIONS"]
 
@@ -101,15 +101,9 @@ def _geometry(body: dict, crs: str) -> dict | None:
         raise _BodyProblem(HTTPStatus.BAD_REQUEST, _("The geometry is not GeoJSON."))
     geometry = dict(geometry)
     if axis_swapped(crs):
-        geometry["coordinates"] = _swap(geometry["coordinates"])
+        geometry["coordinates"] = swap_axes(geometry["coordinates"])
     geometry["crs"] = {"type": "name", "properties": {"name": f"EPSG:{srid_of(crs)}"}}
     return geometry
-
-
-def _swap(coords):
-    if coords and isinstance(coords[0], int | float):
-        return [coords[1], coords[0], *coords[2:]]
-    return [_swap(c) for c in coords]
 
 
 def _properties(body: dict) -> dict:

@@ -29,10 +29,13 @@ from layers.registry import get_layer
 
 from . import context, params
 from .config import cached_config
+from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
 from .records import CATALOGUE, catalogue_resource
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
+# Formats of a layer's items besides JSON and HTML: pygeoapi's CSV plugin, our GeoPackage.
+ITEM_FORMATS = ("csv", GeoPackageFormatter.F)
 
 
 def gated(view):
@@ -109,7 +112,7 @@ def _to_response(headers: dict, status: int, content, nonce: str | None) -> Http
 
 
 def execute(request: HttpRequest, api_function, *args, dataset: str | None = None,
-            ctx: context.QueryContext | None = None) -> HttpResponse:
+            ctx: context.QueryContext | None = None, formats: tuple[str, ...] = ()) -> HttpResponse:
     """Run one pygeoapi core function behind the access gate."""
     visible = request.cbs_visible
     if dataset is not None and dataset not in visible and dataset != CATALOGUE:
@@ -123,7 +126,7 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
     if ctx.bbox is not None and api_request.format in (None, "json"):
         moved = _without_bbox(request)
         api_request = APIRequest.from_django(moved, api.locales)
-    if not api_request.is_valid():
+    if not api_request.is_valid(formats):
         headers, status, content = api.get_format_exception(api_request)
         return _to_response(headers, status, content, None)
     ctx.raw_features = ctx.raw_features and api_request.format in (None, "json")
@@ -259,7 +262,7 @@ def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
     if isinstance(ctx, JsonResponse):
         return ctx
     return execute(request, itemtypes_api.get_collection_items, collection_id,
-                   dataset=collection_id, ctx=ctx)
+                   dataset=collection_id, ctx=ctx, formats=ITEM_FORMATS)
 
 
 def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
