@@ -936,7 +936,12 @@ def main(path: Path) -> None:
             return match.group(0)
         return f"{match.group(1)}msgstr {quote(TR[msgid])}\n"
 
-    text = ENTRY.sub(fill, text).replace("#, fuzzy\n", "")
+    text = ENTRY.sub(fill, text)
+    # makemessages marks guesses from similar old strings as fuzzy, with the old msgid after "#|";
+    # compilemessages leaves fuzzy entries out, so the UI would show them in English.
+    text = re.sub(r"^#, fuzzy\n", "", text, flags=re.M)
+    text = re.sub(r"^#, fuzzy, ", "#, ", text, flags=re.M)
+    text = re.sub(r"^#\| .*\n", "", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
     for m in missing:
         print("untranslated:", m, file=sys.stderr)
