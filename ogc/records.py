@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -72,9 +73,11 @@ def records_file(extents: dict[str, list[float]], base_url: str) -> Path:
     path = folder / f"records-{key}.json"
     table = {str(i): _record(name, base_url, extents[name], rows.get(name))
              for i, name in enumerate(names, start=1)}
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"_default": table}, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    # A temporary file of its own per call: the server's threads write the same set at once.
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f"{path.stem}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(json.dumps({"_default": table}, ensure_ascii=False))
+    os.replace(tmp, path)
     return path
 
 

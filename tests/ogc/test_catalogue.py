@@ -86,3 +86,20 @@ class CatalogueClientTests:
         assert len(records) == len(listed) >= 6
         assert {r["properties"]["theme"] for r in records} == {f["properties"]["theme"] for f in listed}
         assert all(r["properties"]["title"] for r in records)
+
+
+def test_records_file_written_by_many_threads_at_once(db, settings, tmp_path):
+    """The live server answers a page's parallel requests in threads, and the first ones for a
+    new set of layers all write its records file: each must end with a whole file (a temporary
+    name per process, not per thread, made some of them fail with a 500)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ogc.records import records_file
+
+    settings.CBS_CATALOGUE_DIR = str(tmp_path)
+    extents = {"id-mahalle": [28.88, 40.97, 28.93, 41.02], "kh-hizmet": [28.88, 40.97, 28.93, 41.02]}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        paths = list(pool.map(lambda _: records_file(extents, "http://testserver/ogc"), range(200)))
+    assert len(set(paths)) == 1
+    assert json.loads(paths[0].read_text(encoding="utf-8"))["_default"]["1"]["id"] == "id-mahalle"
+    assert [p.name for p in tmp_path.iterdir()] == [paths[0].name]

@@ -86,10 +86,8 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     function loadWorking() {
         const mine = ++loads;
-        working.clear();
-        snapOthers.clear();
         loaded = null;
-        if (!state.layer) { return Promise.resolve(); }
+        if (!state.layer) { working.clear(); snapOthers.clear(); return Promise.resolve(); }
         $("editor").dataset.loading = "1";  // tests and the cursor wait for snapping data
         const view = map.getView().calculateExtent();
         const extent = ol.proj.transformExtent(ol.extent.buffer(view, ol.extent.getWidth(view) / 2),
@@ -97,14 +95,20 @@ document.addEventListener("DOMContentLoaded", function () {
         const others = visibleOthers();
         const fetches = others.map(function (name) {
             return itemsIn(name, extent).then(function (features) {
-                if (mine !== loads) { return; }
                 // Ids repeat across layers (door 1, parcel 1) and a source keeps one feature per id.
                 features.forEach(function (f) { f.setId(name + "/" + f.getId()); });
-                snapOthers.addFeatures(features);
+                return features;
             });
         });
-        fetches.push(itemsIn(state.layer, extent).then(function (f) { if (mine === loads) { working.addFeatures(f); } }));
-        return Promise.all(fetches).finally(function () {
+        // The sources are swapped once everything has arrived: a drawing that goes on meanwhile
+        // keeps snapping to the features it had, never to emptied sources.
+        return Promise.all([itemsIn(state.layer, extent), Promise.all(fetches)]).then(function (got) {
+            if (mine !== loads) { return; }
+            working.clear();
+            working.addFeatures(got[0]);
+            snapOthers.clear();
+            got[1].forEach(function (features) { snapOthers.addFeatures(features); });
+        }).finally(function () {
             if (mine !== loads) { return; }
             loaded = {extent: extent, layer: state.layer, others: others.join(",")};
             $("editor").dataset.loading = "0";
@@ -183,7 +187,8 @@ document.addEventListener("DOMContentLoaded", function () {
         resetSelection();
         $("edit-draw").disabled = !state.layer;
         $("edit-cancel").disabled = !state.layer;
-        if (!state.layer) { working.clear(); clearInteractions(); return; }
+        working.clear();  // another layer's features are not this one's
+        if (!state.layer) { clearInteractions(); return; }
         fetch(url(config.formUrl, state.layer), {credentials: "same-origin"})
             .then(function (r) { return r.json(); })
             .then(function (schema) { state.schema = schema; return loadWorking(); })
