@@ -32,6 +32,14 @@ def _job(request: HttpRequest, job_id) -> ImportJob:
     return job
 
 
+def _checked_job(request: HttpRequest, job_id) -> ImportJob:
+    """A job whose checked table (preview, report) exists."""
+    job = _job(request, job_id)
+    if job.status != ImportStatus.CHECKED:
+        raise Http404
+    return job
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
@@ -150,18 +158,14 @@ def import_status(request: HttpRequest, job_id) -> JsonResponse:
 @login_required
 @require_GET
 def import_preview(request: HttpRequest, job_id) -> HttpResponse:
-    job = _job(request, job_id)
-    if job.status != ImportStatus.CHECKED:
-        raise Http404
+    job = _checked_job(request, job_id)
     return HttpResponse(preview_geojson(job), content_type="application/geo+json")
 
 
 @login_required
 @require_GET
 def import_report(request: HttpRequest, job_id) -> HttpResponse:
-    job = _job(request, job_id)
-    if job.status != ImportStatus.CHECKED:
-        raise Http404
+    job = _checked_job(request, job_id)
     response = HttpResponse("\ufeff" + report_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-report-{job.pk}.csv"'
     return response
