@@ -258,14 +258,14 @@ def features_bulk_create(
 def _batch_topology(layer: type[Layer], ids_sql: str, params=()) -> dict[str, list[int]]:
     """The layer's topology rules over a stored batch (the ids `ids_sql` selects): errors undo it
     (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record."""
-    from .topology import ERROR, load_batch
+    from .topology import ERROR, batch_table
 
     if not layer.topology:
         return {}
-    load_batch(ids_sql, params)
     errors, warnings = {}, {}
-    for rule in layer.topology:
-        bad = rule.violators()
+    with batch_table(ids_sql, params) as batch:
+        found = [(rule, rule.violators(batch)) for rule in layer.topology]
+    for rule, bad in found:
         if bad:
             shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
             if rule.kind == ERROR:

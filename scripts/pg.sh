@@ -41,6 +41,13 @@ start() {
     # Port and socket directory are given at start: the checkout may have moved.
     as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 -o "-p $PORT -k $PGRUN" start >/dev/null
   fi
+  # Bulk imports write a million features with their audit records in one transaction: with
+  # the default 1 GB of WAL between checkpoints they ran checkpoints every 20 s, each followed
+  # by full-page images of every page touched again. (Applied to clusters made before, too.)
+  for setting in "max_wal_size = '8GB'" "checkpoint_timeout = '15min'" "wal_compression = 'lz4'"; do
+    psql_super postgres "ALTER SYSTEM SET $setting"
+  done
+  psql_super postgres "SELECT pg_reload_conf()" >/dev/null
   # Idempotent: a non-superuser application role, PostGIS in template1 so that
   # test databases created by that role already have it.
   psql_super postgres "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$ROLE') THEN CREATE ROLE $ROLE LOGIN CREATEDB; END IF; END\$\$;"

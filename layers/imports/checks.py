@@ -182,8 +182,11 @@ def _reasons_for(plan: Plan, f: Field, index: int, label: str, bad_template: str
         add(f"abs({c}) >= %s", _("%(field)s: {v} has too many digits"), c, (limit,))
 
 
-def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, list]:
-    """The feature's geometry in the storage CRS and the layer's geometry type (NULL if none)."""
+def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, str, list]:
+    """The feature's geometry in the storage CRS and the layer's geometry type (NULL if none):
+    (a lateral join giving the transformed geometry once per row as t.g, the expression of the
+    layer's geometry over it, its parameters). A lateral unnest() rather than a scalar subquery:
+    the transformation runs once per feature and the statement may still run in parallel."""
     storage = settings.CBS_SRID
     if job.kind in TABULAR:
         x, y = _value_sql(job.x_field), _value_sql(job.y_field)
@@ -196,13 +199,13 @@ def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, list]:
     g0 = f"CASE WHEN ST_HasArc({g0}) THEN ST_CurveToLine({g0}) ELSE {g0} END"
     transformed = (f"cbs_import.try_transform({g0}, {storage})" if safe
                    else f"ST_Transform({g0}, {storage})") if job.srid != storage else g0
+    lateral = f"CROSS JOIN LATERAL unnest(ARRAY[{transformed}]) AS t(g)"
     target = layer.geometry_type()
     if target.startswith("Multi"):
         single = target.removeprefix("Multi")
-        return (f"(SELECT CASE WHEN GeometryType(t.g) = %s THEN ST_Multi(t.g) ELSE t.g END "
-                f"FROM (SELECT {transformed} AS g) t)", [single.upper()])
-    return (f"(SELECT CASE WHEN GeometryType(t.g) = %s AND ST_NumGeometries(t.g) = 1 THEN ST_GeometryN(t.g, 1) "
-            f"ELSE t.g END FROM (SELECT {transformed} AS g) t)", [f"MULTI{target.upper()}"])
+        return lateral, "CASE WHEN GeometryType(t.g) = %s THEN ST_Multi(t.g) ELSE t.g END", [single.upper()]
+    return (lateral, "CASE WHEN GeometryType(t.g) = %s AND ST_NumGeometries(t.g) = 1 THEN ST_GeometryN(t.g, 1) "
+            "ELSE t.g END", [f"MULTI{target.upper()}"])
 
 
 def _geometry_reasons(layer: type[Layer], user_area) -> tuple[list[str], list]:
@@ -243,10 +246,11 @@ def plausibility(job, layer: type[Layer]) -> list[dict]:
 
     def share(srid: int, swap: bool) -> tuple[int, int]:
         probe = SimpleNamespace(kind=job.kind, x_field=job.x_field, y_field=job.y_field, srid=srid, swap_axes=swap)
-        geom, params = geometry_sql(probe, layer, safe=True)
+        lateral, geom, params = geometry_sql(probe, layer, safe=True)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FILTER (WHERE has), count(*) FILTER (WHERE ST_Intersects(g, %s::geometry)) "  # noqa: S608
-                           f"FROM (SELECT {geom} AS g, {_has_coordinates(job)} AS has FROM {sample} s) q", [area, *params])
+                           f"FROM (SELECT {geom} AS g, {_has_coordinates(job)} AS has FROM {sample} s {lateral}) q",
+                           [area, *params])
             return cursor.fetchone()
 
     def fits(srid: int, swap: bool) -> bool:
@@ -288,20 +292,24 @@ def run_checks(job, layer: type[Layer], user=None, progress: Callable[[int], Non
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     progress(10)
+    converted = f"{table}_converted"
     for safe in (False, True):
-        geom, geom_params = geometry_sql(job, layer, safe=safe)
-        # OFFSET 0 keeps the inner query from being inlined: each value is converted once.
-        sql = f"""
-            CREATE UNLOGGED TABLE {table} AS
-            SELECT c.*, array_remove(ARRAY[{', '.join(reasons)}]::text[], NULL) AS _reasons
-            FROM (SELECT s.src_fid, {', '.join(plan.columns)}, {geom} AS _g
-                  FROM {job.staging_table} s OFFSET 0) c
-        """  # noqa: S608  (identifiers quoted by ident(), values bound)
+        lateral, geom, geom_params = geometry_sql(job, layer, safe=safe)
+        # Two statements, each free to run on parallel workers: the converted values first (each
+        # computed once), then the reasons, which read them several times each.
+        steps = [
+            (f"CREATE UNLOGGED TABLE {converted} AS SELECT s.src_fid, {', '.join(plan.columns)}, {geom} AS _g "  # noqa: S608
+             f"FROM {job.staging_table} s {lateral}", [*plan.params, *geom_params]),
+            (f"CREATE UNLOGGED TABLE {table} AS SELECT c.*, array_remove(ARRAY[{', '.join(reasons)}]::text[], NULL) "  # noqa: S608
+             f"AS _reasons FROM {converted} c", [*plan.reason_params, *geo_reasons_params]),
+            (f"DROP TABLE {converted}", []),
+        ]
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # JIT compiling these wide expressions costs ~1 s and saves less, even at 1M rows.
                 cursor.execute("SET LOCAL jit = off")
-                cursor.execute(sql, [*plan.reason_params, *geo_reasons_params, *plan.params, *geom_params])
+                for sql, params in steps:
+                    cursor.execute(sql, params)
             break
         except Exception:  # a coordinate outside the CRS's domain: retry with the safe transform
             if safe:

@@ -1,6 +1,8 @@
 """Copying a source file as it is into a staging table (schema cbs_import) with ogr2ogr.
 
-GDAL's PostgreSQL driver writes with COPY, so staging costs what `ogr2ogr -f PostgreSQL` costs.
+GDAL's PostgreSQL driver writes with COPY, so staging costs what `ogr2ogr -f PostgreSQL` costs
+(a little less: the table is unlogged – a staged copy needs no crash safety, a job cut off is
+reaped and run again – so it adds nothing to the WAL the import's transaction writes).
 The staged geometry keeps the file's coordinates; the transformation to the storage CRS is
 done by PostGIS in the checks. Every argument is
 ours: the server-side file name, our table name, the layer name GDAL itself reported.
@@ -45,7 +47,7 @@ def stage(path: Path, kind: str, layer_name: str, table: str, srid: int,
     schema, name = table.split(".")
     args = ["ogr2ogr", "-f", "PostgreSQL", target, str(path), layer_name, "-progress",
             "-nln", name, "-lco", f"SCHEMA={schema}", "-lco", "LAUNDER=NO", "-lco", "PRECISION=NO",
-            "-lco", "FID=src_fid", "-lco", "SPATIAL_INDEX=NONE", "-lco", "OVERWRITE=YES",
+            "-lco", "FID=src_fid", "-lco", "SPATIAL_INDEX=NONE", "-lco", "OVERWRITE=YES", "-lco", "UNLOGGED=YES",
             "--config", "PG_USE_COPY", "YES", "-gt", "65536"]
     if kind in TABULAR:
         args += ["-nlt", "NONE"]

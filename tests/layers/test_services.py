@@ -18,6 +18,14 @@ def errors_of(call) -> dict:
     return info.value.message_dict
 
 
+def topology_tables() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'cbs_import' AND tablename LIKE 'topology%%'")
+        return [row[0] for row in cursor.fetchall()]
+
+
 class FeatureCreateTests:
     def test_creates_with_next_tucbs_no_and_version_one(self, db):
         """A new feature gets a tucbsNo above every existing one, and version 1."""
@@ -110,6 +118,13 @@ class BulkCreateTests:
         assert "The building overlaps another building." in errors
         assert "2 features" in errors["The building overlaps another building."][0]
         assert Bina.objects.count() == before
+        assert topology_tables() == []
+
+    def test_batch_table_is_dropped_after_a_stored_batch(self, db):
+        """The rules' table of ids (unlogged, so parallel workers can read it) does not outlive the write."""
+        row = {**GOOD_BINA, "binaKimlikNo": 99_000_040}
+        assert features_bulk_create(layer=BINA, features=[FeatureInput(row, SQUARE_5254)]) == 1
+        assert topology_tables() == []
 
     def test_batch_topology_warning_is_recorded(self, db):
         """A door number off every building is stored, and the warning is in the audit record."""
