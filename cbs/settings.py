@@ -203,6 +203,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = CBS_MAX_BODY_BYTES + 1024
 CBS_LOG_RETENTION_DAYS = int(env("CBS_LOG_RETENTION_DAYS", "730"))
 CBS_TRUST_X_FORWARDED_FOR = env_bool("CBS_TRUST_X_FORWARDED_FOR", False)
 CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
+# Texts of pygeoapi's pages: catalogues kept in locale/pygeoapi, compiled by vendor_assets.
+CBS_PYGEOAPI_LOCALE = BASE_DIR / "var" / "pygeoapi_locale"
 CBS_CATALOGUE_DIR = Path(env("CBS_CATALOGUE_DIR", str(BASE_DIR / "var" / "catalogue")))
 CBS_SAMPLES_DIR = BASE_DIR / "data" / "samples"
 CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")

@@ -38,7 +38,10 @@ def build_resource(layer: type[Layer]) -> dict:
         "type": "collection",
         "title": _i18n(layer.title),
         "description": _i18n(layer.description),
-        "keywords": [layer.theme, f"TUCBS:{layer.theme}", str(THEMES[layer.theme]), *layer.keywords],
+        # Per language, like the titles: a str() here would freeze the language of the request
+        # that happened to build the cached config.
+        "keywords": {code: [layer.theme, f"TUCBS:{layer.theme}", theme, *layer.keywords]
+                     for code, theme in _i18n(THEMES[layer.theme]).items()},
         "links": [],
         "extents": {"spatial": {"bbox": bbox, "crs": CRS84}},
         "limits": {
@@ -93,6 +96,8 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
                 "attribution": settings.CBS_ORGANISATION,
             },
             "templates": {"path": str(settings.CBS_PYGEOAPI_TEMPLATES)},
+            # Compiled catalogues of pygeoapi's page texts (its wheel has none; see vendor_assets).
+            "locale_dir": str(settings.CBS_PYGEOAPI_LOCALE),
         },
         "logging": {"level": "ERROR"},
         "metadata": {

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from layers.metadata import effective_metadata
 from layers.registry import THEMES, Access, get_layer
@@ -28,7 +28,9 @@ def _record(name: str, base_url: str, bbox: list[float], row) -> dict:
     meta = effective_metadata(layer, row)
     w, s, e, n = bbox
     restricted = layer.access != Access.PUBLIC or layer.sensitive
-    text = " ".join([meta.title, meta.abstract, *meta.keywords, name, str(THEMES[layer.theme])])
+    with translation.override("tr"):  # records are Turkish whatever the request that built the file
+        theme = str(THEMES[layer.theme])
+    text = " ".join([meta.title, meta.abstract, *meta.keywords, name, theme])
     return {
         "id": name,
         "type": "Feature",
@@ -40,7 +42,7 @@ def _record(name: str, base_url: str, bbox: list[float], row) -> dict:
             "description": meta.abstract,
             "keywords": meta.keywords,
             "theme": layer.theme,
-            "themes": [{"concepts": [{"id": layer.theme, "title": str(THEMES[layer.theme])}],
+            "themes": [{"concepts": [{"id": layer.theme, "title": theme}],
                         "scheme": "https://tucbs.csb.gov.tr/temalar"}],
             "language": "tr",
             "updated": timezone.now().date().isoformat(),

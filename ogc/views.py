@@ -18,9 +18,11 @@ from urllib.parse import quote
 
 import pygeoapi.api as core_api
 import pygeoapi.api.itemtypes as itemtypes_api
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from pygeoapi import l10n
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
@@ -81,8 +83,6 @@ def api_for(visible: frozenset[str], base_url: str) -> API:
 
 
 def _base_url(request: HttpRequest) -> str:
-    from django.conf import settings
-
     return settings.CBS_OGC_BASE_URL or request.build_absolute_uri("/ogc").rstrip("/")
 
 
@@ -126,6 +126,7 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
     if ctx.bbox is not None and api_request.format in (None, "json"):
         moved = _without_bbox(request)
         api_request = APIRequest.from_django(moved, api.locales)
+    _in_site_language(api_request, request, api)
     if not api_request.is_valid(formats):
         headers, status, content = api.get_format_exception(api_request)
         return _to_response(headers, status, content, None)
@@ -145,6 +146,16 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
         nonce = secrets.token_urlsafe(16)
         content = SCRIPT_TAG.sub(f'<script nonce="{nonce}"', content)
     return _to_response(headers, status, content, nonce)
+
+
+def _in_site_language(api_request: APIRequest, request: HttpRequest, api: API) -> None:
+    """Without ?lang=, answer in the language the rest of the site uses for this request
+    (the TR/EN choice, then Accept-Language, then Turkish) rather than pygeoapi's own guess
+    from Accept-Language alone."""
+    if l10n.QUERY_PARAM not in request.GET:
+        language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+        api_request._raw_locale = language
+        api_request._locale = l10n.best_match([language], api.locales)
 
 
 BBOX_PARAMS = ("bbox", "bbox-crs")

@@ -2,7 +2,8 @@
 
 Nothing is fetched from a CDN at run time: pygeoapi's HTML templates link unpkg/jsdelivr, so
 a copy of them is written with those links pointed at our own static files (or dropped where
-the page works without them).
+the page works without them). The Turkish (and English) texts of those pages are compiled
+from locale/pygeoapi (`manage.py pygeoapi_messages` keeps them in step with pygeoapi).
 """
 
 import re
@@ -10,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pygeoapi
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -87,7 +90,10 @@ class Command(BaseCommand):
             else:
                 shutil.copyfile(source, target)
         written = self.write_pygeoapi_templates(Path(settings.CBS_PYGEOAPI_TEMPLATES))
-        self.stdout.write(f"vendor assets: {len(VENDOR_FILES)} copied, {written} templates localised")
+        languages = compile_pygeoapi_catalogues(settings.BASE_DIR / "locale" / "pygeoapi",
+                                                Path(settings.CBS_PYGEOAPI_LOCALE))
+        self.stdout.write(f"vendor assets: {len(VENDOR_FILES)} copied, {written} templates localised "
+                          f"({', '.join(languages)})")
 
     def write_pygeoapi_templates(self, out: Path) -> int:
         source_dir = Path(pygeoapi.__file__).parent / "templates"
@@ -103,3 +109,18 @@ class Command(BaseCommand):
             else:
                 shutil.copyfile(source, target)
         return count
+
+
+def compile_pygeoapi_catalogues(source: Path, out: Path) -> list[str]:
+    """<source>/<lang>/LC_MESSAGES/messages.po -> <out>/…/messages.mo (the layout Babel loads)."""
+    languages = []
+    for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
+        language = po.parent.parent.name
+        with po.open("rb") as f:
+            catalogue = read_po(f, locale=language)
+        target = out / language / "LC_MESSAGES" / "messages.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as f:
+            write_mo(f, catalogue)
+        languages.append(language)
+    return languages
