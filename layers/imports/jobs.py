@@ -36,19 +36,26 @@ log = logging.getLogger(__name__)
 
 # --- transformation ------------------------------------------------------------------------
 
-@cache
 def transformation(srid: int, storage: int) -> tuple[str, float | None]:
     """The PROJ operation PostGIS uses from `srid` to the storage CRS in the municipality, and its
     accuracy in metres (PROJ picks the most accurate available operation for the area)."""
+    if srid == storage:
+        return _("none (same CRS)"), 0.0
+    description, accuracy = _proj_operation(srid, storage)
+    return (description or _("no transformation available")), accuracy
+
+
+@cache
+def _proj_operation(srid: int, storage: int) -> tuple[str | None, float | None]:
+    """PROJ's best operation (cached: 20–60 ms to ask; messages stay outside the cache, which would
+    otherwise keep them in the language of the first request)."""
     from pyproj.aoi import AreaOfInterest
     from pyproj.transformer import TransformerGroup
 
-    if srid == storage:
-        return _("none (same CRS)"), 0.0
     group = TransformerGroup(f"EPSG:{srid}", f"EPSG:{storage}", always_xy=True,
                              area_of_interest=AreaOfInterest(*settings.CBS_MAP_BBOX))
     if not group.transformers:
-        return _("no transformation available"), None
+        return None, None
     best = group.transformers[0]
     accuracy = best.accuracy if best.accuracy is not None and best.accuracy >= 0 else None
     return best.description, accuracy

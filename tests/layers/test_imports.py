@@ -398,3 +398,15 @@ def test_import_snapshot_reads_like_an_edit_snapshot(db, name):
 
     assert GEOSGeometry(built.pop("geometry")).equals_exact(GEOSGeometry(expected.pop("geometry")), 1e-6)
     assert built == expected and any(isinstance(v, float | str) and v for v in built.values())
+
+
+def test_transformation_text_is_in_the_language_of_each_request():
+    """PROJ's answer is cached, our messages are not (they stayed in the first request's language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert jobs.transformation(5254, 5254)[0] == "none (same CRS)"
+    with translation.override("tr"):
+        assert jobs.transformation(5254, 5254)[0] == "yok (aynı koordinat sistemi)"
+        description, accuracy = jobs.transformation(2320, 5254)
+    assert "ED50" in description and 0 < accuracy < 10
