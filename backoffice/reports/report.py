@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.tickets.models import Channel, Status
+from backoffice.tickets.models import Channel
 
-from . import selectors
+from . import labels, selectors
 from .period import Period
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Turkish letters (Debian fonts-dejavu-core)
@@ -35,7 +35,7 @@ class Report:
 
 
 def activity_report(period: Period) -> Report:
-    channels, statuses = dict(Channel.choices), dict(Status.choices)
+    channels = dict(Channel.choices)
     totals = selectors.ticket_totals(period)
     per_channel = selectors.by_channel(period)
     sections = [
@@ -57,11 +57,11 @@ def activity_report(period: Period) -> Report:
                 [[r["technician"], r["open_now"], r["resolved"], r["minutes"]]
                  for r in selectors.technician_workload(period)]),
         Section(_("Open tickets by status"), [_("Status"), _("Count")],
-                [[statuses.get(r["label"], r["label"]), r["count"]] for r in selectors.open_by("status")]),
+                [[labels.status(r["label"]), r["count"]] for r in selectors.open_by("status")]),
         Section(_("Tickets per neighbourhood"), [_("Neighbourhood"), _("Population"), _("Opened")],
                 [[r["mahalle"], r["population"], r["opened"]] for r in selectors.tickets_per_mahalle(period)]),
         Section(_("Layer edits"), [_("Layer"), _("Week"), _("Who"), _("Created"), _("Changed"), _("Deleted")],
-                [[r["layer"], r["week"], r["who"], r["created"], r["changed"], r["deleted"]]
+                [[labels.layer(r["layer"]), r["week"], r["who"], r["created"], r["changed"], r["deleted"]]
                  for r in selectors.layer_edits(period)]),
     ]
     return Report(period=period, made_at=timezone.localtime(), totals=totals, sections=sections)

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from backoffice.assets.selectors import expiring
 from cbs.permissions import module_required
 
-from . import selectors
+from . import labels, selectors
 from .period import period_from
 from .report import activity_report, to_pdf, to_xlsx
 
@@ -36,15 +37,22 @@ def _period_of(request: HttpRequest, default: str):
 @module_required("reports")
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = period_from("year")
-    weeks = period_from("custom", first=timezone.localdate() - timedelta(weeks=12), last=year.last)
+    today = timezone.localdate()  # the last 12 weeks up to now (not the empty weeks to the year end)
+    weeks = period_from("custom", first=today - timedelta(weeks=12), last=today)
+    # Codes stay for colours; every text a chart shows is a translated label.
     data = {
         "weeks": selectors.tickets_per_week(weeks),
-        "status": selectors.open_by("status"), "team": selectors.open_by("team"),
-        "assignee": selectors.open_by("assignee"), "sla": selectors.sla_states_now(),
+        "status": [{**r, "label": labels.status(r["label"])} for r in selectors.open_by("status")],
+        "team": [{**r, "label": labels.team(r["label"])} for r in selectors.open_by("team")],
+        "assignee": [{**r, "label": labels.assignee(r["label"])} for r in selectors.open_by("assignee")],
+        "sla": [{**r, "label": labels.sla_state(r["state"])} for r in selectors.sla_states_now()],
         "resolution": [{**r, "median_hours": float(r["median_hours"] or 0), "p90_hours": float(r["p90_hours"] or 0)}
                        for r in selectors.resolution_hours_by_category(year)],
-        "assets": selectors.assets_by_type_and_status(),
-        "edits": selectors.layer_edits(weeks),
+        "assets": [{**r, "type_label": labels.asset_type(r["kind"], r["type"]),
+                    "status_label": labels.asset_status(r["status"])} for r in selectors.assets_by_type_and_status()],
+        "edits": [{**r, "layer": labels.layer(r["layer"])} for r in selectors.layer_edits(weeks)],
+        "names": {"opened": _("Opened"), "resolved": _("Resolved"), "median": _("Median"),
+                  "p90": _("90th percentile")},
     }
     return render(request, "reports/dashboard.html", {
         "data": data, "totals": selectors.ticket_totals(year), "period": year,

@@ -101,6 +101,23 @@ def test_permission_surface(client, db, route):
     assert_route_permissions(client, route)
 
 
+def test_dashboard_charts_show_labels_not_codes(client, june):
+    """The charts' texts are the translated labels of statuses, SLA states, assets and layers."""
+    import json
+    import re
+
+    client.force_login(make_user(("module:reports", "view")))
+    page = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    data = json.loads(re.search(r'id="dashboard-data"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert [(r["label"], r["count"]) for r in data["status"]] == [("Yeni", 1)]
+    assert [(r["label"], r["count"]) for r in data["assignee"]] == [("Atanmamış", 1)]
+    assert [(r["state"], r["label"]) for r in data["sla"]] == [("breached", "Aşıldı")]
+    assert data["names"]["opened"] == "Açılan"
+    for row in data["assets"]:
+        assert row["type_label"].startswith(("Kamera: ", "Cihaz: ")) and row["status_label"] != row["status"]
+    assert not {r["layer"] for r in data["edits"]} & {"bi-bina", "kh-hizmet", "ad-numarataj"}
+
+
 def test_bad_period_is_a_clear_400(client, db):
     client.force_login(make_user(("module:reports", "view")))
     response = client.get(reverse("reports:activity"), {"period": "custom", "first": "2026-05-01",

@@ -12,25 +12,26 @@
     }
     const pick = function (rows, key) { return rows.map(function (r) { return r[key]; }); };
     chart("chart-weeks", "line", pick(data.weeks, "week"), [
-        {label: "+", data: pick(data.weeks, "opened"), borderColor: palette[0]},
-        {label: "✓", data: pick(data.weeks, "resolved"), borderColor: palette[1]}]);
+        {label: data.names.opened, data: pick(data.weeks, "opened"), borderColor: palette[0]},
+        {label: data.names.resolved, data: pick(data.weeks, "resolved"), borderColor: palette[1]}]);
     chart("chart-status", "bar", pick(data.status, "label"), [{label: "", data: pick(data.status, "count"), backgroundColor: palette[0]}],
           {plugins: {legend: {display: false}}});
-    chart("chart-sla", "doughnut", pick(data.sla, "state"), [{data: pick(data.sla, "count"),
+    chart("chart-sla", "doughnut", pick(data.sla, "label"), [{data: pick(data.sla, "count"),
           backgroundColor: data.sla.map(function (r) { return {breached: "#dc3545", risk: "#ffc107", ok: "#198754"}[r.state] || "#6c757d"; })}]);
     chart("chart-resolution", "bar", pick(data.resolution, "category"), [
-        {label: "p50", data: pick(data.resolution, "median_hours"), backgroundColor: palette[0]},
-        {label: "p90", data: pick(data.resolution, "p90_hours"), backgroundColor: palette[6]}]);
+        {label: data.names.median, data: pick(data.resolution, "median_hours"), backgroundColor: palette[0]},
+        {label: data.names.p90, data: pick(data.resolution, "p90_hours"), backgroundColor: palette[6]}]);
     chart("chart-team", "bar", pick(data.team, "label"), [{label: "", data: pick(data.team, "count"), backgroundColor: palette[4]}],
           {indexAxis: "y", plugins: {legend: {display: false}}});
     chart("chart-assignee", "bar", pick(data.assignee, "label"), [{label: "", data: pick(data.assignee, "count"), backgroundColor: palette[5]}],
           {indexAxis: "y", plugins: {legend: {display: false}}});
     const statuses = Array.from(new Set(pick(data.assets, "status")));
-    const types = Array.from(new Set(data.assets.map(function (r) { return r.kind + ":" + r.type; })));
+    const types = Array.from(new Set(pick(data.assets, "type_label")));
     chart("chart-assets", "bar", types, statuses.map(function (s, i) {
-        return {label: s, backgroundColor: s === "arizali" ? "#dc3545" : palette[i % palette.length],
+        const label = data.assets.find(function (r) { return r.status === s; }).status_label;
+        return {label: label, backgroundColor: s === "arizali" ? "#dc3545" : palette[i % palette.length],
                 data: types.map(function (t) {
-                    const row = data.assets.find(function (r) { return r.kind + ":" + r.type === t && r.status === s; });
+                    const row = data.assets.find(function (r) { return r.type_label === t && r.status === s; });
                     return row ? row.count : 0; })};
     }), {scales: {x: {stacked: true}, y: {stacked: true}}});
     const weeks = Array.from(new Set(pick(data.edits, "week")));
