@@ -928,7 +928,7 @@ TR.update({
 # Managers' dashboard: labels instead of stored codes.
 TR.update({
     "No team": "Ekipsiz", "Unassigned": "Atanmamış", "Camera: %(kind)s": "Kamera: %(kind)s",
-    "Device: %(type)s": "Cihaz: %(type)s",
+    "Device: %(type)s": "Cihaz: %(type)s", "EPSG code": "EPSG kodu", "Module": "Modül",
 })
 
 

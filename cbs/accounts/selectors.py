@@ -18,7 +18,8 @@ def resource_choices() -> list[tuple[str, str]]:
     choices = [("layers:*", str(_("Every layer")))]
     choices += [(f"layer:{layer.name}", f"{layer.name} – {layer.title}") for layer in all_layers()
                 if not layer.module]
-    choices += [(f"module:{m}", f"{_('Module')}: {m}") for m in MODULES]
+    module = _("Module")  # outside the f-string: makemessages does not look inside f-strings
+    choices += [(f"module:{m}", f"{module}: {m}") for m in MODULES]
     return choices
 
 

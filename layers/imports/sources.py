@@ -26,7 +26,9 @@ Y_NAMES = ("y", "lat", "latitude", "enlem", "yukari", "yukarı", "northing", "ku
 def crs_label(srid: int | None) -> str:
     if srid is None:
         return ""
-    return f"{CRS_CHOICES.get(srid, _('EPSG code'))} (EPSG:{srid})"
+    # _() outside the f-string: makemessages does not look inside f-strings.
+    name = CRS_CHOICES.get(srid) or _("EPSG code")
+    return f"{name} (EPSG:{srid})"
 
 
 def _srid(srs: SpatialReference | None) -> tuple[int | None, str]:

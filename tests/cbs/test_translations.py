@@ -39,3 +39,39 @@ def test_compiled_catalogue_translates_every_entry():
         catalogue = GNUTranslations(handle)
     untranslated = [msgid for _, msgid, msgstr in entries() if catalogue.gettext(msgid) != msgstr]
     assert untranslated == []
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
+TEMPLATE_TRANSLATE = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
+SKIPPED = {".venv", "node_modules", "var", "tests", "data", "migrations", "bench"}
+
+
+def _source_files(pattern: str):
+    for path in Path(settings.BASE_DIR).rglob(pattern):
+        if not SKIPPED & set(path.relative_to(settings.BASE_DIR).parts):
+            yield path
+
+
+def _marked_in_code() -> dict[str, str]:
+    """msgid -> file, for every literal passed to a gettext function or {% translate "…" %}."""
+    found = {}
+    for path in _source_files("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GETTEXT_NAMES
+                    and node.args and isinstance(node.args[-1 if "pgettext" in node.func.id else 0], ast.Constant)):
+                value = node.args[-1 if "pgettext" in node.func.id else 0].value
+                if isinstance(value, str) and value:
+                    found[value] = str(path)
+    for path in _source_files("*.html"):
+        for match in TEMPLATE_TRANSLATE.finditer(path.read_text("utf-8")):
+            found[match.group(2)] = str(path)
+    return found
+
+
+def test_every_marked_message_is_in_the_catalogue():
+    """A message added to the code after the last makemessages shows in English: run
+    makemessages and scripts/translations_tr.py (README)."""
+    msgids = {msgid for _, msgid, _s in entries()}
+    marked = _marked_in_code()
+    assert len(marked) > 500
+    assert {m: f for m, f in marked.items() if m not in msgids} == {}
