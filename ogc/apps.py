@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OgcConfig(AppConfig):
     name = "ogc"
     verbose_name = _("OGC API")
+
+    def ready(self) -> None:
+        from . import page_config
+
+        page_config.install()  # pygeoapi's pages would render with another caller's configuration

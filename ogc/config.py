@@ -98,6 +98,7 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
             "templates": {"path": str(settings.CBS_PYGEOAPI_TEMPLATES)},
             # Compiled catalogues of pygeoapi's page texts (its wheel has none; see vendor_assets).
             "locale_dir": str(settings.CBS_PYGEOAPI_LOCALE),
+            **({"logo": settings.CBS_OGC_LOGO_URL} if settings.CBS_OGC_LOGO_URL else {}),
         },
         "logging": {"level": "ERROR"},
         "metadata": {
@@ -142,6 +143,7 @@ def cached_config(visible: frozenset[str] | None = None) -> dict:
 
 def clear_caches() -> None:
     cached_config.cache_clear()
-    from . import views
+    from . import page_config, views
 
     views.api_for.cache_clear()
+    page_config.clear()

@@ -69,3 +69,27 @@ class CollectionsTests:
         props = client.get("/ogc/collections/ad-numarataj/queryables").json()["properties"]
         assert props["uavtAdresNo"]["type"] == "integer"
         assert props["kapiNumarasi"]["type"] == "string"
+
+
+def test_the_municipalitys_logo_on_the_ogc_pages(client, db, settings):
+    """CBS_OGC_LOGO_URL replaces pygeoapi's logo in the pages' header (the default keeps it)."""
+    from ogc.config import clear_caches
+
+    assert '<img src="/static/pygeoapi/img/logo.png"' in client.get("/ogc/", {"f": "html"}).content.decode()
+    settings.CBS_OGC_LOGO_URL = "/static/cbs/img/belediye-logo.png"
+    clear_caches()
+    try:
+        page = client.get("/ogc/", {"f": "html"}).content.decode()
+    finally:
+        settings.CBS_OGC_LOGO_URL = ""
+        clear_caches()
+    import re
+    assert re.findall(r"<img src=\"[^\"]*\"", page)[:1] == ['<img src="/static/cbs/img/belediye-logo.png"']
+
+
+def test_page_links_follow_each_requests_host(client, db, settings):
+    """Without CBS_OGC_BASE_URL the base URL comes from each request: its pages link there too."""
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    for host in ("localhost", "127.0.0.1", "localhost"):
+        page = client.get("/ogc/", {"f": "html"}, HTTP_HOST=host).content.decode()
+        assert f'href="http://{host}/ogc/collections?f=html"' in page

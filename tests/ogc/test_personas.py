@@ -64,6 +64,21 @@ class PartnerTests:
         assert in_openapi(client, "bi-bina", **auth)
         assert statuses(client, "bi-bina", **auth) == {200}
 
+    def test_partner_pages_after_an_anonymous_visitors(self, client, partner, bina_for_partners_only):
+        """pygeoapi kept one translated configuration per language for every page, the first
+        caller's: the partner's collection page was a 500 once an anonymous visitor had come first."""
+        from pygeoapi import l10n
+
+        l10n._cfg_cache.clear()  # as in a fresh process: the anonymous visitor's page comes first
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {partner.value}"}
+        assert client.get("/ogc/collections/kh-hizmet", {"f": "html"}).status_code == 200
+        for path in ("/ogc/collections/bi-bina", "/ogc/collections/bi-bina/items", "/ogc/collections/bi-bina/items/1"):
+            response = client.get(path, {"f": "html"}, **auth)
+            assert response.status_code == 200, path
+            assert "Binalar" in response.content.decode()
+        # and the anonymous visitor's pages still do not name the partner's collection
+        assert "bi-bina" not in client.get("/ogc/collections", {"f": "html"}).content.decode()
+
     def test_x_api_key_header_works_too(self, client, partner, bina_for_partners_only):
         """The token is accepted in X-API-Key as well."""
         assert "bi-bina" in listed(client, HTTP_X_API_KEY=partner.value)
