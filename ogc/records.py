@@ -71,7 +71,9 @@ def records_file(extents: dict[str, list[float]], base_url: str) -> Path:
     rows = {row.layer: row for row in LayerMetadata.objects.filter(layer__in=names)}
     folder = Path(settings.CBS_CATALOGUE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:20]
+    # One file per set of layers *and* base URL: the records' links name the host they were
+    # built for (two hosts sharing one file would link each other's).
+    key = hashlib.sha256("\n".join([base_url, *names]).encode()).hexdigest()[:20]
     path = folder / f"records-{key}.json"
     table = {str(i): _record(name, base_url, extents[name], rows.get(name))
              for i, name in enumerate(names, start=1)}

@@ -103,3 +103,15 @@ def test_records_file_written_by_many_threads_at_once(db, settings, tmp_path):
     assert len(set(paths)) == 1
     assert json.loads(paths[0].read_text(encoding="utf-8"))["_default"]["1"]["id"] == "id-mahalle"
     assert [p.name for p in tmp_path.iterdir()] == [paths[0].name]
+
+
+def test_records_link_to_the_host_they_were_built_for(db, settings, tmp_path):
+    """Without CBS_OGC_BASE_URL each host has its own API (views.api_for), and its own records."""
+    from ogc.records import records_file
+
+    settings.CBS_CATALOGUE_DIR = str(tmp_path)
+    extents = {"kh-hizmet": [28.88, 40.97, 28.93, 41.02]}
+    first = records_file(extents, "http://localhost/ogc")
+    records_file(extents, "http://127.0.0.1/ogc")
+    links = json.loads(first.read_text(encoding="utf-8"))["_default"]["1"]["links"]
+    assert {link["href"].split("/ogc")[0].split("/map")[0] for link in links} == {"http://localhost"}
