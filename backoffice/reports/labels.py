@@ -11,7 +11,7 @@ from backoffice.tickets.filters import SLA_CHOICES
 from backoffice.tickets.models import Status
 from layers.registry import get_layer
 
-NOBODY = "–"  # what open_by() gives for tickets without a team or an assignee
+from .selectors import NOBODY
 
 
 def status(code: str) -> str:

@@ -11,6 +11,9 @@ from backoffice.tickets.models import OPEN_STATES
 from .period import Period
 
 
+
+NOBODY = "–"  # the label open_by() gives tickets without a team or an assignee
+
 def _rows(sql: str, params: dict) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -57,13 +60,13 @@ def open_by(column: str) -> list[dict]:
     """Open tickets now by status, team or assignee (a fixed set of columns)."""
     select, join = {
         "status": ("t.status", ""),
-        "team": ("coalesce(tm.name, '–')", "LEFT JOIN tickets_team tm ON tm.id = t.team_id"),
-        "assignee": ("coalesce(u.username, '–')", "LEFT JOIN auth_user u ON u.id = t.assignee_id"),
+        "team": ("coalesce(tm.name, %(nobody)s)", "LEFT JOIN tickets_team tm ON tm.id = t.team_id"),
+        "assignee": ("coalesce(u.username, %(nobody)s)", "LEFT JOIN auth_user u ON u.id = t.assignee_id"),
     }[column]
     return _rows(f"""
         SELECT {select} AS label, count(*) AS count FROM tickets_ticket t {join}
         WHERE t.status = ANY(%(open)s) GROUP BY 1 ORDER BY 2 DESC, 1
-    """, {"open": [s.value for s in OPEN_STATES]})  # noqa: S608  (columns from the fixed map)
+    """, {"open": [s.value for s in OPEN_STATES], "nobody": NOBODY})  # noqa: S608  (columns from the fixed map)
 
 
 def sla_states_now() -> list[dict]:

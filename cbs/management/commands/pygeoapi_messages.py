@@ -31,8 +31,13 @@ def template_messages() -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def catalogues_dir() -> Path:
+    """locale/pygeoapi: one <lang>/LC_MESSAGES/messages.po per language."""
+    return Path(settings.BASE_DIR) / "locale" / "pygeoapi"
+
+
 def catalogue_path(language: str) -> Path:
-    return Path(settings.BASE_DIR) / "locale" / "pygeoapi" / language / "LC_MESSAGES" / "messages.po"
+    return catalogues_dir() / language / "LC_MESSAGES" / "messages.po"
 
 
 def update(language: str, messages: dict) -> tuple[int, int]:

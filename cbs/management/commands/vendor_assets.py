@@ -16,6 +16,8 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from .pygeoapi_messages import catalogues_dir
+
 # npm file -> static path under cbs/static/vendor/
 VENDOR_FILES = {
     "ol/dist/ol.js": "ol/ol.js",
@@ -90,8 +92,7 @@ class Command(BaseCommand):
             else:
                 shutil.copyfile(source, target)
         written = self.write_pygeoapi_templates(Path(settings.CBS_PYGEOAPI_TEMPLATES))
-        languages = compile_pygeoapi_catalogues(settings.BASE_DIR / "locale" / "pygeoapi",
-                                                Path(settings.CBS_PYGEOAPI_LOCALE))
+        languages = compile_pygeoapi_catalogues(catalogues_dir(), Path(settings.CBS_PYGEOAPI_LOCALE))
         self.stdout.write(f"vendor assets: {len(VENDOR_FILES)} copied, {written} templates localised "
                           f"({', '.join(languages)})")
 
