@@ -17,6 +17,7 @@ class QueryContext:
 
     bbox: tuple[float, float, float, float] | None = None  # x/y order, in bbox_srid
     bbox_srid: int = 4326
+    filter: object | None = None        # a checked pygeofilter tree (ogc.cql), storage CRS
     raw_features: bool = False          # provider may leave features as SQL-built JSON text
     # Filled by the provider: (placeholder in pygeoapi's JSON, the SQL-built text to put there).
     splice: tuple[str, str] | None = field(default=None)

@@ -15,7 +15,6 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.gis.db.models import BooleanField, DateField, DateTimeField
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db import DataError, connection, models, transaction
@@ -29,29 +28,13 @@ from pygeoapi.provider.base import (
 
 from layers.registry import Layer, get_layer
 
-from . import context
+from . import context, cql
 from .crs import axis_swapped, epsg_uri, srid_of, storage_area
+from .schema import json_type
 
 # Decimal digits kept in output: ~1 cm for degrees, 1 mm for metres.
 DIGITS_DEGREES = 8
 DIGITS_METRES = 3
-
-
-def json_type(field: models.Field) -> dict[str, str]:
-    """JSON Schema type of a published model field."""
-    if isinstance(field, models.ForeignKey):
-        field = field.target_field
-    if isinstance(field, BooleanField):
-        return {"type": "boolean"}
-    if isinstance(field, (models.IntegerField, models.BigIntegerField, models.AutoField)):
-        return {"type": "integer"}
-    if isinstance(field, (models.DecimalField, models.FloatField)):
-        return {"type": "number"}
-    if isinstance(field, DateTimeField):
-        return {"type": "string", "format": "date-time"}
-    if isinstance(field, DateField):
-        return {"type": "string", "format": "date"}
-    return {"type": "string"}
 
 
 def coerce(field: models.Field, raw: str) -> Any:
@@ -132,7 +115,8 @@ class KentPostGISProvider(BaseProvider):
         for name, raw in properties or []:
             field = fields[name]
             qs = qs.filter(**{field.attname: coerce(field, raw)})
-        if filterq is not None:
+        ctx = context.current.get()
+        if filterq is not None or (ctx is not None and ctx.filter is not None):
             qs = qs.filter(self._cql(filterq))
         order = [
             ("-" if s["order"] == "-" else "") + fields[s["property"]].attname for s in sortby or []
@@ -140,13 +124,14 @@ class KentPostGISProvider(BaseProvider):
         return qs.order_by(*order, "tucbs_no")
 
     def _cql(self, filterq) -> models.Q:
-        from pygeofilter.backends.django import to_filter
-
-        mapping = {name: f.attname for name, f in self.layer.properties().items()}
-        mapping[self.layer.geometry().column] = self.layer.geometry_field
+        """The filter the adapter checked (ogc.cql); a filter that reached us any other way was
+        checked by nobody, and pygeofilter would map unknown names to any Django field path."""
+        ctx = context.current.get()
+        if filterq is not None or ctx is None or ctx.filter is None:
+            raise ProviderInvalidQueryError(user_msg=_("This filter cannot be applied."))
         try:
-            return to_filter(filterq, mapping)
-        except Exception as exc:  # pygeofilter raises bare exceptions for unknown nodes
+            return cql.to_q(ctx.filter, self.layer)
+        except (ValueError, TypeError, KeyError) as exc:  # a combination pygeofilter cannot build
             raise ProviderInvalidQueryError(user_msg=_("This filter cannot be applied.")) from exc
 
     def _envelope(self, bbox: list | None) -> Polygon | None:

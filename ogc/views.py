@@ -20,6 +20,7 @@ import pygeoapi.api as core_api
 import pygeoapi.api.itemtypes as itemtypes_api
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from pygeoapi import l10n
@@ -29,7 +30,7 @@ from pygeoapi.openapi import get_oas
 from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
 
-from . import context, params
+from . import context, cql, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
@@ -119,13 +120,15 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
         return not_found()
     api = api_for(visible, _base_url(request))
     ctx = ctx or context.QueryContext()
-    # pygeoapi would re-project a bbox with pyproj (~15 ms, axis order of the storage CRS)
-    # only for us to ignore it: on the JSON path it never sees the bbox; links get it back.
     api_request = APIRequest.from_django(request, api.locales)
-    moved = None
+    moved = [key for key in FILTER_PARAMS if key in request.GET] if ctx.filter is not None else []
     if ctx.bbox is not None and api_request.format in (None, "json"):
-        moved = _without_bbox(request)
-        api_request = APIRequest.from_django(moved, api.locales)
+        moved += [key for key in BBOX_PARAMS if key in request.GET]
+    if moved:
+        # pygeoapi would re-parse the filter and re-project it and the bbox (~15 ms, in the
+        # storage CRS's authority axis order) only for us to ignore them: the provider reads
+        # the checked versions from the context; links get the parameters back.
+        api_request = APIRequest.from_django(_without(request, moved), api.locales)
     _in_site_language(api_request, request, api)
     if not api_request.is_valid(formats):
         headers, status, content = api.get_format_exception(api_request)
@@ -136,8 +139,8 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
         headers, status, content = api_function(api, api_request, *args)
     finally:
         context.current.reset(token)
-    if moved is not None and status == HTTPStatus.OK and isinstance(content, str):
-        content = _links_with_bbox(content, request)
+    if moved and status == HTTPStatus.OK and isinstance(content, str):
+        content = _links_with(content, request, moved, headers.get("Content-Type", ""))
     if ctx.splice is not None and status == HTTPStatus.OK and isinstance(content, str):
         placeholder, text = ctx.splice
         content = content.replace(placeholder, text, 1)
@@ -159,23 +162,30 @@ def _in_site_language(api_request: APIRequest, request: HttpRequest, api: API) -
 
 
 BBOX_PARAMS = ("bbox", "bbox-crs")
+FILTER_PARAMS = ("filter", "filter-lang", "filter-crs")
+ITEMS_HREF = re.compile(r'(href="[^"]*/items(?:\?[^"]*)?)"')
 
 
-def _without_bbox(request: HttpRequest) -> HttpRequest:
+def _without(request: HttpRequest, keys: list[str]) -> HttpRequest:
     stripped = copy(request)
     stripped.GET = request.GET.copy()
-    for key in BBOX_PARAMS:
+    for key in keys:
         stripped.GET.pop(key, None)
     return stripped
 
 
-def _links_with_bbox(content: str, request: HttpRequest) -> str:
-    """Put the bbox parameters back into pygeoapi's item links (the envelope is small here)."""
-    doc = json.loads(content)
+def _links_with(content: str, request: HttpRequest, keys: list[str], content_type: str) -> str:
+    """Put the moved parameters back into pygeoapi's item links (JSON links or HTML hrefs)."""
     extra = "".join(
-        f"&{key}={quote(request.GET[key], safe=',' if key == 'bbox' else '')}"
-        for key in BBOX_PARAMS if key in request.GET
+        f"&{key}={quote(request.GET[key], safe=',' if key == 'bbox' else '')}" for key in keys
     )
+    if content_type.startswith("text/html"):
+        return ITEMS_HREF.sub(
+            lambda m: m.group(1) + ("" if "?" in m.group(1) else "?")
+            + escape(extra if "?" in m.group(1) else extra[1:]) + '"', content)
+    if not content_type.startswith("application/") or "json" not in content_type:
+        return content
+    doc = json.loads(content)
     for link in doc.get("links", []):
         if "/items" in link.get("href", ""):
             link["href"] += extra
@@ -192,9 +202,10 @@ def _checked(request: HttpRequest, dataset: str, *, items: bool) -> context.Quer
         params.check_paging(request.GET)
         params.check_property_names(request.GET, set(layer.properties()))
         bbox = params.parse_bbox(request.GET)
+        checked_filter = cql.parse_filter(request.GET, layer)
     except params.BadParameter as exc:
         return ogc_error(HTTPStatus.BAD_REQUEST, "InvalidParameterValue", str(exc))
-    ctx = context.QueryContext(raw_features=True)
+    ctx = context.QueryContext(raw_features=True, filter=checked_filter)
     if bbox is not None:
         ctx.bbox, ctx.bbox_srid = bbox
     return ctx

@@ -925,6 +925,51 @@ TR.update({
     "Invalid query parameters.": "Geçersiz sorgu parametreleri.",
 })
 
+# CQL2 filters checked against the queryables (ogc/cql.py).
+TR.update({
+    "Unsupported filter-lang %(lang)s. Supported: cql2-text, cql2-json":
+        "Desteklenmeyen filter-lang %(lang)s. Desteklenenler: cql2-text, cql2-json",
+    "Unsupported filter-crs %(crs)s. Supported: %(list)s":
+        "Desteklenmeyen filter-crs %(crs)s. Desteklenenler: %(list)s",
+    "The filter is empty.": "Süzgeç boş.",
+    "The filter is longer than %(max)d characters.": "Süzgeç %(max)d karakterden uzun.",
+    "The filter is nested too deeply.": "Süzgeç çok derin iç içe.",
+    "The filter could not be read as %(lang)s.": "Süzgeç %(lang)s olarak okunamadı.",
+    "The filter has more than %(max)d parts.": "Süzgeçte %(max)d parçadan fazlası var.",
+    "BETWEEN needs a number or a date.": "BETWEEN bir sayı ya da tarih ister.",
+    "LIKE compares text properties with a text pattern.":
+        "LIKE metin özniteliklerini bir metin deseniyle karşılaştırır.",
+    "IN may list at most %(max)d values.": "IN en çok %(max)d değer sayabilir.",
+    "%(a)s and %(b)s cannot be compared.": "%(a)s ile %(b)s karşılaştırılamaz.",
+    "%(name)s is not a date.": "%(name)s bir tarih değil.",
+    "Spatial conditions compare the property %(name)s with a geometry.":
+        "Mekânsal koşullar %(name)s özniteliğini bir geometriyle karşılaştırır.",
+    "RELATE needs a nine-character DE-9IM pattern.": "RELATE dokuz karakterlik bir DE-9IM deseni ister.",
+    "Distances are given in meters or kilometers, as a number ≥ 0.":
+        "Uzaklıklar metre ya da kilometre olarak, 0 ya da daha büyük bir sayıyla verilir.",
+    "BBOX needs four numbers.": "BBOX dört sayı ister.",
+    "Unknown property: %(name)s. Queryable: %(list)s":
+        "Bilinmeyen öznitelik: %(name)s. Sorgulanabilenler: %(list)s",
+    "Arithmetic needs numbers.": "Aritmetik işlemler sayı ister.",
+    "A condition must start with a property name.": "Bir koşul bir öznitelik adıyla başlamalı.",
+    "The property %(name)s is compared with spatial conditions only.":
+        "%(name)s özniteliği yalnızca mekânsal koşullarla karşılaştırılır.",
+    "The value %(value)s does not fit %(name)s, a property of type %(kind)s.":
+        "%(value)s değeri %(kind)s türündeki %(name)s özniteliğine uymuyor.",
+    "A filter geometry may have at most %(max)d vertices.":
+        "Bir süzgeç geometrisinde en çok %(max)d köşe olabilir.",
+    "A filter geometry has coordinates that are not numbers.":
+        "Bir süzgeç geometrisinin koordinatları sayı değil.",
+    "A filter geometry lies outside longitude/latitude (filter-crs is %(crs)s).":
+        "Bir süzgeç geometrisi boylam/enlem aralığının dışında (filter-crs: %(crs)s).",
+    "A filter geometry could not be read or transformed.":
+        "Bir süzgeç geometrisi okunamadı ya da dönüştürülemedi.",
+    "The value %(value)s is not a finite number.": "%(value)s değeri sonlu bir sayı değil.",
+    "an arithmetic expression": "bir aritmetik ifade",
+    "integer": "tamsayı", "number": "sayı", "boolean (true/false)": "mantıksal (doğru/yanlış)",
+    "text": "metin", "date": "tarih", "date and time": "tarih ve saat",
+})
+
 # Managers' dashboard: labels instead of stored codes.
 TR.update({
     "No team": "Ekipsiz", "Unassigned": "Atanmamış", "Camera: %(kind)s": "Kamera: %(kind)s",
