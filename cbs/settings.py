@@ -133,8 +133,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static_root"
 STATICFILES_DIRS = [BASE_DIR / "cbs" / "static", ("pygeoapi", PYGEOAPI_STATIC)]
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered tiles (plain files per layer generation, ogc/tile_store.py) and the layer-state stamp
-# (layers/state.py) live here, shared by the processes of one host.
+# Rendered tiles (plain files per layer generation read from the database, ogc/tile_store.py):
+# a per-host cache, never the truth (layers/state.py).
 CBS_TILE_CACHE_DIR = Path(env("CBS_TILE_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "tiles")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"

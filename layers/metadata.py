@@ -20,6 +20,7 @@ from cbs.audit.models import AuditRecord
 
 from .registry import THEMES, Access, Layer
 from .selectors import layer_extent_lonlat
+from .state import bump_config_generation
 
 NS = {"gmd": "http://www.isotc211.org/2005/gmd", "gco": "http://www.isotc211.org/2005/gco",
       "gml": "http://www.opengis.net/gml"}
@@ -143,9 +144,7 @@ def metadata_update(*, layer: type[Layer], user, data: dict):
         row.save()
         audit_model_write(action="update" if before else "create", obj=row, before=before,
                           after=model_snapshot(row), user=user)
-    from ogc.config import clear_caches
-
-    transaction.on_commit(clear_caches)
+        bump_config_generation(layer.name)  # every host rebuilds its OGC configuration
     return row
 
 

@@ -12,7 +12,6 @@ from cbs.audit.services import audit_record
 
 from .models import LayerPublication, PublicationState
 from .registry import Access, Layer
-from .state import forget_layer_state
 
 OUTSIDE = {PublicationState.HERKESE_ACIK, PublicationState.PROTOKOLLU}
 
@@ -49,7 +48,6 @@ def publication_set(
     publication.changed_by = user if user is not None and user.is_authenticated else None
     publication.full_clean()
     publication.save()
-    forget_layer_state()
     audit_record(action="publication", object_type=f"layer:{layer.name}", object_id=layer.name,
                  object_repr=str(layer.title), before=before,
                  after={"state": state, "decision_number": decision_number,

@@ -19,7 +19,6 @@ from cbs.audit.services import audit_record
 
 from .geometry import parse_geometry, to_storage
 from .registry import Layer
-from .state import forget_layer_state
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ def _bump_generation(layer: type[Layer]) -> None:
             "INSERT INTO layers_layercounter (layer, last_tucbs_no, generation) VALUES (%s, 0, 1) "
             "ON CONFLICT (layer) DO UPDATE SET generation = layers_layercounter.generation + 1",
             [layer.name])
-    forget_layer_state()
 
 
 def _audit(action: str, layer: type[Layer], instance: Model, before, after, user) -> None:

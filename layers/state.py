@@ -1,76 +1,54 @@
-"""What the gate and the tile endpoint ask on every request – the publication state and the data
-generation of every layer – answered from process memory instead of the database.
+"""What the gate, the tile endpoint and the OGC configuration ask on every request – the
+publication state, the data generation and the configuration generation of every layer – read
+from PostgreSQL, the one truth every process on every host shares.
 
-Every write that changes either (publication_set, the layer services) calls `forget_layer_state`,
-which writes a new random stamp to a small file beside the tile cache (shared by the processes
-of the host, like the tiles themselves) now and again at commit. A process reuses its answer only
-while the stamp it was read under is current, so an answer read from the database while a write
-was committing is never served after it (no time-based staleness). Reading the stamp is one
-small file read per question.
+One small query (two tables of one row per layer, ~0.2 ms) answers all three; a request reads it
+once (the OGC gate keeps it on the request). Per-process caches of derived things – vector tiles,
+the generated pygeoapi configuration, catalogue files – are keyed by these generations, so a
+change committed by any host, worker or management command shows on the next request anywhere.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
+import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 
 @dataclass(frozen=True)
 class LayerState:
     states: dict[str, str] = field(default_factory=dict)  # layer -> publication state
     generations: dict[str, int] = field(default_factory=dict)  # layer -> data generation
+    configs: dict[str, int] = field(default_factory=dict)  # layer -> metadata/config generation
 
-
-def _read() -> LayerState:
-    """Both maps in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 's', layer, state FROM layers_layerpublication UNION ALL "
-                       "SELECT 'g', layer, generation::text FROM layers_layercounter")
-        rows = cursor.fetchall()
-    return LayerState(states={name: value for kind, name, value in rows if kind == "s"},
-                      generations={name: int(value) for kind, name, value in rows if kind == "g"})
-
-
-def _stamp_file() -> Path:
-    return settings.CBS_TILE_CACHE_DIR / "layer-state.stamp"
-
-
-def _current_stamp() -> str:
-    try:
-        return _stamp_file().read_text()
-    except FileNotFoundError:
-        _new_stamp()
-        return _stamp_file().read_text()
-
-
-_memo: tuple[str, LayerState] | None = None  # (stamp, answer) of this process
+    @property
+    def config_key(self) -> str:
+        """Changes whenever anything the generated OGC configuration depends on changes
+        (publication, metadata, imports); derived per-process caches are keyed by it."""
+        text = "|".join(f"{n}={s}" for n, s in sorted(self.states.items())) + "#" + \
+            "|".join(f"{n}={g}" for n, g in sorted(self.configs.items()))
+        return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
 def layer_state() -> LayerState:
-    global _memo
-    stamp = _current_stamp()
-    memo = _memo
-    if memo is not None and memo[0] == stamp:
-        return memo[1]
-    state = _read()
-    _memo = (stamp, state)
-    return state
+    """The three maps, read now (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 's', layer, state, 0 FROM layers_layerpublication UNION ALL "
+                       "SELECT 'g', layer, generation::text, config_generation FROM layers_layercounter")
+        rows = cursor.fetchall()
+    return LayerState(
+        states={name: value for kind, name, value, _c in rows if kind == "s"},
+        generations={name: int(value) for kind, name, value, _c in rows if kind == "g"},
+        configs={name: config for kind, name, _v, config in rows if kind == "g"},
+    )
 
 
-def _new_stamp() -> None:
-    path = _stamp_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{uuid.uuid4().hex}.stamp")
-    scratch.write_text(uuid.uuid4().hex)
-    os.replace(scratch, path)  # atomic: readers see the old stamp or the new one
-
-
-def forget_layer_state() -> None:
-    """Called by every write to publication states or layer data (inside its transaction)."""
-    _new_stamp()  # this transaction's own later reads see its change
-    transaction.on_commit(_new_stamp)  # everyone else's, once it is visible
+def bump_config_generation(layer_name: str) -> None:
+    """Called inside the transaction of a write that changes a layer's metadata or extent: every
+    process rebuilds its OGC configuration and catalogue once the write commits."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO layers_layercounter (layer, last_tucbs_no, generation, config_generation) "
+            "VALUES (%s, 0, 0, 1) ON CONFLICT (layer) DO UPDATE "
+            "SET config_generation = layers_layercounter.config_generation + 1", [layer_name])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
@@ -135,9 +135,9 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
     return cfg
 
 
-@cache
-def cached_config(visible: frozenset[str] | None = None) -> dict:
-    """build_config() memoised per visible set; call clear_caches() after data or registry changes."""
+@lru_cache(maxsize=64)
+def cached_config(visible: frozenset[str] | None = None, config_key: str = "") -> dict:
+    """build_config() memoised per visible set and configuration generation (layers.state)."""
     return build_config(visible)
 
 

@@ -12,7 +12,7 @@ from cbs.audit.middleware import client_ip
 from cbs.partners.models import ApiToken, Kurum, Protokol
 from cbs.partners.tokens import token_authenticate
 from layers.models import PublicationState
-from layers.state import layer_state
+from layers.state import LayerState, layer_state
 from layers.registry import Access, all_layers
 
 
@@ -76,9 +76,10 @@ def partner_layers(kurum: Kurum, states: dict[str, str]) -> set[str]:
     }
 
 
-def visible_collections(caller: Caller) -> frozenset[str]:
-    """Collection ids the caller may see; every other collection answers 404 everywhere."""
-    states = layer_state().states
+def visible_collections(caller: Caller, state: LayerState | None = None) -> frozenset[str]:
+    """Collection ids the caller may see; every other collection answers 404 everywhere.
+    `state`: the request's reading of layers.state, if it has one already."""
+    states = (state or layer_state()).states
     visible = public_layers(states)
     if caller.kind == "partner":
         visible |= partner_layers(caller.kurum, states)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from layers.registry import Layer, get_layer
-from layers.state import layer_state
+from layers.state import LayerState, layer_state
 
 from . import tile_store, views
 from .crs import storage_area
@@ -80,8 +80,8 @@ def render_tile(layer: type[Layer], z: int, x: int, y: int) -> bytes:
         return bytes(cursor.fetchone()[0] or b"")
 
 
-def layer_generation(layer: type[Layer]) -> int:
-    return layer_state().generations.get(layer.name, 0)
+def layer_generation(layer: type[Layer], state: LayerState | None = None) -> int:
+    return (state or layer_state()).generations.get(layer.name, 0)
 
 
 def _tile_links(request: HttpRequest, layer: type[Layer]) -> dict:
@@ -131,7 +131,7 @@ def tile(request: HttpRequest, collection_id: str, tms: str, z: int, y: int, x: 
     if tms != TMS or not (0 <= z <= MAX_ZOOM and 0 <= x < 2 ** z and 0 <= y < 2 ** z):
         return views.ogc_error(HTTPStatus.NOT_FOUND, "NotFound", _("No such tile."))
     layer = get_layer(collection_id)
-    generation = layer_generation(layer)
+    generation = layer_generation(layer, request.cbs_state)
     tag = f'"g{generation}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == tag:
         response = HttpResponse(status=HTTPStatus.NOT_MODIFIED)

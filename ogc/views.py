@@ -29,6 +29,7 @@ from pygeoapi.openapi import get_oas
 
 from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
+from layers.state import layer_state
 
 from . import context, cql, params
 from .config import cached_config
@@ -56,7 +57,9 @@ def gated(view):
                 response["Retry-After"] = str(exc.retry_after)
             return response
         request.cbs_caller = caller
-        request.cbs_visible = visible_collections(caller)
+        # Read from the database once per request: what every host agrees on (layers.state).
+        request.cbs_state = layer_state()
+        request.cbs_visible = visible_collections(caller, request.cbs_state)
         response = view(request, *args, **kwargs)
         # Answers differ per caller: shared caches must not mix them up.
         response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
@@ -67,9 +70,10 @@ def gated(view):
 
 
 @lru_cache(maxsize=64)
-def api_for(visible: frozenset[str], base_url: str) -> API:
-    """One pygeoapi API per visible collection set: hidden collections simply do not exist."""
-    cfg = deepcopy(cached_config(visible))  # API() mutates its config
+def api_for(visible: frozenset[str], base_url: str, config_key: str) -> API:
+    """One pygeoapi API per visible collection set: hidden collections simply do not exist.
+    `config_key` (layers.state) changes with metadata, publication and imports on any host."""
+    cfg = deepcopy(cached_config(visible, config_key))  # API() mutates its config
     cfg["server"]["url"] = base_url
     # The catalogue lists the same collections, with links on this base URL.
     extents = {name: r["extents"]["spatial"]["bbox"] for name, r in cfg["resources"].items()}
@@ -118,7 +122,7 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
     visible = request.cbs_visible
     if dataset is not None and dataset not in visible and dataset != CATALOGUE:
         return not_found()
-    api = api_for(visible, _base_url(request))
+    api = api_for(visible, _base_url(request), request.cbs_state.config_key)
     ctx = ctx or context.QueryContext()
     api_request = APIRequest.from_django(request, api.locales)
     moved = [key for key in FILTER_PARAMS if key in request.GET] if ctx.filter is not None else []

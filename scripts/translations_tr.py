@@ -966,6 +966,7 @@ TR.update({
         "Bir süzgeç geometrisi okunamadı ya da dönüştürülemedi.",
     "The value %(value)s is not a finite number.": "%(value)s değeri sonlu bir sayı değil.",
     "an arithmetic expression": "bir aritmetik ifade",
+    "configuration generation": "yapılandırma kuşağı",
     "integer": "tamsayı", "number": "sayı", "boolean (true/false)": "mantıksal (doğru/yanlış)",
     "text": "metin", "date": "tarih", "date and time": "tarih ve saat",
 })

@@ -39,15 +39,6 @@ def _drop_staging_tables() -> None:
             cursor.execute(f"DROP TABLE {tables}")
 
 
-@pytest.fixture(autouse=True)
-def _layer_state_after_rollback():
-    """A rolled-back test may have cached publication states or generations it never committed."""
-    yield
-    from layers.state import _new_stamp
-
-    _new_stamp()
-
-
 DECISION = ("2024/1", date(2024, 1, 15))
 
 

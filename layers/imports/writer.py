@@ -23,6 +23,7 @@ from cbs.audit.services import audit_record, bulk_audit
 
 from ..registry import Layer
 from ..services import _batch_topology, _bump_generation, _reserve_tucbs_numbers
+from ..state import bump_config_generation
 from .checks import build_plan, checked_table, target_properties
 
 qn = connection.ops.quote_name
@@ -154,6 +155,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         bulk_audit(" UNION ALL ".join(streams), time=when, user=user)
         progress(90)
         _bump_generation(layer)
+        bump_config_generation(layer.name)  # the layer's extent in the OGC configuration
         audit_record(action="import", object_type=f"layer:{layer.name}", object_repr=str(layer.title),
                      user=user, after={
                          "job": str(job.id), "file": job.original_name, "sha256": job.sha256,

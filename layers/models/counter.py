@@ -11,6 +11,8 @@ class LayerCounter(models.Model):
     last_tucbs_no = models.BigIntegerField(_("last TUCBS no"), default=0)
     # Bumped by every write to the layer: caches of derived data (tiles) key on it.
     generation = models.BigIntegerField(_("data generation"), default=0)
+    # Bumped by metadata changes and imports: the generated OGC configuration keys on it.
+    config_generation = models.BigIntegerField(_("configuration generation"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("layer counter")
