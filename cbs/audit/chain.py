@@ -1,4 +1,11 @@
-"""Hash chains over the log tables: append one record, verify a day."""
+"""Hash chains over the log tables: append one record, seal the access log, verify a day.
+
+Audit records (edits) are chained as they are written, under the day's chain head. Access
+records (one per request, Law 5651) are only inserted – no lock shared by all requests – and
+`seal_access_records()`, a periodic job, chains the committed unsealed ones in (time, id) order
+a batch at a time. Until sealed (at most a sealing interval, one minute by default), a record is
+in the table but not yet protected by the chain.
+"""
 
 from __future__ import annotations
 
@@ -34,36 +41,111 @@ def digest(prev_hash: str, record: models.Model) -> str:
 
 
 def append(record: models.Model) -> models.Model:
-    """Chain and store a record (time already set), serialised per log and day.
+    """Store a record (time already set): an audit record chained now, serialised per day;
+    an access record unsealed, for seal_access_records().
 
-    One SQL statement in the usual case (the day's chain exists): it locks the chain head,
-    computes the hash in PostgreSQL (sha256 of the previous hash and the record's canonical
-    JSON, exactly what verify() recomputes), inserts the record and moves the head.
+    An audit record takes one SQL statement in the usual case (the day's chain exists): it locks
+    the chain head, computes the hash in PostgreSQL (sha256 of the previous hash and the record's
+    canonical JSON, exactly what verify() recomputes), inserts the record and moves the head.
     """
-    log = LogKind.AUDIT if isinstance(record, AuditRecord) else LogKind.ACCESS
     record.day = record.time.astimezone(UTC).date()
-    if _append_fast(log, record):
+    if isinstance(record, AccessRecord):
+        return _insert_unsealed(record)
+    if _append_fast(LogKind.AUDIT, record):
         return record
-    return _append_first_of_day(log, record)
+    return _append_first_of_day(LogKind.AUDIT, record)
 
 
-@lru_cache(maxsize=8)
-def _append_sql(model: type[models.Model], relaxed: bool) -> tuple[str, tuple[models.Field, ...]]:
-    """The one-statement append for a log model, and the fields of its bound values."""
+@lru_cache(maxsize=2)
+def _unsealed_sql(relaxed: bool) -> tuple[str, tuple[models.Field, ...]]:
+    meta = AccessRecord._meta
+    fields = tuple(f for f in meta.concrete_fields if not f.primary_key and f.attname not in
+                   ("seq", "prev_hash", "hash"))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Like a web server's buffered access log, a request's record does not wait for the WAL
+    # flush: a database crash may lose the last fraction of a second of them (README).
+    relax = "WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)) " if relaxed else ""
+    sql = (f"{relax}INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608
+           f"SELECT {placeholders}{' FROM cfg' if relaxed else ''} RETURNING id")
+    return sql, fields
+
+
+def _insert_unsealed(record: AccessRecord) -> AccessRecord:
+    # Only a statement that is its own transaction may relax its commit (never an edit's).
+    sql, fields = _unsealed_sql(not connection.in_atomic_block)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields])
+        record.pk = cursor.fetchone()[0]
+    record._state.adding = False
+    return record
+
+
+SEAL_BATCH = 50_000
+
+
+def seal_access_records(*, batch: int = SEAL_BATCH) -> int:
+    """Chain the committed unsealed access records, oldest first; the number sealed.
+
+    One sealer at a time (an advisory lock taken only here, never by requests); each day's
+    chain head is locked only for the sealing transaction. Run every minute by the worker."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('access:seal'))")
+                if not cursor.fetchone()[0]:
+                    return sealed  # another sealer is at work
+            rows = list(AccessRecord.objects.filter(seq__isnull=True).order_by("time", "id")[:batch])
+            if not rows:
+                return sealed
+            by_day: dict[date, list[AccessRecord]] = {}
+            for row in rows:
+                by_day.setdefault(row.day, []).append(row)
+            ids, seqs, prevs, hashes = [], [], [], []
+            for day, records in sorted(by_day.items()):
+                head = _lock_head(LogKind.ACCESS, day)
+                for row in records:
+                    head.count += 1
+                    row_hash = digest(head.last_hash, row)
+                    ids.append(row.pk)
+                    seqs.append(head.count)
+                    prevs.append(head.last_hash)
+                    hashes.append(row_hash)
+                    head.last_hash = row_hash
+                head.save(update_fields=["count", "last_hash"])
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE audit_accessrecord r SET seq = u.seq, prev_hash = u.prev, hash = u.hash "
+                    "FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[]) AS u(id, seq, prev, hash) "
+                    "WHERE r.id = u.id", [ids, seqs, prevs, hashes])
+            sealed += len(rows)
+        if len(rows) < batch:
+            return sealed
+
+
+def unsealed_count(older_than_seconds: int = 0) -> int:
+    """Access records not yet chained (older than the given age): the sealer should be at 0."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return AccessRecord.objects.filter(seq__isnull=True, time__lt=cutoff).count()
+
+
+@lru_cache(maxsize=2)
+def _append_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]]:
+    """The one-statement chained append for a log model, and the fields of its bound values."""
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in
               ("seq", "prev_hash", "hash")]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(meta.db_table)
-    # Access records (one per request) commit without waiting for the WAL flush, like a web
-    # server's buffered access log: a database crash may lose the last fraction of a second of
-    # them, never the chain's consistency (record and head commit together). Audit records of
-    # edits always wait for the flush.
-    relax = "cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS v)," if relaxed else ""
+    # Audit records of edits always wait for the WAL flush.
     sql = f"""
-        WITH {relax}
-        old AS (
+        WITH old AS (
             SELECT count, last_hash FROM audit_chainhead WHERE log = %s AND day = %s FOR UPDATE
         ), new AS (
             SELECT old.count + 1 AS seq, old.last_hash AS prev,
@@ -74,7 +156,7 @@ def _append_sql(model: type[models.Model], relaxed: bool) -> tuple[str, tuple[mo
             WHERE h.log = %s AND h.day = %s RETURNING new.seq
         )
         INSERT INTO {table} ({columns}, seq, prev_hash, hash)
-        SELECT {placeholders}, new.seq, new.prev, new.hash FROM new, moved{", cfg" if relaxed else ""}
+        SELECT {placeholders}, new.seq, new.prev, new.hash FROM new, moved
         RETURNING id, seq, prev_hash, hash
     """  # noqa: S608  (identifiers from the model, values bound)
     return sql, tuple(fields)
@@ -82,9 +164,7 @@ def _append_sql(model: type[models.Model], relaxed: bool) -> tuple[str, tuple[mo
 
 def _append_fast(log: str, record: models.Model) -> bool:
     """The single-statement append; False when the day has no chain head yet."""
-    # Only a statement that is its own transaction may relax its commit (never an edit's).
-    relaxed = log == LogKind.ACCESS and not connection.in_atomic_block
-    sql, fields = _append_sql(type(record), relaxed)
+    sql, fields = _append_sql(type(record))
     values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [log, record.day, canonical(record), log, record.day, *values])
@@ -213,7 +293,8 @@ def verify_day(log: str, day: date) -> Break | None:
     """Recompute a day's chain; the first broken record, or None when intact."""
     model = MODELS[log]
     prev, expected_seq = GENESIS, 1
-    for record in model.objects.filter(day=day).order_by("seq").iterator(chunk_size=2000):
+    # Unsealed access records are not in the chain yet (unsealed_count() tells how many).
+    for record in model.objects.filter(day=day, seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         if record.seq != expected_seq:
             return Break(log, day, expected_seq, "missing record")
         if record.prev_hash != prev or digest(prev, record) != record.hash:

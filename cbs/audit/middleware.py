@@ -33,8 +33,10 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
-            user = getattr(request, "user", None)
             caller = getattr(request, "cbs_caller", None)
+            # A staff member's API token acts as that member (and is rate limited as such).
+            user = caller.user if caller is not None and caller.token is not None and caller.user \
+                else getattr(request, "user", None)
             size = len(response.content) if not response.streaming else 0
             access_record(
                 method=request.method, path=request.get_full_path(), status=response.status_code,

@@ -73,10 +73,24 @@ class AccessRecord(ChainedRecord):
     bytes = models.BigIntegerField(_("bytes"), default=0)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True,
                                help_text=_("Set when personal data was viewed or exported."))
+    # Appended unsealed (no lock on the request path); the sealing job chains them in order.
+    seq = models.PositiveIntegerField(_("sequence"), editable=False, null=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False, null=True)
+    hash = models.CharField(_("hash"), max_length=64, editable=False, null=True)
 
     class Meta(ChainedRecord.Meta):
         verbose_name = _("access record")
         verbose_name_plural = _("access records")
+        indexes = [
+            # what the sealing job reads
+            models.Index(fields=["time", "id"], condition=models.Q(seq__isnull=True),
+                         name="access_unsealed"),
+            # partner rate limiting counts an institution's (or a staff token owner's) last minute
+            models.Index(fields=["institution", "time"], condition=~models.Q(institution=""),
+                         name="access_institution_time"),
+            models.Index(fields=["user", "time"], condition=~models.Q(user=""),
+                         name="access_user_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.source_ip} {self.method} {self.path} {self.status}"

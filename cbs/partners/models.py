@@ -101,16 +101,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kurum or self.user} – {self.name} ({self.prefix}…)"
-
-
-class TokenUsage(models.Model):
-    """Requests of one token in one minute (rate limiting that works across processes)."""
-
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
-    minute = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["token", "minute"], name="%(app_label)s_%(class)s_unique_minute"),
-        ]

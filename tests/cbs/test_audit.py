@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from cbs.audit.chain import verify
+from cbs.audit.chain import seal_access_records, unsealed_count, verify
 from cbs.audit.models import AccessRecord, AuditRecord, ChainHead, DestructionRecord
 from cbs.audit.services import access_record, audit_record, personal_data_viewed
 from cbs.testing import make_user
@@ -104,6 +104,7 @@ class ChainTests:
     def test_deleted_row_breaks_the_chain(self, db):
         """Deleting a record (even the last) is detected."""
         records = [access_record(method="GET", path=f"/{i}", status=200, size=0) for i in range(3)]
+        seal_access_records()
         sql("DELETE FROM audit_accessrecord WHERE id = %s", [records[-1].pk])
         assert verify("access")
 
@@ -128,6 +129,59 @@ class ChainTests:
         destruction = DestructionRecord.objects.get(log="audit")
         assert destruction.records == 1 and str(old.date()) in destruction.last_hashes
         assert verify("audit") == []
+
+
+class AccessSealingTests:
+    """Access records are appended without a lock shared by all requests and chained by the
+    sealing job; verification covers what is sealed."""
+
+    def test_records_are_appended_unsealed_and_sealed_in_order(self, db):
+        records = [access_record(method="GET", path=f"/seal/{i}", status=200, size=0) for i in range(5)]
+        assert all(AccessRecord.objects.get(pk=r.pk).seq is None for r in records)
+        assert unsealed_count() >= 5
+        assert seal_access_records() >= 5
+        assert unsealed_count() == 0
+        sealed = [AccessRecord.objects.get(pk=r.pk) for r in records]
+        assert [r.seq for r in sealed] == sorted(r.seq for r in sealed)
+        assert verify("access") == []
+
+    def test_altered_sealed_record_is_named(self, db):
+        records = [access_record(method="GET", path=f"/seal/{i}", status=200, size=0) for i in range(3)]
+        seal_access_records()
+        sql("UPDATE audit_accessrecord SET path = '/forged' WHERE id = %s", [records[1].pk])
+        breaks = verify("access")
+        assert breaks and breaks[0].seq == AccessRecord.objects.get(pk=records[1].pk).seq
+
+    def test_sealing_in_batches_continues_the_chain(self, db):
+        for i in range(7):
+            access_record(method="GET", path=f"/batch/{i}", status=200, size=0)
+        assert seal_access_records(batch=3) >= 7
+        access_record(method="GET", path="/batch/late", status=200, size=0)
+        seal_access_records(batch=3)
+        assert verify("access") == []
+
+    def test_a_request_holding_its_transaction_does_not_block_others(self, db):
+        """The old append locked the day's chain head: every request of every host queued on it."""
+        import threading
+
+        from django.db import connections
+
+        access_record(method="GET", path="/first", status=200, size=0)  # inside the test's transaction
+        seal_access_records()
+        done = threading.Event()
+
+        def other_request():  # its own connection, committing on its own
+            try:
+                record = access_record(method="GET", path="/second", status=200, size=0)
+                done.set()
+                AccessRecord.objects.filter(pk=record.pk).delete()  # leave the database as found
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other_request)
+        thread.start()
+        thread.join(timeout=10)
+        assert done.is_set(), "the second append waited for the first transaction"
 
 
 class AdminWritesTests:
@@ -162,12 +216,12 @@ class AdminWritesTests:
 def test_only_stand_alone_access_records_relax_their_commit():
     """Access records written on their own commit without waiting for the WAL flush; audit
     records, and anything inside a larger transaction, always wait."""
-    from cbs.audit.chain import _append_sql
-    from cbs.audit.models import AccessRecord, AuditRecord
+    from cbs.audit.chain import _append_sql, _unsealed_sql
+    from cbs.audit.models import AuditRecord
 
-    assert "synchronous_commit" in _append_sql(AccessRecord, True)[0]
-    assert "synchronous_commit" not in _append_sql(AccessRecord, False)[0]
-    assert "synchronous_commit" not in _append_sql(AuditRecord, False)[0]
+    assert "synchronous_commit" in _unsealed_sql(True)[0]
+    assert "synchronous_commit" not in _unsealed_sql(False)[0]
+    assert "synchronous_commit" not in _append_sql(AuditRecord)[0]
 
 
 class BulkChainTests:

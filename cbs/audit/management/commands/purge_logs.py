@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from cbs.audit.chain import MODELS
+from cbs.audit.chain import MODELS, seal_access_records
 from cbs.audit.models import ChainHead, DestructionRecord, LogKind
 from cbs.audit.services import audit_record
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         keep = options["days"] if options["days"] is not None else settings.CBS_LOG_RETENTION_DAYS
         cutoff = timezone.now().date() - timedelta(days=keep)
+        seal_access_records()  # destroyed days are recorded with their final chain heads
         for log in LogKind:
             with transaction.atomic():
                 heads = ChainHead.objects.select_for_update().filter(log=log, day__lt=cutoff)

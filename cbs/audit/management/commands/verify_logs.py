@@ -2,8 +2,11 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cbs.audit.chain import verify
+from cbs.audit.chain import unsealed_count, verify
 from cbs.audit.models import LogKind
+
+
+SEAL_WARNING_SECONDS = 300  # the sealing job runs every minute
 
 
 class Command(BaseCommand):
@@ -18,6 +21,10 @@ class Command(BaseCommand):
             found = verify(log)
             breaks += found
             self.stdout.write(f"{log}: {'OK' if not found else f'{len(found)} broken day(s)'}")
+        late = unsealed_count(older_than_seconds=SEAL_WARNING_SECONDS)
+        if late:
+            self.stderr.write(f"WARNING {late} access records older than {SEAL_WARNING_SECONDS} s are "
+                              "not sealed yet: is the worker running (seal_access_records)?")
         for b in breaks:
             self.stderr.write(f"BROKEN {b.log} {b.day} at record {b.seq}: {b.reason}")
         if breaks:
