@@ -1,7 +1,8 @@
 """Export a layer (or a bbox subset) to GeoPackage, Shapefile (zip), GeoJSON, KML, CSV, XLSX or
 DXF in a chosen CRS, with the TUCBS attribute names: PostGIS writes the features as GeoJSON
 (storage CRS, millimetres) into a private temporary folder and GDAL's ogr2ogr converts and reprojects them. No
-user string reaches GDAL: the layer, format and CRS come from fixed lists, names are ours."""
+user string reaches GDAL: the layer, format and CRS come from fixed lists, names are ours. For CSV
+and XLSX the text attributes are neutralised against formulas in that SQL (cbs.spreadsheet)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import CharField, Field, TextField
+
+from cbs.spreadsheet import neutralise_sql
 
 from .registry import Layer
 
@@ -32,14 +36,24 @@ FORMATS = {
     "xlsx": Format("XLSX", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "dxf": Format("DXF", ".dxf", "image/vnd.dxf"),
 }
+SPREADSHEETS = ("csv", "xlsx")  # their text is neutralised against formulas
 
 
-def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float] | None) -> str:
+def _column(name: str, f: Field, spreadsheet: bool) -> str:
+    qn = connection.ops.quote_name
+    value = f"t.{qn(f.column)}"
+    if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField"):
+        value += "::text"
+    elif spreadsheet and isinstance(f.target_field if f.is_relation else f, CharField | TextField):
+        value = neutralise_sql(value)  # text only: a number -1 stays a number
+    return f"{value} AS {qn(name)}"
+
+
+def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float] | None,
+                      spreadsheet: bool = False) -> str:
     qn = connection.ops.quote_name
     geom = qn(layer.geometry().column)
-    columns = ", ".join(f"t.{qn(f.column)}::text AS {qn(name)}" if f.get_internal_type() in
-                        ("DateField", "DateTimeField", "DecimalField") else f"t.{qn(f.column)} AS {qn(name)}"
-                        for name, f in layer.properties().items())
+    columns = ", ".join(_column(name, f, spreadsheet) for name, f in layer.properties().items())
     where, params = "", []
     if bbox is not None:
         where = f"WHERE t.{geom} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), {int(layer.geometry().srid)})"
@@ -59,7 +73,8 @@ def export_layer(layer: type[Layer], fmt: str, srid: int,
                  bbox: tuple[float, float, float, float] | None = None) -> tuple[bytes, str]:
     """The file's bytes and its download name."""
     srid = 4326 if fmt == "kml" else srid  # KML is always WGS 84
-    content = convert(_features_geojson(layer, bbox), fmt, layer.name, layer.geometry().srid, srid)
+    geojson = _features_geojson(layer, bbox, spreadsheet=fmt in SPREADSHEETS)
+    content = convert(geojson, fmt, layer.name, layer.geometry().srid, srid)
     return content, f"{layer.name}-epsg{srid}{FORMATS[fmt].extension}"
 
 

@@ -7,6 +7,7 @@ class OgcConfig(AppConfig):
     verbose_name = _("OGC API")
 
     def ready(self) -> None:
-        from . import page_config
+        from . import formatters, page_config
 
         page_config.install()  # pygeoapi's pages would render with another caller's configuration
+        formatters.install()  # f=csv neutralises text against formulas

@@ -58,7 +58,7 @@ def build_resource(layer: type[Layer]) -> dict:
             "storage_crs": epsg_uri(geom.srid),
             "crs": offered_uris(),
         }],
-        "formatters": FORMATTERS,  # f=gpkg besides pygeoapi's own f=csv
+        "formatters": FORMATTERS,  # f=gpkg besides pygeoapi's f=csv (ogc.formatters.install)
     }
 
 

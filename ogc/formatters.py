@@ -1,9 +1,14 @@
-"""GeoPackage as an OGC API output format (`f=gpkg` on items): pygeoapi's formatter plugin
-interface over the same GDAL conversion the layer exports use (layers.export.convert).
+"""Output formats of items besides JSON and HTML, through pygeoapi's formatter plugin interface.
 
+GeoPackage (`f=gpkg`): the same GDAL conversion the layer exports use (layers.export.convert).
 pygeoapi hands the formatter the items page as GeoJSON in the requested CRS, written in that
 CRS's axis order (EPSG:4326 latitude first); GeoPackage stores x/y, so such coordinates are
 put back in x/y order before GDAL writes them.
+
+CSV (`f=csv`): pygeoapi's own formatter with the text neutralised against formulas
+(cbs.spreadsheet). pygeoapi gives every feature collection each formatter of its plugin
+registry under the registry's name, so `install()` (OgcConfig.ready) puts ours under "CSV";
+a second formatter named in the configuration would come after pygeoapi's and never be chosen.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from __future__ import annotations
 import json
 
 from pygeoapi.formatter.base import BaseFormatter, FormatterSerializationError
+from pygeoapi.formatter.csv_ import CSVFormatter
+from pygeoapi.plugin import PLUGINS
 
+from cbs.spreadsheet import neutralise_properties
 from layers.export import FORMATS, convert
 
 from .crs import CRS84, axis_swapped, srid_of, swap_axes
@@ -42,6 +50,23 @@ class GeoPackageFormatter(BaseFormatter):
 
     def __repr__(self) -> str:
         return "<GeoPackageFormatter> gpkg"
+
+
+class NeutralisedCSVFormatter(CSVFormatter):
+    """pygeoapi's CSV with text that a spreadsheet would run as a formula quoted; numbers stay numbers."""
+
+    def write(self, options: dict | None = None, data: dict | None = None) -> bytes:
+        if data is not None and "features" in data:
+            data = {**data, "features": [{**f, "properties": neutralise_properties(f.get("properties") or {})}
+                                         for f in data["features"]]}
+        return super().write(options or {}, data)
+
+    def __repr__(self) -> str:
+        return "<NeutralisedCSVFormatter> csv"
+
+
+def install() -> None:
+    PLUGINS["formatter"]["CSV"] = f"{__name__}.{NeutralisedCSVFormatter.__name__}"
 
 
 def _xy(geometry: dict | None) -> dict | None:

@@ -38,7 +38,8 @@ from .gate import resolve_caller, visible_collections
 from .records import CATALOGUE, catalogue_resource
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
-# Formats of a layer's items besides JSON and HTML: pygeoapi's CSV plugin, our GeoPackage.
+# Formats of a layer's items besides JSON and HTML: pygeoapi's CSV plugin (text neutralised
+# against formulas, ogc.formatters), our GeoPackage.
 ITEM_FORMATS = ("csv", GeoPackageFormatter.F)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.tickets.models import Channel
+from cbs.spreadsheet import xlsx_append
 
 from . import labels, selectors
 from .period import Period
@@ -94,17 +95,18 @@ def to_xlsx(report: Report) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")[:31]
+    # Names stored by users (categories, units, people, mahalleler) are text, never formulas.
     for line in _header(report):
-        summary.append([line])
+        xlsx_append(summary, [line])
     summary["A1"].font = Font(bold=True, size=14)
     for section in report.sections:
         sheet = book.create_sheet(section.title[:31].replace("/", "-"))
-        sheet.append([section.title])
-        sheet.append(section.columns)
+        xlsx_append(sheet, [section.title])
+        xlsx_append(sheet, section.columns)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            sheet.append([_cell(v) for v in row])
+            xlsx_append(sheet, [_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

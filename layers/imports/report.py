@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.db import connection
 from django.utils.translation import gettext as _
+
+from cbs.spreadsheet import csv_writer
 
 from ..registry import get_layer
 from .checks import build_plan, checked_table
@@ -14,25 +15,19 @@ from .checks import build_plan, checked_table
 PREVIEW_LIMIT = 2000
 
 
-def _cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def report_csv(job) -> str:
     """One row per rejected feature: its number in the file, the reasons, the mapped source values."""
     plan = build_plan(job, get_layer(job.layer))
     mapped = [(name, plan.targets[name].replace("_c", "_r")) for name in job.mapping if name in plan.targets]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # source values a spreadsheet would run as formulas are quoted
     writer.writerow([_("feature"), _("reasons"), *[f"{name} ← {job.mapping[name]}" for name, _col in mapped]])
     columns = "".join(f", {col}::text" for _name, col in mapped)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT src_fid, array_to_string(_reasons, '; '){columns} FROM {checked_table(job)} "  # noqa: S608
                        "WHERE cardinality(_reasons) > 0 ORDER BY src_fid")
         for row in cursor.fetchall():
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow(row)
     return out.getvalue()
 
 

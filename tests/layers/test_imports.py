@@ -410,3 +410,23 @@ def test_transformation_text_is_in_the_language_of_each_request():
         assert jobs.transformation(5254, 5254)[0] == "yok (aynı koordinat sistemi)"
         description, accuracy = jobs.transformation(2320, 5254)
     assert "ED50" in description and 0 < accuracy < 10
+
+
+def test_report_csv_download_quotes_formula_text(client, db):
+    """The rejected features' source values that a spreadsheet would run as formulas (the
+    full-width signs too) come after a quote in the downloaded report; feature numbers stay numbers."""
+    from django.urls import reverse
+
+    from tests.spreadsheets import PAYLOADS, csv_rows, quoted
+
+    user = make_user(("layer:kh-hizmet", "edit"))
+    data = geojson([point(28.90, 41.00, adi=p, hizmetTipi=p) for p in PAYLOADS])
+    job = checked(data, "formul.geojson", user=user)
+    assert job.status == ImportStatus.CHECKED and job.rejected == len(PAYLOADS)
+    client.force_login(user)
+    response = client.get(reverse("layers:import_report", args=[job.pk]))
+    assert response.status_code == 200
+    header, *rows = csv_rows(response.content)
+    adi, tip = header.index("adi ← adi"), header.index("hizmetTipi ← hizmetTipi")
+    assert [(row[adi], row[tip]) for row in rows] == [(quoted(p), quoted(p)) for p in PAYLOADS]
+    assert [int(row[0]) for row in rows] == sorted(int(row[0]) for row in rows)

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from layers.models import KamuHizmeti
+from tests.spreadsheets import csv_rows, formula_service_points, quoted
 
 CRS = "http://www.opengis.net/def/crs/EPSG/0/"
 DATETIMES = {"surumBaslangicZamani", "surumBitisZamani"}
@@ -108,3 +109,20 @@ class CsvTests:
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
         assert len(rows) == KamuHizmeti.objects.count()
         assert {"tucbsNo", "adi"} <= set(rows[0])
+
+    def test_csv_quotes_formula_text_and_json_keeps_it(self, client, db):
+        """pygeoapi's CSV gets text that would run as a formula after a quote (numbers stay
+        numbers); the JSON page keeps the stored text."""
+        stored = formula_service_points()
+        response = client.get("/ogc/collections/kh-hizmet/items", {"f": "csv", "limit": 1000})
+        assert response.status_code == 200
+        header, *rows = csv_rows(response.content)
+        ours = {int(r["tucbsNo"]): r for r in (dict(zip(header, row, strict=True)) for row in rows)
+                if int(r["tucbsNo"]) in stored}
+        assert ours.keys() == stored.keys()
+        for number, payload in stored.items():
+            row = ours[number]
+            assert (row["adi"], row["Iletisim_adres"]) == (quoted(payload), quoted(payload))
+            assert row["Iletisim_telefon"] == "'+90 212 000 00 00" and row["hizmetTipi"] == "egitim"
+        page = client.get("/ogc/collections/kh-hizmet/items", {"limit": 1000}).json()["features"]
+        assert {f["id"]: f["properties"]["adi"] for f in page if f["id"] in stored} == stored

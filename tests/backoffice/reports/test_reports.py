@@ -173,3 +173,45 @@ def test_report_page_embeds_the_maps_of_its_period(client, june):
     client.force_login(make_user(("module:reports", "view")))
     body = client.get(reverse("reports:activity"), {"period": "month", "day": "2026-06-10"}).content.decode()
     assert "/reports/maps/coverage.png?period=custom&amp;first=2026-06-01&amp;last=2026-06-30" in body
+
+
+def test_activity_xlsx_quotes_formula_text(client, db):
+    """Names stored by users (category, unit, technician, mahalle, editor) that a spreadsheet would
+    run as formulas are text cells after a quote in the XLSX download; figures stay numbers."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from backoffice.assets.models import Staff, Unit
+    from backoffice.tickets.services import TicketInput
+    from layers.models import Mahalle
+    from layers.registry import get_layer
+    from layers.services import feature_update
+    from tests.spreadsheets import PAYLOADS, quoted, xlsx_cells
+
+    hyperlink, plus, minus, at, tab, cr, *full_width = PAYLOADS
+    category = Category.objects.create(name=hyperlink, team=Category.objects.get(name="Bilgisayar").team)
+    tech = make_user(("module:tickets", "edit"), ("layer:id-mahalle", "edit"))
+    get_user_model().objects.filter(pk=tech.pk).update(username=plus)
+    tech.refresh_from_db()
+    staff = Staff.objects.create(registry_no="F-1", name="Formül", unit=Unit.objects.create(name=at))
+    now = timezone.now()
+    ticket = services.ticket_open(now=now, data=TicketInput(
+        title="T", description="d", channel="telefon", category=category, priority=3, requester_staff=staff,
+        address="Zeytinburnu"))
+    services.ticket_assign(ticket=ticket, assignee=tech, user=tech, now=now, notify=False)
+    services.ticket_transition(ticket=ticket, status=Status.RESOLVED, note="ok", user=tech, now=now,
+                               notify=False)
+    mahalle = get_layer("id-mahalle")
+    names = [minus, tab, cr, *full_width]
+    for instance, name in zip(Mahalle.objects.order_by("tucbs_no"), names, strict=False):
+        feature_update(layer=mahalle, instance=instance, properties={"adi": name}, user=tech)
+
+    client.force_login(make_user(("module:reports", "view")))
+    today = timezone.localdate().isoformat()
+    response = client.get(reverse("reports:activity"), {"period": "custom", "first": today, "last": today,
+                                                        "format": "xlsx"})
+    assert response.status_code == 200
+    cells = xlsx_cells(response.content)
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert {quoted(p) for p in (hyperlink, plus, at, *names)} <= texts
+    assert any(c.data_type == "n" and c.value == 1 for c in cells)  # the figures stay numbers
