@@ -11,6 +11,7 @@ Differences from pygeoapi's stock PostgreSQL provider, and why:
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -161,12 +162,13 @@ class KentPostGISProvider(BaseProvider):
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:  # Django proved nothing can match (e.g. a negative unsigned value)
             return 0, ""
+        query = f"SELECT count(*), coalesce(string_agg(_f, ','), '') FROM ({sql}) AS _q(_f)"  # noqa: S608
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT count(*), coalesce(string_agg(_f, ','), '') FROM ({sql}) AS _q(_f)",  # noqa: S608
-                    params,
-                )
+            # In autocommit a failed statement harms nothing; inside a caller's transaction a
+            # savepoint keeps it usable. (atomic() in autocommit costs BEGIN and COMMIT round trips.)
+            with transaction.atomic() if connection.in_atomic_block else nullcontext(), \
+                    connection.cursor() as cursor:
+                cursor.execute(query, params)
                 count, text = cursor.fetchone()
         except DataError as exc:  # a value PostgreSQL cannot take: the caller's mistake, not ours
             raise ProviderInvalidQueryError(user_msg=_("A query value is out of range.")) from exc

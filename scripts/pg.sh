@@ -63,6 +63,8 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   stop) if [ -f "$PGDATA/PG_VERSION" ] && running; then as_owner "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; echo "Private PostGIS stopped."; else echo "Private PostGIS is not running."; fi ;;
   status) running && echo "running on 127.0.0.1:$PORT" || echo "stopped" ;;
-  url) echo "postgres://$ROLE@127.0.0.1:$PORT/${2:-kentcbs}" ;;
+  # The socket, not TCP: a round trip costs ~0.1 ms instead of ~0.4 ms on loopback, and every
+  # request makes a few. (The host part is the socket folder, percent-encoded, as libpq reads it.)
+  url) echo "postgres://$ROLE@$(printf '%s' "$PGRUN" | sed 's#/#%2F#g'):$PORT/${2:-kentcbs}" ;;
   *) echo "usage: $0 start [db...]|stop|status|url [db]" >&2; exit 2 ;;
 esac

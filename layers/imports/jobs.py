@@ -239,7 +239,7 @@ def _database_url() -> str:
 
     db = connection.settings_dict
     auth = quote(db.get("USER") or "") + (":" + quote(db["PASSWORD"]) if db.get("PASSWORD") else "")
-    host = db.get("HOST") or "localhost"
+    host = quote(db.get("HOST") or "localhost", safe="")  # a socket folder is a path
     port = f":{db['PORT']}" if db.get("PORT") else ""
     return f"postgres://{auth}@{host}{port}/{quote(db['NAME'])}"
 
