@@ -41,10 +41,13 @@ class SettingsTests:
 
     def test_generated_pygeoapi_yaml(self, tmp_path, db):
         """manage.py ogc_config writes the generated configuration without the parcels."""
+        from urllib.parse import quote
+
         from django.db import connection
 
         db_settings = connection.settings_dict  # the test database, with the samples
-        url = (f"postgres://{db_settings['USER']}@{db_settings['HOST']}:{db_settings['PORT']}/"
+        host = quote(db_settings["HOST"], safe="")  # a socket folder is a path
+        url = (f"postgres://{db_settings['USER']}@{host}:{db_settings['PORT']}/"
                f"{db_settings['NAME']}")
         out = tmp_path / "ogc.yml"
         result = run_manage("ogc_config", "--out", str(out), DJANGO_DEBUG="1", DATABASE_URL=url)
