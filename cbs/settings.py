@@ -161,7 +161,6 @@ SECURE_SSL_REDIRECT = env_bool("CBS_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(env("CBS_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -203,7 +202,22 @@ CBS_MAX_BODY_BYTES = int(env("CBS_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CBS_MAX_BODY_BYTES + 1024
 # Logs (Law 5651): retention of access and audit records, proxy trust for the source IP.
 CBS_LOG_RETENTION_DAYS = int(env("CBS_LOG_RETENTION_DAYS", "730"))
-CBS_TRUST_X_FORWARDED_FOR = env_bool("CBS_TRUST_X_FORWARDED_FOR", False)
+# The client's address (access log, audit, partner IP allow-lists, login lockout): the number of
+# reverse proxies in front of the app, each adding the address it saw to X-Forwarded-For.
+# 0 = no proxy: the connecting address, any X-Forwarded-For is ignored. docker-compose: 1 (nginx).
+try:
+    CBS_TRUSTED_PROXY_COUNT = int(env("CBS_TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    CBS_TRUSTED_PROXY_COUNT = -1
+if CBS_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("CBS_TRUSTED_PROXY_COUNT must be a whole number ≥ 0 (0 = no proxy)")
+# Like X-Forwarded-For, X-Forwarded-Proto is only believed when a proxy (which overwrites it,
+# see deploy/nginx.conf) stands in front; without one a client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CBS_TRUSTED_PROXY_COUNT else None
+if env_bool("CBS_TRUST_X_FORWARDED_FOR", False):
+    # It trusted the left-most address, which the client chooses.
+    raise ImproperlyConfigured("CBS_TRUST_X_FORWARDED_FOR is replaced by CBS_TRUSTED_PROXY_COUNT "
+                               "(the number of reverse proxies in front of the app)")
 CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 # Texts of pygeoapi's pages: catalogues kept in locale/pygeoapi, compiled by vendor_assets.
 CBS_PYGEOAPI_LOCALE = BASE_DIR / "var" / "pygeoapi_locale"
