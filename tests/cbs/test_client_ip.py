@@ -1,10 +1,12 @@
 """The client's address comes from the configured number of trusted proxies, never from a
-client's own X-Forwarded-For: access log and partner IP allow-lists."""
+client's own X-Forwarded-For: access log, partner IP allow-lists and the login lockout."""
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from cbs.audit.middleware import client_ip
@@ -94,3 +96,18 @@ class ForgedHeaderTests:
                                 HTTP_X_FORWARDED_FOR=f"8.8.8.8, {FORGED}")
         assert inside.status_code == 200
 
+    def test_lockout_counts_the_real_address(self, client, db, settings, proxies):
+        """Changing X-Forwarded-For between tries does not escape the login lockout."""
+        settings.CBS_TRUSTED_PROXY_COUNT = proxies
+        get_user_model().objects.create_user("forger", None, "doğru-parola-123")
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            forged = f"10.9.9.{n}"
+            headers = ({"REMOTE_ADDR": CLIENT, "HTTP_X_FORWARDED_FOR": forged} if proxies == 0
+                       else {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"{forged}, {CLIENT}"})
+            client.post(reverse("login"), {"username": "forger", "password": "yanlış"}, **headers)
+        headers = ({"REMOTE_ADDR": CLIENT, "HTTP_X_FORWARDED_FOR": "10.8.8.8"} if proxies == 0
+                   else {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"10.8.8.8, {CLIENT}"})
+        response = client.post(reverse("login"), {"username": "forger", "password": "doğru-parola-123"},
+                               **headers)
+        assert not response.wsgi_request.user.is_authenticated
+        assert CLIENT in response.content.decode()
