@@ -158,6 +158,19 @@ class LockoutResetTests:
         assert client.post(reverse("login"), {"username": "kilitli", "password": "doğru-parola-123"},
                            REMOTE_ADDR=HOME).status_code == 302
 
+    def test_staff_without_permission_cannot_see_or_lift_lockouts(self, client, db, settings):
+        """Staff who are not administrators get 403 on the lockouts page and its action, and the
+        lockout stays."""
+        self.lock(client, settings, "korunan")
+        staff = make_user(("layers:*", "edit"))
+        client.force_login(staff)
+        assert client.get("/admin/accounts/loginlockout/").status_code == 403
+        attempts = list(AccessAttempt.objects.filter(username="korunan").values_list("pk", flat=True))
+        response = client.post("/admin/accounts/loginlockout/", {
+            "action": "lift_lockout", "_selected_action": attempts})
+        assert response.status_code == 403
+        assert [lock.address for lock in active_lockouts(username="korunan")] == [HOME]
+
     def test_lockouts_page_is_in_the_admin_index(self, admin_client_tr, db):
         """Administrators find it by name on the admin's start page."""
         assert "Giriş kilitleri" in admin_client_tr.get("/admin/").content.decode()
