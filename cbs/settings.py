@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "axes",
     "cbs",
     "cbs.audit",
     "cbs.accounts",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cbs.middleware.ContentSecurityPolicyMiddleware",
+    # Last: turns a lockout flagged during the request into the answer (cbs.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cbs.urls"
@@ -141,12 +145,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login with lockout. CBS_AUTH_LDAP is reserved for an LDAP/Active Directory backend (not built).
-AUTHENTICATION_BACKENDS = ["cbs.accounts.backends.LockoutModelBackend"]
+# Login. CBS_AUTH_LDAP is reserved for an LDAP/Active Directory backend (not built).
+# django-axes refuses a user name from one address after CBS_LOCKOUT_FAILURES failed logins from
+# that address, for CBS_LOCKOUT_MINUTES after the last one; other addresses may still log in.
+# Administrators lift a lock in the admin (Staff and permissions → Login lockouts) or with
+# `manage.py axes_reset_username <name>` (README).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
 if env_bool("CBS_AUTH_LDAP", False):
     raise ImproperlyConfigured("CBS_AUTH_LDAP: LDAP/Active Directory login is not available yet")
 CBS_LOCKOUT_FAILURES = int(env("CBS_LOCKOUT_FAILURES", "5"))
 CBS_LOCKOUT_MINUTES = int(env("CBS_LOCKOUT_MINUTES", "15"))
+if CBS_LOCKOUT_FAILURES < 1 or CBS_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("CBS_LOCKOUT_FAILURES and CBS_LOCKOUT_MINUTES must be at least 1")
+AXES_FAILURE_LIMIT = CBS_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=CBS_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cbs.audit.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "cbs.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not extend it, so the login page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are already in our chained access log (user, address, time; retention).
+AXES_DISABLE_ACCESS_LOG = True
 SESSION_COOKIE_AGE = int(env("CBS_SESSION_SECONDS", str(8 * 3600)))  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -161,7 +182,6 @@ SECURE_SSL_REDIRECT = env_bool("CBS_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(env("CBS_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -203,7 +223,22 @@ CBS_MAX_BODY_BYTES = int(env("CBS_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CBS_MAX_BODY_BYTES + 1024
 # Logs (Law 5651): retention of access and audit records, proxy trust for the source IP.
 CBS_LOG_RETENTION_DAYS = int(env("CBS_LOG_RETENTION_DAYS", "730"))
-CBS_TRUST_X_FORWARDED_FOR = env_bool("CBS_TRUST_X_FORWARDED_FOR", False)
+# The client's address (access log, audit, partner IP allow-lists, login lockout): the number of
+# reverse proxies in front of the app, each adding the address it saw to X-Forwarded-For.
+# 0 = no proxy: the connecting address, any X-Forwarded-For is ignored. docker-compose: 1 (nginx).
+try:
+    CBS_TRUSTED_PROXY_COUNT = int(env("CBS_TRUSTED_PROXY_COUNT", "0"))
+except ValueError:
+    CBS_TRUSTED_PROXY_COUNT = -1
+if CBS_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("CBS_TRUSTED_PROXY_COUNT must be a whole number ≥ 0 (0 = no proxy)")
+# Like X-Forwarded-For, X-Forwarded-Proto is only believed when a proxy (which overwrites it,
+# see deploy/nginx.conf) stands in front; without one a client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CBS_TRUSTED_PROXY_COUNT else None
+if env_bool("CBS_TRUST_X_FORWARDED_FOR", False):
+    # It trusted the left-most address, which the client chooses.
+    raise ImproperlyConfigured("CBS_TRUST_X_FORWARDED_FOR is replaced by CBS_TRUSTED_PROXY_COUNT "
+                               "(the number of reverse proxies in front of the app)")
 CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 # Texts of pygeoapi's pages: catalogues kept in locale/pygeoapi, compiled by vendor_assets.
 CBS_PYGEOAPI_LOCALE = BASE_DIR / "var" / "pygeoapi_locale"

@@ -978,6 +978,53 @@ TR.update({
 })
 
 
+# Login lockout by user name and address (django-axes); effective permissions in the user admin.
+TR.update({
+    "Too many failed logins for this account from your address (%(address)s): logging in to it "
+    "from this address is locked. The lock ends at %(time)s (in %(minutes)d min.). It applies to "
+    "this address only; an administrator can lift it sooner.":
+        "Bu adresten (%(address)s) bu hesapla çok fazla hatalı giriş denendi; hesaba bu adresten "
+        "giriş kilitlendi. Kilit bitişi: saat %(time)s (%(minutes)d dk. sonra). Kilit yalnızca bu "
+        "adres için geçerlidir; sistem yöneticisi kilidi daha önce kaldırabilir.",
+    "unknown": "bilinmiyor", "Login lockouts": "Giriş kilitleri", "locked now": "şu an kilitli",
+    "login lockout": "giriş kilidi", "login lockouts": "giriş kilitleri",
+    "Yes": "Evet", "No": "Hayır", "lockout": "kilit", "expired": "süresi doldu",
+    "locked from this address until %(time)s": "bu adresten kilitli (bitiş: %(time)s)",
+    "%(n)d more failures allowed": "%(n)d hatalı deneme hakkı kaldı",
+    "Lift the lockout (user name from this address)": "Kilidi kaldır (bu adresten bu kullanıcı adı)",
+    "Lockout lifted for %(pairs)d user name/address pairs (%(count)d records removed).":
+        "%(pairs)d kullanıcı adı/adres çiftinin kilidi kaldırıldı (%(count)d kayıt silindi).",
+    '“%(title)s”: %(user)s may edit it in the whole municipality through the grant of %(source)s, although their own grant gives view only.':
+        '“%(title)s”: %(user)s, kendi yetkisi yalnızca görüntüleme olduğu hâlde %(source)s üzerinden tüm belediye alanında düzenleme yapabiliyor.',
+    '“%(title)s”: %(user)s may edit it in %(outside)s through the grant of %(source)s, although their own grant gives view only.':
+        '“%(title)s”: %(user)s, kendi yetkisi yalnızca görüntüleme olduğu hâlde %(source)s üzerinden şu mahallelerde düzenleme yapabiliyor: %(outside)s.',
+    '“%(title)s”: %(user)s may edit it in the whole municipality through the grant of %(source)s, although their own grant limits editing to %(areas)s.':
+        '“%(title)s”: %(user)s, kendi yetkisi düzenlemeyi %(areas)s ile sınırladığı hâlde %(source)s üzerinden tüm belediye alanında düzenleme yapabiliyor.',
+    '“%(title)s”: %(user)s may edit it also in %(outside)s through the grant of %(source)s, although their own grant limits editing to %(areas)s.':
+        '“%(title)s”: %(user)s, kendi yetkisi düzenlemeyi %(areas)s ile sınırladığı hâlde %(source)s üzerinden şu mahallelerde de düzenleme yapabiliyor: %(outside)s.',
+    "group %(name)s": "%(name)s grubu", "own grant on %(resource)s": "kendi %(resource)s yetkisi",
+    "Effective permissions": "Geçerli yetkiler",
+    "What this user may do: their own grants and those of their groups joined, the highest level "
+    "and the widest area winning.":
+        "Bu kullanıcının fiilen yapabildikleri: kendi yetkileri ile gruplarının yetkileri "
+        "birleştirilir; en yüksek düzey ve en geniş alan geçerlidir.",
+    "Inactive: this user may do nothing.": "Etkin değil: bu kullanıcı hiçbir şey yapamaz.",
+    "Superuser: may view and edit every layer and module in the whole municipality.":
+        "Süper kullanıcı: tüm belediye alanında her katmanı ve modülü görüntüleyip düzenleyebilir.",
+    "No permissions: this user sees only what is public.":
+        "Yetkisi yok: bu kullanıcı yalnızca herkese açık olanı görür.",
+    "Layer or module": "Katman ya da modül", "Level": "Düzey",
+    "Editing allowed in": "Düzenleyebildiği alan", "From the grants": "Kaynak yetkiler",
+    "Whole municipality": "Tüm belediye alanı", "whole municipality": "tüm belediye alanı",
+    "A grant widens one of the user's own limited grants (see the warning above).":
+        "Bir yetki, kullanıcının kendi sınırlı yetkisini genişletiyor (yukarıdaki uyarıya bakın).",
+    "own grant": "kendi yetkisi",
+    "Locked out from %(address)s until %(until)s.": "%(address)s adresinden %(until)s tarihine kadar kilitli.",
+    "Lift a lockout on the login lockouts page": "Kilidi giriş kilitleri sayfasında kaldırın",
+    "Not locked out from any address.": "Hiçbir adresten kilitli değil.",
+})
+
+
 def main(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
     missing = []

@@ -1,23 +1,24 @@
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from .backends import is_locked_out
-
-LOCKED = _("Too many failed logins for this account. Try again in %(minutes)d minutes.")
+from .lockout import login_lockout
 
 
 class LockoutMixin:
-    """Tells a locked-out user so, instead of the generic wrong-password message."""
+    """Tells a user locked out from this address so, and until when, instead of the generic
+    wrong-password message (django-axes refuses the attempt before any password is checked)."""
 
     def clean(self):
-        from django.conf import settings
-
-        username = self.cleaned_data.get("username")
-        if username and is_locked_out(username):
-            raise ValidationError(LOCKED % {"minutes": settings.CBS_LOCKOUT_MINUTES}, code="locked")
-        return super().clean()
+        try:
+            return super().clean()
+        except ValidationError:
+            username = self.cleaned_data.get("username")
+            lockout = login_lockout(request=self.request, username=username) if self.request else None
+            if lockout is None:
+                raise
+            self.request.cbs_lockout_shown = True  # axes keeps this page (lockout_response)
+            raise ValidationError(lockout.message(), code="locked") from None
 
 
 class LoginForm(LockoutMixin, AuthenticationForm):

@@ -1,5 +1,6 @@
 """Per-layer and per-module permissions for staff groups and users, optionally area-limited."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -51,14 +52,12 @@ class Grant(models.Model):
         return f"{holder}: {self.resource} ({self.get_level_display()})"
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept to lock out repeated guessing."""
 
-    username = models.CharField(_("user name"), max_length=150, db_index=True)
-    source_ip = models.GenericIPAddressField(_("source IP"), null=True, blank=True)
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+class LoginLockout(AccessAttempt):
+    """django-axes' failed-login counter of one user name from one address, under the name
+    administrators look for: each row that reached the limit is a lockout in force."""
 
     class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
-        ordering = ["-time"]
+        proxy = True
+        verbose_name = _("login lockout")
+        verbose_name_plural = _("login lockouts")

@@ -3,22 +3,36 @@
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from ipware import get_client_ip
 
 from .context import Actor, current
 from .services import access_record
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy the app only sees the proxy; trust X-Forwarded-For only when
-    # CBS_TRUST_X_FORWARDED_FOR is set (the proxy overwrites it).
-    from django.conf import settings
+    """The caller's address: the access log, the audit trail, partner tokens' IP allow-lists and
+    the login lockout all read it here.
 
-    if settings.CBS_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    With CBS_TRUSTED_PROXY_COUNT = 0 it is the connecting peer (REMOTE_ADDR); a client's own
+    X-Forwarded-For is ignored. With N trusted reverse proxies in front of the app it is the
+    N-th address from the right of X-Forwarded-For: the one our outermost proxy saw. Whatever
+    a client writes further left is never read (django-ipware; our nginx overwrites the header
+    with `$remote_addr`). A request that came through fewer proxies than that (a health check
+    from inside the network) gets its peer address.
+    """
+    proxies = settings.CBS_TRUSTED_PROXY_COUNT
+    peer = request.META.get("REMOTE_ADDR") or None
+    if proxies == 0:
+        address, _routable = get_client_ip(request, proxy_count=0,
+                                           request_header_order=["REMOTE_ADDR"], strict=True)
+        return address or peer
+    # ipware counts the proxies named inside the header; the nearest one is REMOTE_ADDR.
+    # Not strict: addresses a client put in front of the chain are skipped, not trusted.
+    address, _routable = get_client_ip(request, proxy_order="left-most", proxy_count=proxies - 1,
+                                       request_header_order=["HTTP_X_FORWARDED_FOR"], strict=False)
+    return address or peer
 
 
 class RequestContextMiddleware:

@@ -32,6 +32,15 @@ class SettingsTests:
         result = run_manage("check", DJANGO_DEBUG="1", CBS_SRID="3857")
         assert "CBS_SRID must be a TUREF/TM zone" in result.stderr
 
+    def test_bad_proxy_count_fails_fast(self):
+        """CBS_TRUSTED_PROXY_COUNT must be a whole number ≥ 0; the old left-most-address switch
+        CBS_TRUST_X_FORWARDED_FOR is refused rather than silently ignored."""
+        for value in ("-1", "yes"):
+            result = run_manage("check", DJANGO_DEBUG="1", CBS_TRUSTED_PROXY_COUNT=value)
+            assert "CBS_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr
+        result = run_manage("check", DJANGO_DEBUG="1", CBS_TRUST_X_FORWARDED_FOR="1")
+        assert "replaced by CBS_TRUSTED_PROXY_COUNT" in result.stderr
+
     def test_deploy_checks_clean_with_production_settings(self):
         """manage.py check --deploy --fail-level WARNING passes with production values."""
         result = run_manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="0",
