@@ -931,6 +931,15 @@ TR.update({
     "Device: %(type)s": "Cihaz: %(type)s", "EPSG code": "EPSG kodu", "Module": "Modül",
 })
 
+# Catalogue search words as text; control characters refused (issue 15).
+TR.update({
+    "The catalogue does not support %(name)s; search with q, theme, bbox or datetime.":
+        "Katalog %(name)s desteklemiyor; q, theme, bbox ya da datetime ile arayın.",
+    "q may be at most %(max)d characters long.": "q en fazla %(max)d karakter olabilir.",
+    "q must not contain control characters.": "q denetim karakteri içeremez.",
+    "q may contain at most %(max)d words.": "q en fazla %(max)d sözcük içerebilir.",
+})
+
 
 def main(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
