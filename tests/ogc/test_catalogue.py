@@ -193,3 +193,23 @@ def test_other_catalogue_parameters_are_values_not_patterns(client, db):
     today = json.loads(client.get(f"{URL}/kh-hizmet", {"f": "json"}).content)["properties"]["updated"]
     assert ids(client.get(URL, {"f": "json", "limit": 100, "datetime": today})) == everything
     assert ids(client.get(URL, {"f": "json", "datetime": "2000-01-01"})) == []
+
+
+def test_the_catalogue_page_is_translated_wired_from_a_static_script_and_escapes_titles(
+        client, db, django_capture_on_commit_callbacks):
+    """pygeoapi's record page wired its controls inline (blocked by the CSP); ours has none, and a
+    title that looks like markup stays text, in the table and in the map's data."""
+    payload = "<img src=x onerror=alert(1)></script>'"
+    with django_capture_on_commit_callbacks(execute=True):
+        metadata_update(layer=get_layer("kh-hizmet"), user=None, data={
+            "title": payload, "update_frequency": "monthly", "scale_denominator": 5000})
+    response = client.get(URL, {"f": "html"}, HTTP_ACCEPT_LANGUAGE="tr")
+    html = response.content.decode()
+    assert response.status_code == 200 and "nonce-" in response["Content-Security-Policy"]
+    assert 'id="records-search"' in html and "Aranan sözcükler" in html and "Bulunan kayıtlar" in html
+    assert "/static/cbs/js/ogc-records.js" in html
+    assert " onclick=" not in html and " onchange=" not in html and "javascript:" not in html
+    assert payload not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e\\u003c/script\\u003e\\u0027" in html  # data-features
+    none = client.get(URL, {"f": "html", "q": "(x"}, HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    assert "Aramaya uyan kayıt yok." in none and 'id="records-search"' in none
