@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from pygeoapi.provider.base import ProviderInvalidQueryError
 from pygeoapi.provider.tinydb_ import TinyDBCatalogueProvider
 
+from cbs.text import has_control_characters
+
 from .params import BadParameter
 
 MAX_Q_CHARS = 200
 MAX_Q_WORDS = 10
-# C0 controls and DEL; TAB, LF and CR are whitespace between words.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ANYTEXT = "_metadata-anytext"
 # Parameters pygeoapi would take from the request and silently ignore here (the TinyDB provider
 # has no CQL): a client asking for a filter must not get every record back as if it matched.
@@ -53,7 +53,7 @@ def check_search(params: QueryDict) -> None:
         return
     if len(q) > MAX_Q_CHARS:
         raise BadParameter(_("q may be at most %(max)d characters long.") % {"max": MAX_Q_CHARS})
-    if CONTROL.search(q):
+    if has_control_characters(q):  # TAB, LF and CR are whitespace between words
         raise BadParameter(_("q must not contain control characters."))
     if sum(len(words) for words in search_terms(q)) > MAX_Q_WORDS:
         raise BadParameter(_("q may contain at most %(max)d words.") % {"max": MAX_Q_WORDS})

@@ -1,9 +1,10 @@
 """The catalogue (OGC API – Records): one record per layer the caller may see.
 
 pygeoapi's TinyDB catalogue provider serves it (text search `q` – as words, never a regular
-expression: ogc/catalogue.py –, `bbox`, property filters such as `theme=BI`); we only write its records file, one per visible set of layers, from the
-registry, the maintained metadata (layers.metadata) and the data's extent. A caller's catalogue
-therefore lists exactly the collections the access gate lets it see.
+expression: ogc/catalogue.py –, `bbox`, property filters such as `theme=BI`); we only write its
+records file, one per visible set of layers, from the registry, the maintained metadata
+(layers.metadata) and the data's extent. A caller's catalogue therefore lists exactly the
+collections the access gate lets it see.
 """
 
 from __future__ import annotations

@@ -938,6 +938,8 @@ TR.update({
     "q may be at most %(max)d characters long.": "q en fazla %(max)d karakter olabilir.",
     "q must not contain control characters.": "q denetim karakteri içeremez.",
     "q may contain at most %(max)d words.": "q en fazla %(max)d sözcük içerebilir.",
+    "Remove the control characters (invisible characters such as a vertical tab, often pasted from other programs) from this text.":
+        "Bu metinden denetim karakterlerini (çoğunlukla başka programlardan yapıştırılan, dikey sekme gibi görünmeyen karakterleri) çıkarın.",
 })
 
 
