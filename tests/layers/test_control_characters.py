@@ -17,10 +17,18 @@ from layers.metadata import metadata_update
 from layers.models import LayerMetadata, Mahalle
 from layers.registry import get_layer
 from layers.services import FeatureInput, feature_create
+from ogc.config import clear_caches
 
 NS = {"gmd": "http://www.isotc211.org/2005/gmd", "gco": "http://www.isotc211.org/2005/gco"}
 DIRTY = "Okul\x01 ve\x0b sağlık\x0c merkezi\x1f"
 FORM = {"title": "Hizmet noktaları", "update_frequency": "weekly", "scale_denominator": "2000"}
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_of_this_test_only():
+    """Metadata written here rolls back; the catalogue cached from it must not outlive the test."""
+    yield
+    clear_caches()
 
 
 def test_xml_text_drops_what_xml_cannot_carry_only():
@@ -55,6 +63,7 @@ def test_iso_xml_is_well_formed_with_control_characters_already_stored(client, d
     """Rows saved before the form refused them, or written by other means."""
     LayerMetadata.objects.create(layer="kh-hizmet", title="Hizmet\x01 noktaları", abstract=DIRTY,
                                  keywords="okul\x0b, sağlık", lineage="Saha\x1b 2026", update_frequency="weekly")
+    clear_caches()  # what metadata_update does on commit: the catalogue's records are rebuilt
     response = client.get("/map/metadata/kh-hizmet.xml")
     assert response.status_code == 200
     etree.fromstring(response.content)  # lxml: strict XML 1.0

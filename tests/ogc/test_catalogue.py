@@ -4,13 +4,22 @@ same gate as the collections, maintained metadata in the records; OWSLib and GDA
 import json
 import subprocess
 
+import pytest
 from owslib.ogcapi.records import Records
 
 from cbs.testing import make_user
 from layers.metadata import metadata_update
 from layers.registry import get_layer
+from ogc.config import clear_caches
 
 URL = "/ogc/collections/katalog/items"
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_of_this_test_only():
+    """Metadata written here rolls back; the catalogue cached from it must not outlive the test."""
+    yield
+    clear_caches()
 
 
 def ids(response) -> list[str]:
