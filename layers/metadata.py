@@ -17,6 +17,7 @@ from django.db.models import Max, Min
 from django.utils import timezone, translation
 
 from cbs.audit.models import AuditRecord
+from cbs.text import reject_control_characters, xml_text
 
 from .registry import THEMES, Access, Layer
 from .selectors import layer_extent_lonlat
@@ -42,9 +43,11 @@ def _el(parent, path: str, text: str | None = None, **attrs) -> ET.Element:
     for tag in path.split("/"):
         node = ET.SubElement(node, _q(tag))
     for key, value in attrs.items():
-        node.set(key, value)
+        node.set(key, xml_text(value))
     if text is not None:
-        node.text = str(text)
+        # Stored text may hold characters XML 1.0 cannot carry (saved before the form refused
+        # them, or from the data): dropped, so the document stays well-formed.
+        node.text = xml_text(str(text))
     return node
 
 
@@ -113,12 +116,21 @@ def effective_metadata(layer: type[Layer], row=None) -> Effective:
 
 
 def metadata_form():
-    """The form of what the GIS unit maintains (the page shows it, metadata_update validates with it)."""
+    """The form of what the GIS unit maintains (the page shows it, metadata_update validates with
+    it); texts with control characters are refused (the ISO XML and the catalogue carry them)."""
+    from django import forms
     from django.forms.models import modelform_factory
 
     from .models import LayerMetadata
 
-    return modelform_factory(LayerMetadata, exclude=["layer", "updated_by"])
+    class MetadataForm(forms.ModelForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                if isinstance(field, forms.CharField):
+                    field.validators.append(reject_control_characters)
+
+    return modelform_factory(LayerMetadata, form=MetadataForm, exclude=["layer", "updated_by"])
 
 
 def metadata_update(*, layer: type[Layer], user, data: dict):

@@ -1,9 +1,10 @@
 """The catalogue (OGC API – Records): one record per layer the caller may see.
 
-pygeoapi's own TinyDB catalogue provider serves it (text search `q`, `bbox`, property filters
-such as `theme=BI`); we only write its records file, one per visible set of layers, from the
-registry, the maintained metadata (layers.metadata) and the data's extent. A caller's catalogue
-therefore lists exactly the collections the access gate lets it see.
+pygeoapi's TinyDB catalogue provider serves it (text search `q` – as words, never a regular
+expression: ogc/catalogue.py –, `bbox`, property filters such as `theme=BI`); we only write its
+records file, one per visible set of layers, from the registry, the maintained metadata
+(layers.metadata) and the data's extent. A caller's catalogue therefore lists exactly the
+collections the access gate lets it see.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def catalogue_resource(extents: dict[str, list[float]], base_url: str) -> dict:
         "links": [],
         "extents": {"spatial": {"bbox": list(settings.CBS_MAP_BBOX),
                                 "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
-        "providers": [{"type": "record", "name": "TinyDBCatalogue", "editable": False,
+        # pygeoapi's TinyDB catalogue provider, searching words as text (ogc/catalogue.py).
+        "providers": [{"type": "record", "name": "ogc.catalogue.TextCatalogueProvider", "editable": False,
                        "data": str(records_file(extents, base_url)), "id_field": "id",
                        "time_field": "updated", "title_field": "title"}],
     }

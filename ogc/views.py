@@ -35,6 +35,7 @@ from . import context, cql, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
+from .catalogue import check_search
 from .records import CATALOGUE, catalogue_resource
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
@@ -265,8 +266,9 @@ DATETIME = re.compile(r"^(\.\.|\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?)(/(\.\.|\d{4}-\d{
 
 def _catalogue(request: HttpRequest, api_function, *args) -> HttpResponse:
     """The catalogue through pygeoapi's TinyDB provider, after our parameter checks (that provider
-    fails with exceptions on malformed values instead of answering 400)."""
+    fails with exceptions on malformed values instead of answering 400; `q` is text, bounded)."""
     try:
+        check_search(request.GET)
         params.check_crs(request.GET)
         params.check_paging(request.GET)
         params.parse_bbox(request.GET)

@@ -977,6 +977,17 @@ TR.update({
     "Device: %(type)s": "Cihaz: %(type)s", "EPSG code": "EPSG kodu", "Module": "Modül",
 })
 
+# Catalogue search words as text; control characters refused (issue 15).
+TR.update({
+    "The catalogue does not support %(name)s; search with q, theme, bbox or datetime.":
+        "Katalog %(name)s desteklemiyor; q, theme, bbox ya da datetime ile arayın.",
+    "q may be at most %(max)d characters long.": "q en fazla %(max)d karakter olabilir.",
+    "q must not contain control characters.": "q denetim karakteri içeremez.",
+    "q may contain at most %(max)d words.": "q en fazla %(max)d sözcük içerebilir.",
+    "Remove the control characters (invisible characters such as a vertical tab, often pasted from other programs) from this text.":
+        "Bu metinden denetim karakterlerini (çoğunlukla başka programlardan yapıştırılan, dikey sekme gibi görünmeyen karakterleri) çıkarın.",
+})
+
 
 # Login lockout by user name and address (django-axes); effective permissions in the user admin.
 TR.update({

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.tickets.models import Channel
 from cbs.spreadsheet import xlsx_append
+from cbs.text import xml_text
 
 from . import labels, selectors
 from .period import Period
@@ -80,12 +81,14 @@ def _header(report: Report) -> list[str]:
 
 
 def _cell(value):
-    """Numbers stay numbers (Decimal → float), everything else (lazy labels) becomes text."""
+    """Numbers stay numbers (Decimal → float), everything else (lazy labels) becomes text –
+    without what XML cannot carry (a mahalle name from the data with \x01 made openpyxl refuse
+    the whole workbook)."""
     if value is None or isinstance(value, int | float):
         return value
     if isinstance(value, Decimal):
         return float(value)
-    return str(value)
+    return xml_text(str(value))
 
 
 def to_xlsx(report: Report) -> bytes:

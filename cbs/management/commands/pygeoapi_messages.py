@@ -2,8 +2,9 @@
 in step with the installed pygeoapi: its wheel ships no compiled translations, so without these
 the OGC API pages read English whatever the language (and `dir="text_direction"`).
 
-Extracts the {% trans %} messages of pygeoapi's templates with Babel, adds new ones (empty,
-for a translator), drops those pygeoapi no longer has, keeps every existing translation.
+Extracts the {% trans %} messages of pygeoapi's templates (and of ours, ogc/pygeoapi_templates)
+with Babel, adds new ones (empty, for a translator), drops those no template has any more, keeps
+every existing translation.
 Run `manage.py pygeoapi_messages` after upgrading pygeoapi (tests/ogc/test_language.py says
 when it is needed); `vendor_assets` (make setup) compiles the catalogues.
 """
@@ -21,14 +22,21 @@ LANGUAGES = ("tr", "en")
 
 
 def template_messages() -> dict[str, list[tuple[str, int]]]:
-    """msgid -> where it occurs, for every translatable string of pygeoapi's templates."""
+    """msgid -> where it occurs, for every translatable string of pygeoapi's templates and ours
+    (ogc/pygeoapi_templates, located as "kent-cbs/<path>")."""
     found: dict[str, list[tuple[str, int]]] = {}
-    templates = Path(pygeoapi.__file__).parent / "templates"
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(templates), [("**.html", "jinja2"), ("**.j2", "jinja2")]):
-        if isinstance(message, str):
-            found.setdefault(message, []).append((filename, lineno))
+    for templates, prefix in ((Path(pygeoapi.__file__).parent / "templates", ""), (overrides_dir(), "kent-cbs/")):
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+                str(templates), [("**.html", "jinja2"), ("**.j2", "jinja2")]):
+            if isinstance(message, str):
+                found.setdefault(message, []).append((prefix + filename, lineno))
     return found
+
+
+def overrides_dir() -> Path:
+    """ogc/pygeoapi_templates: our own pygeoapi page templates, written over pygeoapi's by
+    vendor_assets (the catalogue's search page)."""
+    return Path(settings.BASE_DIR) / "ogc" / "pygeoapi_templates"
 
 
 def catalogues_dir() -> Path:

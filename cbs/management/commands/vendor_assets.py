@@ -2,8 +2,11 @@
 
 Nothing is fetched from a CDN at run time: pygeoapi's HTML templates link unpkg/jsdelivr, so
 a copy of them is written with those links pointed at our own static files (or dropped where
-the page works without them). The Turkish (and English) texts of those pages are compiled
-from locale/pygeoapi (`manage.py pygeoapi_messages` keeps them in step with pygeoapi).
+the page works without them), and without what the pages' Content-Security-Policy would block
+(inline event handlers, javascript: URLs). Our own templates (ogc/pygeoapi_templates: the
+catalogue's search page) are written over pygeoapi's. The Turkish (and English) texts of those
+pages are compiled from locale/pygeoapi (`manage.py pygeoapi_messages` keeps them in step with
+pygeoapi and our templates).
 """
 
 import re
@@ -16,7 +19,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from .pygeoapi_messages import catalogues_dir
+from .pygeoapi_messages import catalogues_dir, overrides_dir
 
 # npm file -> static path under cbs/static/vendor/
 VENDOR_FILES = {
@@ -62,18 +65,34 @@ CDN_REWRITES: list[tuple[str, str | None]] = [
 EXTERNAL_TAG = re.compile(
     r"<script[^>]+src=\"https?://[^\"]+\"[^>]*>\s*</script>|<link[^>]+href=\"https?://(?!pygeoapi\.io)[^\"]+\"[^>]*>"
 )
+# Inline event handlers (onclick="…") and javascript: URLs never run under the pages' CSP (its
+# nonce covers <script> elements only): they are removed from pygeoapi's templates, and a page
+# that needs the behaviour gets it from our templates (overrides_dir()) and static scripts.
+TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+INLINE_HANDLER = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
+JAVASCRIPT_URL = re.compile(r"""(\s(?:href|src|action|formaction)\s*=\s*)(["'])\s*javascript:[^"']*\2""", re.I)
+# pygeoapi's page kept under another name where ours takes its place and includes it.
+KEPT_AS = {"collections/items/index.html": "collections/items/features.html"}
 PYGEOAPI_STATIC = re.compile(r"\{\{\s*config\['server'\]\['url'\]\s*\}\}/static/")
 PYGEOAPI_STATIC_CONCAT = re.compile(r"config\['server'\]\['url'\]\s*\+\s*'/static/")
 
 
 def localise_template(text: str, static_url: str) -> str:
-    """Point a pygeoapi template's CDN and /static links at our own static files."""
+    """Point a pygeoapi template's CDN and /static links at our own static files; drop what the
+    CSP would block (inline event handlers, javascript: URLs)."""
     for pattern, target in CDN_REWRITES:
         text = re.sub(pattern, static_url + target, text)
     text = EXTERNAL_TAG.sub("", text)
     text = PYGEOAPI_STATIC.sub(static_url + "pygeoapi/", text)
     text = PYGEOAPI_STATIC_CONCAT.sub(f"'{static_url}pygeoapi/", text)
-    return text
+    text = TAG.sub(lambda tag: JAVASCRIPT_URL.sub(r'\1\2#\2', INLINE_HANDLER.sub("", tag.group(0))), text)
+    return text.replace("%STATIC_URL%", static_url)
+
+
+def blocked_by_csp(text: str) -> list[str]:
+    """Inline handlers and javascript: URLs left in a template's tags (what the CSP would refuse)."""
+    return [found.group(0).strip() for tag in TAG.finditer(text)
+            for found in [*INLINE_HANDLER.finditer(tag.group(0)), *JAVASCRIPT_URL.finditer(tag.group(0))]]
 
 
 class Command(BaseCommand):
@@ -97,18 +116,19 @@ class Command(BaseCommand):
                           f"({', '.join(languages)})")
 
     def write_pygeoapi_templates(self, out: Path) -> int:
-        source_dir = Path(pygeoapi.__file__).parent / "templates"
         count = 0
-        for source in source_dir.rglob("*"):
-            if source.is_dir():
-                continue
-            target = out / source.relative_to(source_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source.suffix in (".html", ".jinja2", ".j2"):
-                target.write_text(localise_template(source.read_text(), settings.STATIC_URL))
-                count += 1
-            else:
-                shutil.copyfile(source, target)
+        for source_dir, renames in ((Path(pygeoapi.__file__).parent / "templates", KEPT_AS), (overrides_dir(), {})):
+            for source in sorted(source_dir.rglob("*")):
+                if source.is_dir():
+                    continue
+                name = source.relative_to(source_dir).as_posix()
+                target = out / renames.get(name, name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if source.suffix in (".html", ".jinja2", ".j2"):
+                    target.write_text(localise_template(source.read_text(), settings.STATIC_URL))
+                    count += 1
+                else:
+                    shutil.copyfile(source, target)
         return count
 
 
