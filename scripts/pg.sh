@@ -130,7 +130,9 @@ replica_start() {
   # An existing standby of this very cluster is restarted; one that cannot catch up (the primary
   # recycled the WAL it needs, or the cluster was recreated) is made again.
   if [ -f "$RDATA/standby.signal" ] && [ "$(system_id "$RDATA")" = "$(system_id "$PGDATA")" ]; then
-    if { replica_running || replica_launch; } && replica_catch_up 30; then
+    # (Replay resumed: a test run that was killed may have left it paused.)
+    if { replica_running || replica_launch; } && psql_replica postgres "SELECT pg_wal_replay_resume()" >/dev/null \
+        && replica_catch_up 30; then
       echo "replica running on 127.0.0.1:$RPORT"; return
     fi
     echo "the replica could not catch up: making it again" >&2
