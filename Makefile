@@ -59,8 +59,11 @@ endif
 # Tests and benchmarks use the production settings module with local-only overrides.
 LOCAL_ENV := DJANGO_SECRET_KEY=local-test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0
 
+# The replica tests start their own streaming replica of the private cluster (scripts/pg.sh
+# replica-start); a DATABASE_REPLICA_URL from the shell would make Django create a test
+# database on a read-only standby.
 test: setup db
-	$(LOCAL_ENV) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(LOCAL_ENV) DATABASE_REPLICA_URL= $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Benchmarks run on their own database (topped up to 10 000 features), never the site's.
 bench: setup
@@ -80,4 +83,4 @@ stop:
 	@scripts/pg.sh stop
 
 clean: stop
-	rm -rf var/pg
+	rm -rf var/pg var/pg-replica

@@ -58,6 +58,22 @@ except ValueError as exc:  # UnknownSchemeError and malformed URLs
     raise ImproperlyConfigured(f"DATABASE_URL is not a PostgreSQL URL: {exc}") from exc
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["TEST"] = {"NAME": env("CBS_TEST_DB_NAME")} if env("CBS_TEST_DB_NAME") else {}
+# Optional streaming read replica (a hot standby of DATABASE_URL): OGC reads and reports go there
+# through cbs.db; writes, the gate's publication states, sessions, tokens and logs never do.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+# After a browser's write (POST/PUT/PATCH/DELETE) its reads stay on the primary this long.
+CBS_REPLICA_STICKY_SECONDS = float(env("CBS_REPLICA_STICKY_SECONDS") or "5")
+# Reports (no generations to compare) read the replica only while it lags less than this.
+CBS_REPLICA_MAX_LAG_SECONDS = float(env("CBS_REPLICA_MAX_LAG_SECONDS") or "30")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    from cbs.db import REPLICA, replica_settings
+
+    try:
+        DATABASES[REPLICA] = replica_settings(DATABASE_REPLICA_URL, DATABASES["default"])
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a PostgreSQL URL: {exc}") from exc
+    DATABASE_ROUTERS = ["cbs.db.ReplicaRouter"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -95,6 +111,8 @@ MIDDLEWARE = [
     # Last: turns a lockout flagged during the request into the answer (cbs.accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
+if DATABASE_REPLICA_URL:
+    MIDDLEWARE.append("cbs.db.RecentWriteMiddleware")  # read-your-writes (cbs/db.py)
 
 ROOT_URLCONF = "cbs.urls"
 WSGI_APPLICATION = "cbs.wsgi.application"

@@ -4,7 +4,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
+
+from cbs.db import read_alias
 
 from .registry import THEMES, Layer, all_layers
 
@@ -32,7 +34,7 @@ def layer_counts() -> dict[str, int]:
     layers = all_layers()
     qn = connection.ops.quote_name
     selects = ", ".join(f"(SELECT count(*) FROM {qn(layer.meta().db_table)})" for layer in layers)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(f"SELECT {selects}")  # noqa: S608  (table names from the registry)
         return dict(zip((layer.name for layer in layers), cursor.fetchone(), strict=True))
 
@@ -55,7 +57,7 @@ def layer_extent_lonlat(layer: type[Layer]) -> list[float] | None:
     geom = layer.geometry()
     table = connection.ops.quote_name(meta.db_table)
     column = connection.ops.quote_name(geom.column)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM ("  # noqa: S608
             f"SELECT ST_Transform(ST_SetSRID(ST_Extent({column}), %s), 4326) AS e FROM {table}) s",

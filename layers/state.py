@@ -6,6 +6,11 @@ One small query (two tables of one row per layer, ~0.2 ms) answers all three; a 
 once (the OGC gate keeps it on the request). Per-process caches of derived things – vector tiles,
 the generated pygeoapi configuration, catalogue files – are keyed by these generations, so a
 change committed by any host, worker or management command shows on the next request anywhere.
+
+These rows are always read on the primary, even when a read replica serves the request's data: a
+withdrawn layer must not stay visible, nor a new generation be cached with old data, because a
+replica lags. cbs.db reads the same rows on the replica (`using`) and uses the replica only when
+they are identical to the primary's.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 @dataclass(frozen=True)
@@ -31,9 +36,9 @@ class LayerState:
         return hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
-def layer_state() -> LayerState:
-    """The three maps, read now (one query)."""
-    with connection.cursor() as cursor:
+def layer_state(using: str = DEFAULT_DB_ALIAS) -> LayerState:
+    """The three maps, read now (one query) – on the primary unless `using` names the replica."""
+    with connections[using].cursor() as cursor:
         cursor.execute("SELECT 's', layer, state, 0 FROM layers_layerpublication UNION ALL "
                        "SELECT 'g', layer, generation::text, config_generation FROM layers_layercounter")
         rows = cursor.fetchall()

@@ -116,6 +116,15 @@ def to_q(tree, layer: type[Layer]) -> models.Q:
     return to_filter(tree, field_mapping(layer))
 
 
+def _like_without_text(node: ast.Like):
+    """LIKE '' / LIKE '%' as predicates pygeofilter can build (its Django backend makes no Q of a
+    pattern without text: a 500)."""
+    if node.pattern == "":  # only the empty text
+        return (ast.NotEqual if node.not_ else ast.Equal)(node.lhs, "")
+    present = ast.IsNull(node.lhs, True)  # '%': any text, never NULL
+    return ast.And(present, ast.IsNull(node.lhs, False)) if node.not_ else present
+
+
 class _Checker:
     """Walks a parsed filter: names, types, sizes; rewrites geometry literals in place."""
 
@@ -152,6 +161,8 @@ class _Checker:
         elif isinstance(node, ast.Like):
             if self._scalar(node.lhs) != "string" or not isinstance(node.pattern, str):
                 raise _Refused(_("LIKE compares text properties with a text pattern."))
+            if not node.pattern.replace("%", ""):
+                return _like_without_text(node)
         elif isinstance(node, ast.In):
             kind = self._scalar(node.lhs)
             if len(node.sub_nodes) > MAX_IN_OPTIONS:

@@ -1,7 +1,8 @@
 """Kent CBS feature provider for pygeoapi: GeoJSON built by PostGIS, over Django's connection.
 
 Differences from pygeoapi's stock PostgreSQL provider, and why:
-- uses Django's database connection (one pool, sees the test database and transaction);
+- uses Django's database connections (one pool, sees the test database and transaction): the
+  read replica's when cbs.db.read_alias() says so, else the primary's;
 - builds each Feature's JSON in SQL (ST_AsGeoJSON) and never counts the whole table;
 - transforms the query envelope to the storage CRS (the column is never transformed for
   filtering, so the GiST index is used) and output with integer SRIDs;
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
-from django.db import DataError, connection, models, transaction
+from django.db import DataError, connection, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from pygeoapi.provider.base import (
@@ -27,6 +28,7 @@ from pygeoapi.provider.base import (
     ProviderItemNotFoundError,
 )
 
+from cbs.db import read_alias
 from layers.registry import Layer, get_layer
 
 from . import context, cql
@@ -156,7 +158,8 @@ class KentPostGISProvider(BaseProvider):
         return envelope
 
     def _run(self, qs: models.QuerySet, feature_sql: str) -> tuple[int, str]:
-        """Row count and comma-joined Feature texts, in one round trip."""
+        """Row count and comma-joined Feature texts, in one round trip (replica or primary)."""
+        alias = read_alias()
         rows = qs.annotate(_feature=RawSQL(feature_sql, [])).values_list("_feature", flat=True)
         try:
             sql, params = rows.query.sql_with_params()
@@ -166,8 +169,9 @@ class KentPostGISProvider(BaseProvider):
         try:
             # In autocommit a failed statement harms nothing; inside a caller's transaction a
             # savepoint keeps it usable. (atomic() in autocommit costs BEGIN and COMMIT round trips.)
-            with transaction.atomic() if connection.in_atomic_block else nullcontext(), \
-                    connection.cursor() as cursor:
+            reader = connections[alias]
+            with transaction.atomic(using=alias) if reader.in_atomic_block else nullcontext(), \
+                    reader.cursor() as cursor:
                 cursor.execute(query, params)
                 count, text = cursor.fetchone()
         except DataError as exc:  # a value PostgreSQL cannot take: the caller's mistake, not ours
@@ -191,7 +195,8 @@ class KentPostGISProvider(BaseProvider):
             return {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         if resulttype == "hits":
             # Counting is what the caller asked for here; only then is it done.
-            return {"type": "FeatureCollection", "features": [], "numberMatched": qs.count(),
+            return {"type": "FeatureCollection", "features": [],
+                    "numberMatched": qs.using(read_alias()).count(),
                     "numberReturned": 0}
         qs = qs[offset: offset + limit]
         count, text = self._run(qs, self._feature_sql(target_uri, names, skip_geometry))

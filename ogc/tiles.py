@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from http import HTTPStatus
 
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cbs.db import read_alias
 from layers.registry import Layer, get_layer
 from layers.state import LayerState, layer_state
 
@@ -69,13 +70,15 @@ def tile_sql(layer: type[Layer]) -> str:
 
 
 def render_tile(layer: type[Layer], z: int, x: int, y: int) -> bytes:
-    """The tile's bytes from PostGIS (empty when the tile lies outside the storage CRS's area)."""
+    """The tile's bytes from PostGIS (empty when the tile lies outside the storage CRS's area);
+    from the read replica when cbs.db allows (it has replayed the generation the tile is cached
+    under)."""
     west, south, east, north = tile_lonlat_bounds(z, x, y)
     area = storage_area(layer.geometry().srid, 4326).extent
     a = (max(west, area[0]), max(south, area[1]), min(east, area[2]), min(north, area[3]))
     if a[0] >= a[2] or a[1] >= a[3]:
         return b""
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(tile_sql(layer), [z, x, y, (east - west) / 16, *a, layer.name])
         return bytes(cursor.fetchone()[0] or b"")
 

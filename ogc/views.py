@@ -27,6 +27,7 @@ from pygeoapi import l10n
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
+from cbs.db import replica_scope
 from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
 from layers.state import layer_state
@@ -62,7 +63,10 @@ def gated(view):
         # Read from the database once per request: what every host agrees on (layers.state).
         request.cbs_state = layer_state()
         request.cbs_visible = visible_collections(caller, request.cbs_state)
-        response = view(request, *args, **kwargs)
+        # Who may see what was decided on the primary; the data may come from the read replica
+        # if it has replayed that same state (cbs.db), reads only.
+        with replica_scope(request):
+            response = view(request, *args, **kwargs)
         # Answers differ per caller: shared caches must not mix them up.
         response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
         if caller.kind != "anonymous":

@@ -15,6 +15,7 @@ from django.core.management import call_command
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        _ensure_test_database()
         _drop_staging_tables()  # import tests roll back their DROPs: tables a reused database kept
         call_command("load_samples", verbosity=0)
         call_command("load_inventory_samples", verbosity=0)
@@ -26,6 +27,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     clear_caches()
     # Tests that roll back can reuse a layer generation number: start with no cached tiles.
     tile_store.clear()
+
+
+def _ensure_test_database() -> None:
+    """pytest-django creates the test database only when a selected test asks for `db`; tests
+    that commit through `django_db_setup` alone (the import kill test, the replica tests) would
+    otherwise run against the site's own database when selected by themselves."""
+    from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+    from django.test.utils import setup_databases
+
+    name = connection.settings_dict["NAME"]
+    test_name = connection.settings_dict["TEST"].get("NAME")
+    if name != test_name and not name.startswith(TEST_DATABASE_PREFIX):
+        setup_databases(verbosity=0, interactive=False, keepdb=True, aliases={"default"})
 
 
 def _drop_staging_tables() -> None:

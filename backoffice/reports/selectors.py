@@ -3,10 +3,11 @@ percentiles, spatial joins) – never by loading rows into Python."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
 from backoffice.tickets.models import OPEN_STATES
+from cbs.db import read_alias
 
 from .period import Period
 
@@ -15,7 +16,7 @@ from .period import Period
 NOBODY = "–"  # the label open_by() gives tickets without a team or an assignee
 
 def _rows(sql: str, params: dict) -> list[dict]:
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # the replica inside the report views
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -8,10 +8,12 @@ import io
 import json
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from cbs.db import read_alias
 
 from .period import Period
 
@@ -54,7 +56,7 @@ class ThemeData:
 
 def theme_data(theme: str, period: Period, category: int | None = None) -> ThemeData:
     title, sql = THEMES[theme]
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(f"""
             WITH v AS ({sql})
             SELECT v.adi, v.value, ST_AsGeoJSON(ST_Transform(m.geom, 4326), 6)

@@ -1,5 +1,6 @@
 """Managers' pages: the dashboard (charts) and the activity report for any period (tables,
-printable, XLSX and PDF downloads); every figure comes from `selectors` (SQL)."""
+printable, XLSX and PDF downloads); every figure comes from `selectors` (SQL) – on the read
+replica when one is configured (cbs.db; after the permission check, which reads the primary)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from backoffice.assets.selectors import expiring
+from cbs.db import replica_reads
 from cbs.permissions import module_required
 
 from . import labels, selectors
@@ -35,6 +37,7 @@ def _period_of(request: HttpRequest, default: str):
 
 @require_GET
 @module_required("reports")
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = period_from("year")
     today = timezone.localdate()  # the last 12 weeks up to now (not the empty weeks to the year end)
@@ -61,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @module_required("reports")
+@replica_reads
 def activity(request: HttpRequest) -> HttpResponse:
     """?period=week|month|year|custom&day=…&first=…&last=…&format=html|xlsx|pdf"""
     try:
@@ -93,6 +97,7 @@ MAP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'se
 
 @require_GET
 @module_required("reports")
+@replica_reads
 def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
     """A thematic map for the period as a folium HTML document (its own inline scripts, hence
     its own CSP; everything from our static files) or a PNG."""
@@ -119,6 +124,7 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
 
 @require_GET
 @module_required("reports")
+@replica_reads
 def maps(request: HttpRequest) -> HttpResponse:
     from . import thematic
 

@@ -117,6 +117,17 @@ def test_mahalle_filter_by_name_and_like(client, db):
     assert len(body["features"]) == 1
 
 
+def test_like_patterns_without_text(client, db):
+    """LIKE '' and LIKE '%' (found by the generated filters below: pygeofilter made no query of
+    them, a 500) answer what PostgreSQL answers."""
+    every = raw_ids('SELECT "tucbsNo" FROM layers_mahalle WHERE adi IS NOT NULL ORDER BY "tucbsNo"')
+    for cql, expected in [("adi LIKE ''", []), ("adi NOT LIKE ''", every), ("adi LIKE '%'", every),
+                          ("adi LIKE '%%'", every), ("adi NOT LIKE '%'", [])]:
+        response = items(client, "id-mahalle", filter=cql)
+        assert response.status_code == 200, (cql, response.content)
+        assert sorted(f["id"] for f in response.json()["features"]) == expected, cql
+
+
 def test_filter_is_kept_in_paging_links(client, db):
     body = items(client, "bi-bina", filter="zeminUstuKatSayisi > 3", limit=5).json()
     next_link = next(link["href"] for link in body["links"] if link["rel"] == "next")
