@@ -26,6 +26,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean, got {value!r}")
 
 
+def env_path(name: str, default: Path) -> Path:
+    """A folder from the environment; unset or empty (as in .env.example) means the default."""
+    return Path(env(name) or default)
+
+
 def env_floats(name: str, default: str, count: int) -> list[float]:
     raw = env(name, default)
     try:
@@ -135,7 +140,7 @@ WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered tiles (plain files per layer generation read from the database, ogc/tile_store.py):
 # a per-host cache, never the truth (layers/state.py).
-CBS_TILE_CACHE_DIR = Path(env("CBS_TILE_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "tiles")))
+CBS_TILE_CACHE_DIR = env_path("CBS_TILE_CACHE_DIR", BASE_DIR / "var" / "cache" / "tiles")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -214,7 +219,7 @@ CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 CBS_PYGEOAPI_LOCALE = BASE_DIR / "var" / "pygeoapi_locale"
 # Records files of the catalogue (ogc/records.py): a per-host cache rebuilt from the database
 # with the configuration, kept on local disk (pygeoapi's TinyDB provider opens a path).
-CBS_CATALOGUE_DIR = Path(env("CBS_CATALOGUE_DIR", str(BASE_DIR / "var" / "catalogue")))
+CBS_CATALOGUE_DIR = env_path("CBS_CATALOGUE_DIR", BASE_DIR / "var" / "catalogue")
 CBS_SAMPLES_DIR = BASE_DIR / "data" / "samples"
 CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")
 
@@ -223,20 +228,20 @@ CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")
 # worker container mounts (the `media` volume in docker-compose.yml), or S3-compatible object
 # storage through django-storages (`pip install '.[s3]'`, CBS_STORAGE_BACKEND=s3). Per-host
 # caches rebuilt from the database (tiles, catalogue files) stay on local disk.
-MEDIA_ROOT = Path(env("CBS_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = env_path("CBS_MEDIA_ROOT", BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"  # never served directly: attachments are downloaded through a checked view
-CBS_STORAGE_BACKEND = env("CBS_STORAGE_BACKEND", "filesystem")
+CBS_STORAGE_BACKEND = env("CBS_STORAGE_BACKEND") or "filesystem"
 STORAGES = {
     # No location: FileSystemStorage follows MEDIA_ROOT.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if CBS_STORAGE_BACKEND == "s3":
-    if importlib.util.find_spec("storages") is None:
-        raise ImproperlyConfigured("CBS_STORAGE_BACKEND=s3 needs django-storages with boto3: "
-                                   "pip install 'kent-cbs[s3]'")
     if not env("CBS_S3_BUCKET"):
         raise ImproperlyConfigured("CBS_STORAGE_BACKEND=s3 needs CBS_S3_BUCKET")
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("CBS_STORAGE_BACKEND=s3 needs django-storages with boto3: "
+                                   "pip install '.[s3]'")
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
         "bucket_name": env("CBS_S3_BUCKET"),
         "location": env("CBS_S3_PREFIX", ""),  # a folder in the bucket
@@ -257,7 +262,7 @@ elif CBS_STORAGE_BACKEND != "filesystem":
 # Imports (layers.imports): upload limits (zip bombs), staged in schema cbs_import. The uploaded
 # file is kept in the shared storage (STORAGES above); CBS_IMPORT_DIR is this host's scratch
 # folder (an upload being unpacked, a local copy GDAL reads from a remote storage, job logs).
-CBS_IMPORT_DIR = Path(env("CBS_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+CBS_IMPORT_DIR = env_path("CBS_IMPORT_DIR", BASE_DIR / "var" / "imports")
 CBS_IMPORT_MAX_BYTES = int(env("CBS_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 CBS_IMPORT_MAX_UNPACKED_BYTES = int(env("CBS_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3)))
 CBS_IMPORT_MAX_ENTRIES = int(env("CBS_IMPORT_MAX_ENTRIES", "1000"))
