@@ -102,6 +102,16 @@ def live_site(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _session_media(settings, monkeypatch, tmp_path_factory):
+    """Files tests store (attachments, import uploads) go to this session's folder, not the site's
+    var/media: rolled-back rows would leave them there. Set in the environment too, so the worker
+    processes a test starts (import jobs) use the same storage."""
+    media = tmp_path_factory.getbasetemp() / "media"
+    settings.MEDIA_ROOT = media
+    monkeypatch.setenv("CBS_MEDIA_ROOT", str(media))
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Only tests that log in through the form hash passwords; PBKDF2's cost buys nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
@@ -253,5 +263,7 @@ class Hosts:
 
 
 @pytest.fixture
-def hosts(settings, tmp_path):
-    return Hosts(settings, tmp_path)
+def hosts(settings, tmp_path, monkeypatch):
+    hosts = Hosts(settings, tmp_path)
+    monkeypatch.setenv("CBS_MEDIA_ROOT", str(hosts.shared))  # for worker processes started by tests
+    return hosts
