@@ -17,7 +17,15 @@ COPY . .
 RUN DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py vendor_assets \
  && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py compilemessages -v 0 --ignore 'node_modules/*' \
  && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
- && useradd --system --uid 1000 cbs && chown -R cbs /app/var
+ && useradd --system --uid 1000 cbs \
+ && mkdir -p /app/var/media /app/var/imports /app/var/cache /app/var/catalogue \
+ && chown -R cbs /app/var
+# var/media is MEDIA_ROOT, the shared file storage (attachments, import uploads): docker-compose.yml
+# mounts the named volume `media` here in every app and worker container (an empty volume takes
+# this folder's owner). No VOLUME line: a container started without that mount would silently keep
+# its files to itself. var/imports, var/cache and var/catalogue are each container's own.
 USER cbs
 EXPOSE 8000
-CMD ["gunicorn", "cbs.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout: a little above CBS_REQUEST_TIMEOUT (300 s, the longest synchronous request) and below
+# nginx's proxy_read_timeout (deploy/nginx.conf); tests/cbs/test_deploy.py checks they agree.
+CMD ["gunicorn", "cbs.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "330", "--access-logfile", "-"]

@@ -27,6 +27,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean, got {value!r}")
 
 
+def env_path(name: str, default: Path) -> Path:
+    """A folder from the environment; unset or empty (as in .env.example) means the default."""
+    return Path(env(name) or default)
+
+
 def env_floats(name: str, default: str, count: int) -> list[float]:
     raw = env(name, default)
     try:
@@ -157,7 +162,7 @@ WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered tiles (plain files per layer generation read from the database, ogc/tile_store.py):
 # a per-host cache, never the truth (layers/state.py).
-CBS_TILE_CACHE_DIR = Path(env("CBS_TILE_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "tiles")))
+CBS_TILE_CACHE_DIR = env_path("CBS_TILE_CACHE_DIR", BASE_DIR / "var" / "cache" / "tiles")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -239,6 +244,11 @@ CBS_BASEMAP_URL = env("CBS_BASEMAP_URL", "")
 CBS_MAX_VERTICES = int(env("CBS_MAX_VERTICES", "20000"))
 CBS_MAX_BODY_BYTES = int(env("CBS_MAX_BODY_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CBS_MAX_BODY_BYTES + 1024
+# The longest a synchronous request may take (an export converted by ogr2ogr, an import upload
+# unpacked and read by GDAL). gunicorn's --timeout (Dockerfile) and nginx's proxy_read_timeout
+# (deploy/nginx.conf) are a little longer, so the site answers before either cuts it off
+# (tests/cbs/test_deploy.py checks they agree); longer work belongs on the job queue.
+CBS_REQUEST_TIMEOUT = int(env("CBS_REQUEST_TIMEOUT", "300"))
 # Logs (Law 5651): retention of access and audit records, proxy trust for the source IP.
 CBS_LOG_RETENTION_DAYS = int(env("CBS_LOG_RETENTION_DAYS", "730"))
 # The client's address (access log, audit, partner IP allow-lists, login lockout): the number of
@@ -260,12 +270,52 @@ if env_bool("CBS_TRUST_X_FORWARDED_FOR", False):
 CBS_PYGEOAPI_TEMPLATES = BASE_DIR / "var" / "pygeoapi_templates"
 # Texts of pygeoapi's pages: catalogues kept in locale/pygeoapi, compiled by vendor_assets.
 CBS_PYGEOAPI_LOCALE = BASE_DIR / "var" / "pygeoapi_locale"
-CBS_CATALOGUE_DIR = Path(env("CBS_CATALOGUE_DIR", str(BASE_DIR / "var" / "catalogue")))
+# Records files of the catalogue (ogc/records.py): a per-host cache rebuilt from the database
+# with the configuration, kept on local disk (pygeoapi's TinyDB provider opens a path).
+CBS_CATALOGUE_DIR = env_path("CBS_CATALOGUE_DIR", BASE_DIR / "var" / "catalogue")
 CBS_SAMPLES_DIR = BASE_DIR / "data" / "samples"
 CBS_DEMO_PASSWORD = env("CBS_DEMO_PASSWORD", "kentcbs-demo")
 
-# Imports (layers.imports): job folders, upload limits (zip bombs), staged in schema cbs_import.
-CBS_IMPORT_DIR = Path(env("CBS_IMPORT_DIR", str(BASE_DIR / "var" / "imports")))
+# Files every host must serve (ticket attachments, uploaded import files) go through Django's
+# storage API onto storage all hosts share: by default a folder (MEDIA_ROOT) that every app and
+# worker container mounts (the `media` volume in docker-compose.yml), or S3-compatible object
+# storage through django-storages (`pip install '.[s3]'`, CBS_STORAGE_BACKEND=s3). Per-host
+# caches rebuilt from the database (tiles, catalogue files) stay on local disk.
+MEDIA_ROOT = env_path("CBS_MEDIA_ROOT", BASE_DIR / "var" / "media")
+MEDIA_URL = "/media/"  # never served directly: attachments are downloaded through a checked view
+CBS_STORAGE_BACKEND = env("CBS_STORAGE_BACKEND") or "filesystem"
+STORAGES = {
+    # No location: FileSystemStorage follows MEDIA_ROOT.
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if CBS_STORAGE_BACKEND == "s3":
+    if not env("CBS_S3_BUCKET"):
+        raise ImproperlyConfigured("CBS_STORAGE_BACKEND=s3 needs CBS_S3_BUCKET")
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("CBS_STORAGE_BACKEND=s3 needs django-storages with boto3: "
+                                   "pip install '.[s3]'")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env("CBS_S3_BUCKET"),
+        "location": env("CBS_S3_PREFIX", ""),  # a folder in the bucket
+        # Any S3-compatible server (MinIO, Ceph RGW …); empty: AWS itself.
+        "endpoint_url": env("CBS_S3_ENDPOINT_URL") or None,
+        "region_name": env("CBS_S3_REGION") or None,
+        # Empty: boto3's own chain (AWS_* variables, instance or container role).
+        "access_key": env("CBS_S3_ACCESS_KEY") or None,
+        "secret_key": env("CBS_S3_SECRET_KEY") or None,
+        "addressing_style": env("CBS_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO setups
+        "default_acl": "private",
+        "querystring_auth": True,  # never public links; files are served by checked views anyway
+        "file_overwrite": False,
+    }}
+elif CBS_STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured("CBS_STORAGE_BACKEND must be filesystem or s3")
+
+# Imports (layers.imports): upload limits (zip bombs), staged in schema cbs_import. The uploaded
+# file is kept in the shared storage (STORAGES above); CBS_IMPORT_DIR is this host's scratch
+# folder (an upload being unpacked, a local copy GDAL reads from a remote storage, job logs).
+CBS_IMPORT_DIR = env_path("CBS_IMPORT_DIR", BASE_DIR / "var" / "imports")
 CBS_IMPORT_MAX_BYTES = int(env("CBS_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 CBS_IMPORT_MAX_UNPACKED_BYTES = int(env("CBS_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3)))
 CBS_IMPORT_MAX_ENTRIES = int(env("CBS_IMPORT_MAX_ENTRIES", "1000"))
@@ -276,8 +326,7 @@ CBS_IMPORT_STALE_SECONDS = int(env("CBS_IMPORT_STALE_SECONDS", "900"))
 # Help desk: working hours of the SLA clock (holidays are data: tickets.Holiday), uploads, mail.
 CBS_WORKDAY_START = env("CBS_WORKDAY_START", "08:30")
 CBS_WORKDAY_END = env("CBS_WORKDAY_END", "17:30")
-MEDIA_ROOT = Path(env("CBS_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
-MEDIA_URL = "/media/"  # never served directly: attachments are downloaded through a checked view
+
 CBS_ATTACHMENT_MAX_BYTES = int(env("CBS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CBS_ATTACHMENT_TYPES = tuple(env("CBS_ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,txt,log,csv,xlsx,docx").split(","))
 EMAIL_BACKEND = env("CBS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG

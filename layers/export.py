@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import CharField, Field, TextField
 
@@ -94,7 +95,7 @@ def convert(geojson: str, fmt: str, name: str, source_srid: int, srid: int) -> b
         subprocess.run(["ogr2ogr", "-f", spec.driver, str(target), str(source),
                         "-s_srs", f"EPSG:{int(source_srid)}", "-t_srs", f"EPSG:{int(srid)}",
                         "-nln", name.replace("-", "_"), *options],
-                       check=True, capture_output=True, timeout=600)
+                       check=True, capture_output=True, timeout=settings.CBS_REQUEST_TIMEOUT)
         if fmt == "shp":
             archive = folder / f"{name}.zip"
             with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:

@@ -1036,6 +1036,11 @@ TR.update({
 })
 
 
+# Shared storage (issue 16.3): files every host serves (attachments, import uploads).
+TR.update({
+    "The file of this attachment is missing from the file storage.": "Bu ekin dosyası dosya deposunda yok.",
+})
+
 def main(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
     missing = []

@@ -117,6 +117,16 @@ def live_site(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _session_media(settings, monkeypatch, tmp_path_factory):
+    """Files tests store (attachments, import uploads) go to this session's folder, not the site's
+    var/media: rolled-back rows would leave them there. Set in the environment too, so the worker
+    processes a test starts (import jobs) use the same storage."""
+    media = tmp_path_factory.getbasetemp() / "media"
+    settings.MEDIA_ROOT = media
+    monkeypatch.setenv("CBS_MEDIA_ROOT", str(media))
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Only tests that log in through the form hash passwords; PBKDF2's cost buys nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
@@ -236,3 +246,39 @@ def editor_token(db):
     user.groups.add(Group.objects.get(name="CBS editörü"))
     _token, value = token_create(owner=user, name="t", expires_at=timezone.now() + timedelta(days=1))
     return SimpleNamespace(user=user, value=value, auth={"HTTP_AUTHORIZATION": f"Bearer {value}"})
+
+
+class Hosts:
+    """Several hosts of one site, simulated in this process: each host has its own local folders
+    (import scratch, tile cache, catalogue files), MEDIA_ROOT (the shared storage) is common.
+    Switching to a host removes every other host's folders: its disk is out of reach."""
+
+    LOCAL = {"CBS_IMPORT_DIR": "imports", "CBS_TILE_CACHE_DIR": "cache/tiles", "CBS_CATALOGUE_DIR": "catalogue"}
+
+    def __init__(self, settings, root):
+        self.settings, self.root = settings, root
+        self.shared = root / "shared"
+        settings.MEDIA_ROOT = self.shared
+
+    def local(self, name: str) -> dict:
+        """The per-host settings of host `name` (also as environment variables for its processes)."""
+        return {key: self.root / name / folder for key, folder in self.LOCAL.items()}
+
+    def switch(self, name: str) -> None:
+        for other in self.root.glob("host-*"):
+            if other.name != name:
+                import shutil
+
+                shutil.rmtree(other)
+        for key, value in self.local(name).items():
+            setattr(self.settings, key, value)
+
+    def local_files(self, name: str) -> list:
+        return [p for p in (self.root / name).rglob("*") if p.is_file()]
+
+
+@pytest.fixture
+def hosts(settings, tmp_path, monkeypatch):
+    hosts = Hosts(settings, tmp_path)
+    monkeypatch.setenv("CBS_MEDIA_ROOT", str(hosts.shared))  # for worker processes started by tests
+    return hosts

@@ -4,6 +4,7 @@ keeps the SLA clock, appends an event and an audit record, and sends the notific
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -217,11 +218,20 @@ _SIGNATURES = {"pdf": (b"%PDF",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff
                "jpeg": (b"\xff\xd8\xff",), "xlsx": (b"PK\x03\x04",), "docx": (b"PK\x03\x04",)}
 
 
+def safe_file_name(name: str) -> str:
+    """The user's file name as shown and offered for download: the last path part, without control
+    characters (a line break would break the Content-Disposition header), at most 200 characters."""
+    name = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in name)
+    return " ".join(name.split())[:200]
+
+
 @transaction.atomic
 def ticket_attach(*, ticket: Ticket, upload, user=None, now: datetime | None = None) -> Attachment:
-    """Store an uploaded file under a server-side name after size, type and content checks."""
+    """Store an uploaded file under a server-side name in the shared storage (STORAGES["default"],
+    which every host reads) after size, type and content checks."""
     check_tickets_edit(user)
-    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = safe_file_name(upload.name)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in settings.CBS_ATTACHMENT_TYPES:
         raise ValidationError({"file": _("Files of type “%(ext)s” are not accepted (allowed: %(allowed)s).")
@@ -243,8 +253,12 @@ def ticket_attach(*, ticket: Ticket, upload, user=None, now: datetime | None = N
                             size=upload.size, uploaded_by=user if user and user.pk else None,
                             uploaded_at=now or timezone.now())
     attachment.file.save("upload", upload, save=False)
-    attachment.save()
-    audit_model_write(action="create", obj=attachment, after=model_snapshot(attachment), user=user)
+    try:
+        attachment.save()
+        audit_model_write(action="create", obj=attachment, after=model_snapshot(attachment), user=user)
+    except BaseException:
+        attachment.file.delete(save=False)  # no row, no file
+        raise
     return attachment
 
 

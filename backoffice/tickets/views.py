@@ -13,7 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,8 +202,15 @@ def _detail_post(request: HttpRequest, ticket: Ticket) -> HttpResponse:
 @require_GET
 @tickets_permission()
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The file streamed from the shared storage (any host serves it), never from a public URL;
+    always a download, under the user's file name made safe for the header."""
     item = get_object_or_404(Attachment, pk=pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    try:
+        handle = item.file.storage.open(item.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this attachment is missing from the file storage.")) from None
+    return FileResponse(handle, as_attachment=True, filename=services.safe_file_name(item.original_name)
+                        or f"ek-{item.pk}")
 
 
 @require_GET

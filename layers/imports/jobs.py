@@ -105,10 +105,12 @@ def job_create(*, user, layer_name: str, upload) -> ImportJob:
     layer = _layer_for(user, layer_name)
     job = ImportJob(layer=layer.name, created_by=user if user and user.is_authenticated else None,
                     original_name=str(upload.name or "")[-255:])
-    folder = uploads.job_folder(job.id)
     try:
-        stored = uploads.store_upload(upload, folder)
-        found = sources.inspect(stored.path, stored.kind)
+        # Received and read on this host, then kept in the shared storage for any host's worker.
+        with uploads.scratch(job.id) as folder:
+            stored = uploads.store_upload(upload, folder)
+            found = sources.inspect(stored.path, stored.kind)
+            uploads.keep(job.id, folder)
     except ValidationError:
         uploads.remove_folder(job.id)
         raise
@@ -132,14 +134,6 @@ def _apply_source(job: ImportJob, layer: type[Layer], index: int) -> None:
         job.mapping, job.code_map = dict(remembered.mapping), dict(remembered.code_map)
     else:
         job.mapping, job.code_map = _suggest_mapping(layer, src["fields"]), {}
-
-
-def stored_path(job: ImportJob):
-    folder = uploads.job_folder(job.id)
-    for candidate in sorted(folder.glob("source.*")):
-        if candidate.suffix.lower() in uploads.OPENABLE:
-            return candidate
-    raise ValidationError(_("The uploaded file is no longer there; upload it again."))
 
 
 def job_configure(*, job: ImportJob, user, settings_: dict) -> ImportJob:
@@ -225,6 +219,7 @@ def start(*, job: ImportJob, user, phase: str) -> None:
         raise ValidationError(_("The import changed meanwhile; reload the page."))
     env = {**os.environ, "DATABASE_URL": _database_url()}
     log_path = uploads.job_folder(job.id) / f"{phase}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)  # this host's scratch (the file is in storage)
     with open(log_path, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "import_job", str(job.id), phase,
@@ -306,8 +301,9 @@ def _fail(job: ImportJob, message: str) -> None:
 
 def _check(job: ImportJob, layer: type[Layer], user, progress: Progress) -> None:
     progress(0, _("reading the file"))
-    staging.stage(stored_path(job), job.kind, job.source["name"], job.staging_table, job.srid,
-                  progress=lambda p: progress(p * 40 // 100))
+    with uploads.local_source(job.id) as path:  # from the shared storage, whichever host received it
+        staging.stage(path, job.kind, job.source["name"], job.staging_table, job.srid,
+                      progress=lambda p: progress(p * 40 // 100))
     progress(40, _("checking plausibility"))
     findings = checks.plausibility(job, layer)
     progress(50, _("checking every feature"))

@@ -1,9 +1,13 @@
 """Receiving an import file safely: size limits, zip bombs, zip slip, server-side names.
 
 The user's file name only decides the format (its extension) and is shown back; what GDAL
-opens is always `<job folder>/source.<ext>` (or source1.shp, source2.shp … from a zip), so no
-user string ever becomes a path. Zip members are checked before anything is extracted and
-extracted by streaming with a byte budget (a member's declared size is not trusted).
+opens is always `<folder>/source.<ext>` (with source.shx, source.dbf … beside a Shapefile from a
+zip), so no user string ever becomes a path. Zip members are checked before anything is extracted
+and extracted by streaming with a byte budget (a member's declared size is not trusted).
+
+An upload is received and unpacked in this host's scratch folder (`scratch()`), then its files are
+kept in the shared storage under `imports/<job id>/` (`keep()`), so a worker on any host reads
+them (`local_source()`: a local path for GDAL, a copy when the storage is not a local folder).
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ import hashlib
 import shutil
 import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from cbs import storage
 
 # Extension of the uploaded file -> format kind.
 KINDS = {".zip": "zip", ".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".kml": "kml",
@@ -156,9 +164,55 @@ def store_upload(upload, folder: Path) -> StoredUpload:
     return StoredUpload(kind=kind, path=path, size=size, sha256=sha)
 
 
+def stored_prefix(job_id) -> str:
+    """Where a job's files are kept in the shared storage (our name: the job's UUID)."""
+    return f"imports/{job_id}"
+
+
 def job_folder(job_id) -> Path:
+    """The job's scratch folder on this host (never the file's home: see `keep()`)."""
     return Path(settings.CBS_IMPORT_DIR) / str(job_id)
 
 
+@contextmanager
+def scratch(job_id) -> Iterator[Path]:
+    """An empty scratch folder on this host to receive an upload in; removed on exit."""
+    folder = job_folder(job_id) / "upload"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            folder.parent.rmdir()
+        except OSError:
+            pass  # not empty (a worker's log): stays
+
+
+def keep(job_id, folder: Path) -> list[str]:
+    """Move the received files (server-side names) into the shared storage."""
+    return storage.save_folder(folder, stored_prefix(job_id))
+
+
+@contextmanager
+def local_source(job_id) -> Iterator[Path]:
+    """A path on this host of the file GDAL opens (its side files beside it), from the shared
+    storage, whichever host received it; a local copy is removed on exit."""
+    gone = _("The uploaded file is no longer there; upload it again.")
+    with ExitStack() as stack:
+        try:
+            folder = stack.enter_context(
+                storage.local_folder(stored_prefix(job_id), scratch=Path(settings.CBS_IMPORT_DIR)))
+        except FileNotFoundError:
+            raise ValidationError(gone) from None
+        found = sorted(p for p in folder.glob("source.*") if p.suffix.lower() in OPENABLE)
+        if not found:
+            raise ValidationError(gone)
+        yield found[0]
+
+
 def remove_folder(job_id) -> None:
+    """Remove the job's files: those kept in the shared storage and this host's scratch folder."""
+    storage.delete_folder(stored_prefix(job_id))
     shutil.rmtree(job_folder(job_id), ignore_errors=True)

@@ -15,6 +15,13 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """`code` after django.setup() in a fresh process with only these settings in the environment."""
+    env = {"DATABASE_URL": "postgres://nobody@localhost/none", "DJANGO_SETTINGS_MODULE": "cbs.settings", **env}
+    return subprocess.run([PYTHON, "-c", f"import django; django.setup(); {code}"], cwd=settings.BASE_DIR,
+                          env={**BASE, **env}, capture_output=True, text=True, timeout=120, check=False)
+
+
 class SettingsTests:
     def test_missing_secret_key_fails_fast(self):
         """Without DJANGO_SECRET_KEY and debug off, start-up stops with a clear message."""
@@ -47,6 +54,45 @@ class SettingsTests:
                             DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-value-0123456789",
                             DJANGO_ALLOWED_HOSTS="cbs.example.org")
         assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_files_go_to_the_shared_storage(self):
+        """The default storage is a folder at CBS_MEDIA_ROOT (the volume every host mounts)."""
+        result = run_python("from django.core.files.storage import storages; s = storages['default']; "
+                            "print(type(s).__name__, s.location)",
+                            DJANGO_DEBUG="1", CBS_MEDIA_ROOT="/srv/kentcbs/media")
+        assert result.stdout.split() == ["FileSystemStorage", "/srv/kentcbs/media"], result.stderr
+        result = run_python("from django.conf import settings; print(settings.MEDIA_ROOT)",  # as in .env.example
+                            DJANGO_DEBUG="1", CBS_MEDIA_ROOT="", CBS_STORAGE_BACKEND="")
+        assert result.stdout.strip() == str(settings.BASE_DIR / "var" / "media"), result.stderr
+
+    def test_s3_storage_is_configured_from_the_environment(self, tmp_path):
+        """CBS_STORAGE_BACKEND=s3: django-storages' S3Storage, private, never overwriting; without a
+        bucket or without django-storages the site does not start. (A stand-in package takes
+        django-storages' place here: no network, no optional dependency in the test venv.)"""
+        assert "CBS_S3_BUCKET" in run_manage("check", DJANGO_DEBUG="1", CBS_STORAGE_BACKEND="s3").stderr
+        assert "must be filesystem or s3" in run_manage("check", DJANGO_DEBUG="1",
+                                                        CBS_STORAGE_BACKEND="nfs").stderr
+        stand_in = tmp_path / "storages" / "backends"
+        stand_in.mkdir(parents=True)
+        (tmp_path / "storages" / "__init__.py").write_text("")
+        (stand_in / "__init__.py").write_text("")
+        (stand_in / "s3.py").write_text(
+            "from django.core.files.storage import Storage\n"
+            "class S3Storage(Storage):\n"
+            "    def __init__(self, **options):\n"
+            "        self.options = options\n")
+        s3 = {"CBS_STORAGE_BACKEND": "s3", "CBS_S3_BUCKET": "kentcbs", "CBS_S3_PREFIX": "media",
+              "CBS_S3_ENDPOINT_URL": "https://minio.belediye.local:9000", "CBS_S3_ADDRESSING_STYLE": "path"}
+        result = run_python("import json; from django.core.files.storage import storages; "
+                            "print(json.dumps(storages['default'].options))", DJANGO_DEBUG="1", **s3)
+        assert "needs django-storages" in result.stderr  # the optional extra is not installed
+        result = run_python("import json; from django.core.files.storage import storages; "
+                            "print(json.dumps(storages['default'].options))",
+                            DJANGO_DEBUG="1", PYTHONPATH=str(tmp_path), **s3)
+        options = __import__("json").loads(result.stdout or "{}")
+        assert options == {**options, "bucket_name": "kentcbs", "location": "media", "default_acl": "private",
+                           "endpoint_url": "https://minio.belediye.local:9000", "addressing_style": "path",
+                           "querystring_auth": True, "file_overwrite": False}, result.stderr
 
     def test_generated_pygeoapi_yaml(self, tmp_path, db):
         """manage.py ogc_config writes the generated configuration without the parcels."""

@@ -5,6 +5,7 @@ import signal
 import time
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import translation
 from layers.export import export_layer
 from layers.imports import areas, jobs
@@ -54,4 +55,5 @@ def test_a_background_check_finishes_and_is_cancelled(django_db_setup, django_db
         assert job.status == ImportStatus.CHECKED and job.progress == 100 and job.total > 0, job.message
         jobs.cancel(job=job, user=None)
         assert not jobs.uploads.job_folder(job.pk).exists()
+        assert not default_storage.exists(jobs.uploads.stored_prefix(job.pk))
         job.delete()

@@ -275,17 +275,19 @@ def test_replace_in_a_mahalle_leaves_the_rest_alone(db):
 ])
 def test_unsafe_archives_are_refused_and_leave_nothing(db, settings, tmp_path, members, fragment):
     settings.CBS_IMPORT_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "shared"
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in members.items():
             z.writestr(name, content)
     with pytest.raises(ValidationError, match=fragment):
         jobs.job_create(user=None, layer_name="kh-hizmet", upload=Upload(archive.getvalue(), "veri.zip"))
-    assert list(tmp_path.iterdir()) == [] and not (tmp_path.parent / "etc").exists()
+    assert list(tmp_path.iterdir()) == [] and not (tmp_path.parent / "etc").exists()  # nor in the storage
 
 
 def test_links_entry_count_size_and_content_checks(db, settings, tmp_path):
     settings.CBS_IMPORT_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "shared"
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         link = zipfile.ZipInfo("veri.shp")
@@ -368,11 +370,15 @@ def test_reap_marks_a_job_with_a_dead_worker_failed(db):
 
 
 def test_staging_files_use_server_side_names(db, settings, tmp_path):
-    settings.CBS_IMPORT_DIR = tmp_path
+    from django.core.files.storage import default_storage
+
+    settings.CBS_IMPORT_DIR = tmp_path / "scratch"
+    settings.MEDIA_ROOT = tmp_path / "shared"
     job = jobs.job_create(user=None, layer_name="kh-hizmet",
                           upload=Upload(geojson([point(28.9, 41.0, adi="x", hizmetTipi="diger")]),
                                         "; rm -rf ~ $(reboot).geojson"))
-    assert [p.name for p in Path(tmp_path, str(job.id)).iterdir()] == ["source.geojson"]
+    assert default_storage.listdir(f"imports/{job.id}") == ([], ["source.geojson"])
+    assert list(Path(tmp_path, "scratch").iterdir()) == []  # received here, kept in the shared storage
     assert job.original_name == "; rm -rf ~ $(reboot).geojson"
 
 
