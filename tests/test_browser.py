@@ -583,7 +583,7 @@ class ImportBrowserTests:
         page.wait_for_selector("#done", timeout=30000)
         created = list(KamuHizmeti.objects.filter(adi__in=["Tarayıcı Kütüphanesi", "Hatalı"], tucbs_no__gt=last))
         assert len(created) == 2 and {c.hizmet_tipi for c in created} == {"kulturel"}
-        assert [r.action for r in feature_versions(get_layer("kh-hizmet"), created[0].tucbs_no)] == ["create"]
+        assert [r.operation for r in feature_versions(get_layer("kh-hizmet"), created[0].tucbs_no)] == ["import"]
         assert page.external_requests == [] and page.console_errors == []
         for feature in created:  # through the live server, so the removal is committed too
             _delete(live_site, live_editor_token, feature.tucbs_no)
