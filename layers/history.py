@@ -62,7 +62,10 @@ def changes(before: dict | None, after: dict | None) -> list[tuple[str, object, 
     """(attribute, old, new) for every attribute that differs, geometry included."""
     before, after = before or {}, after or {}
     keys = [k for k in dict.fromkeys([*before, *after]) if k not in ("version", "surumBaslangicZamani")]
-    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+    def same(a, b) -> bool:  # an empty text and no value read alike
+        return a == b or (a in (None, "") and b in (None, ""))
+
+    return [(k, before.get(k), after.get(k)) for k in keys if not same(before.get(k), after.get(k))]
 
 
 def _previous(layer: type[Layer], row: Model) -> Model | None:
