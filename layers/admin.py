@@ -1,6 +1,5 @@
 """Admin pages for every registered layer, generated from the registry."""
 
-from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.gis.admin import GISModelAdmin
@@ -81,12 +80,11 @@ class LayerAdmin(GISModelAdmin):
             self.delete_model(request, obj)
 
     def history_view(self, request, object_id, extra_context=None):
-        """A feature's history is its audit trail."""
+        """A feature's history is its page of versions (from the layer's history table)."""
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
             raise PermissionDenied
-        query = urlencode({"object_type": f"layer:{self.layer.name}", "object_id": obj.tucbs_no})
-        return redirect(f"{reverse('admin:audit_auditrecord_changelist')}?{query}")
+        return redirect(reverse("layers:feature_history", args=[self.layer.name, obj.tucbs_no]))
 
 
 def make_admin(layer: type[Layer]) -> type[LayerAdmin]:

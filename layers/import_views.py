@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import layer_resource, user_can
 
-from .imports import areas, checks, jobs
+from .imports import areas, checks, jobs, revert
 from .imports.report import preview_geojson, report_csv
 from .imports.sources import CRS_CHOICES, TABULAR, crs_label
 from .models import ImportJob, ImportMode, ImportStatus, Mahalle
@@ -103,6 +103,11 @@ def import_detail(request: HttpRequest, job_id) -> HttpResponse:
                     jobs.start(job=job, user=request.user, phase="check")
             elif action == "write":
                 jobs.start(job=job, user=request.user, phase="write")
+            elif action == "revert":
+                result = revert.revert(job=job, user=request.user)
+                messages.success(request, _("The import was reverted: %(removed)d features removed, %(restored)d "
+                                            "given their previous version back, %(back)d brought back.") % {
+                    "removed": result["removed"], "restored": result["restored"], "back": result["brought_back"]})
             elif action == "cancel":
                 jobs.cancel(job=job, user=request.user)
                 messages.success(request, _("The import was cancelled; its files were removed."))
@@ -131,6 +136,8 @@ def import_detail(request: HttpRequest, job_id) -> HttpResponse:
         "mahalle": Mahalle.objects.order_by("adi").only("adi", "uavt_kodu"),
         "blocking": [w for w in job.warnings if w.get("level") == "error"],
         "storage_srid": settings.CBS_SRID, "area_code": _area_code(job),
+        "can_revert": job.status == ImportStatus.DONE and revert.may_revert(job, request.user)
+        and bool((job.result or {}).get("history")),
         "status_url": request.path + "status", "editable": job.status in (
             ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED),
     })

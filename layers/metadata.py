@@ -1,8 +1,8 @@
 """TUCBS metadata minimum of a layer ("veri bilgisi"), encoded as ISO 19139 XML in Turkish.
 
 Title, abstract, keywords and theme come from the registry; extent, reference system and dates
-are filled from the data (PostGIS extent, storage EPSG code, the audit trail's first and last
-writes); organisation and contact from settings. The file identifier is a UUID derived from the
+are filled from the data (PostGIS extent, storage EPSG code, the first and last version in the
+layer's history table); organisation and contact from settings. The file identifier is a UUID derived from the
 layer name, so it stays stable across exports.
 """
 
@@ -13,10 +13,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Min
 from django.utils import timezone, translation
 
-from cbs.audit.models import AuditRecord
 from cbs.text import reject_control_characters, xml_text
 
 from .registry import THEMES, Access, Layer
@@ -160,6 +158,14 @@ def metadata_update(*, layer: type[Layer], user, data: dict):
     return row
 
 
+def layer_dates(layer: type[Layer]):
+    """(creation, last revision) of the layer's data: the first and the latest version in its history
+    table (rows are written in time order, so the primary key finds both without a scan)."""
+    rows = layer.history.objects.order_by("id").values_list("surum_baslangic_zamani", flat=True)
+    first = rows.first()
+    return first, (rows.order_by("-id").first() if first else None)
+
+
 def metadata_xml(layer: type[Layer], base_url: str) -> bytes:
     with translation.override("tr"):
         return _build(layer, base_url)
@@ -168,9 +174,9 @@ def metadata_xml(layer: type[Layer], base_url: str) -> bytes:
 def _build(layer: type[Layer], base_url: str) -> bytes:
     meta = effective_metadata(layer)
     today = timezone.localdate()
-    writes = AuditRecord.objects.filter(object_type=f"layer:{layer.name}").aggregate(first=Min("time"), last=Max("time"))
-    created = timezone.localtime(writes["first"]).date() if writes["first"] else today
-    revised = timezone.localtime(writes["last"]).date() if writes["last"] else today
+    first, last = layer_dates(layer)
+    created = timezone.localtime(first).date() if first else today
+    revised = timezone.localtime(last).date() if last else today
     root = ET.Element(_q("gmd:MD_Metadata"))
     _string(root, "gmd:fileIdentifier", str(uuid.uuid5(uuid.NAMESPACE_URL, f"kent-cbs:{layer.name}")))
     _code(root, "gmd:language/gmd:LanguageCode", "LanguageCode", "tur")

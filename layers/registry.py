@@ -62,6 +62,8 @@ class Layer:
     topology: tuple = ()
     # A back-office module ("assets") whose grant governs the layer instead of layer grants.
     module: str | None = None
+    # The layer's history model (`<table>_surum`), generated at registration (layers.models.history).
+    history: type[models.Model]
 
     # Attributes every TUCBS feature carries, published for every layer.
     common_fields: tuple[str, ...] = (
@@ -114,6 +116,9 @@ def register_layer(cls: type[Layer]) -> type[Layer]:
     if any(m.model is cls.model for m in _layers.values()):
         raise ImproperlyConfigured(f"Model {cls.model.__name__} belongs to two layers")
     cls.property_fields()  # fails fast on a misspelt field name
+    from .models.history import history_model
+
+    cls.history = history_model(cls)
     _layers[cls.name] = cls
     return cls
 

@@ -103,10 +103,20 @@ def _bump_generation(layer: type[Layer]) -> None:
             [layer.name])
 
 
-def _audit(action: str, layer: type[Layer], instance: Model, before, after, user) -> None:
+def _versioned(operation: str, layer: type[Layer], instance: Model, user, reason: str = "", *,
+               tombstone: bool = False, action: str | None = None) -> None:
+    """The feature's new version into the layer's history (a tombstone before a delete), then one
+    audit record with who, when, why and the SHA-256 of the version written (not a copy of it)."""
+    from .versioning import record_versions
+
     _bump_generation(layer)
-    audit_record(action=action, object_type=f"layer:{layer.name}", object_id=instance.tucbs_no,
-                 object_repr=str(instance), before=before, after=after, user=user)
+    when = timezone.now() if tombstone else instance.surum_baslangic_zamani
+    written = record_versions(layer, ids_sql="%(id)s", params={"id": instance.pk}, operation=operation,
+                              when=when, user=user, reason=reason, tombstone=tombstone)
+    audit_record(action=action or operation, object_type=f"layer:{layer.name}", object_id=instance.tucbs_no,
+                 object_repr=str(instance), user=user,
+                 after={"version": instance.version + (1 if tombstone else 0), "reason": reason,
+                        "history": written.as_audit()})
 
 
 class VersionConflict(Exception):
@@ -152,7 +162,7 @@ def _build(layer: type[Layer], feature: FeatureInput) -> Model:
 
 
 @transaction.atomic
-def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None) -> Model:
+def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None, reason: str = "") -> Model:
     """Validate and store one new feature of `layer`."""
     instance = _build(layer, feature)
     check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
@@ -161,7 +171,7 @@ def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None) -> M
     instance.full_clean()
     check_topology(layer, instance)
     instance.save()
-    _audit("create", layer, instance, None, feature_snapshot(layer, instance), user)
+    _versioned("create", layer, instance, user, reason)
     return instance
 
 
@@ -246,10 +256,15 @@ def features_bulk_create(
     warnings = _batch_topology(layer, "SELECT unnest(%s::bigint[]) AS id", [[i.pk for i in instances]])
     numbers = [i.tucbs_no for i in instances]
     _bump_generation(layer)
+    from .versioning import record_versions
+
+    written = record_versions(layer, ids_sql="SELECT unnest(%(ids)s::bigint[])", params={"ids": [i.pk for i in instances]},
+                              operation="create", when=timezone.now(), user=user)
     audit_record(action="bulk_create", object_type=f"layer:{layer.name}",
                  object_repr=str(layer.title), user=user,
                  after={"count": len(instances), "tucbsNo_min": min(numbers, default=None),
-                        "tucbsNo_max": max(numbers, default=None), "topology_warnings": warnings})
+                        "tucbsNo_max": max(numbers, default=None), "topology_warnings": warnings,
+                        "history": written.as_audit()})
     return len(instances)
 
 
@@ -298,15 +313,15 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
     layer.check_change(before, instance)
     check_topology(layer, instance)
     instance.save()
-    _audit("update" if before else "create", layer, instance, before,
-           feature_snapshot(layer, instance), user)
+    _versioned("update" if before else "create", layer, instance, user)
     return instance
 
 
 @transaction.atomic
 def feature_update(
     *, layer: type[Layer], instance: Model, properties: Mapping[str, Any],
-    geometry: Any = None, user=None, expected_version: int | None = None,
+    geometry: Any = None, user=None, expected_version: int | None = None, operation: str = "update",
+    reason: str = "",
 ) -> Model:
     """Change attributes and/or geometry of a stored feature and bump its version.
 
@@ -332,20 +347,21 @@ def feature_update(
     layer.check_change(before, instance)
     check_topology(layer, instance)
     instance.save()
-    _audit("update", layer, instance, before, feature_snapshot(layer, instance), user)
+    _versioned(operation, layer, instance, user, reason)
     return instance
 
 
 @transaction.atomic
 def feature_delete(
-    *, layer: type[Layer], instance: Model, user=None, expected_version: int | None = None,
+    *, layer: type[Layer], instance: Model, user=None, expected_version: int | None = None, reason: str = "",
 ) -> None:
-    """Delete a feature (refused with a clear message while others reference it)."""
+    """Delete a feature (refused with a clear message while others reference it); its history
+    ends with a tombstone holding its last state, from which it can be restored."""
     from django.db.models import ProtectedError
 
     instance = _lock_current(layer, instance, expected_version)
     check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
-    before = feature_snapshot(layer, instance)
+    _versioned("delete", layer, instance, user, reason, tombstone=True)
     try:
         instance.delete()
     except ProtectedError as exc:
@@ -353,5 +369,22 @@ def feature_delete(
             _("This feature is referenced by %(count)d other features and cannot be deleted.")
             % {"count": len(exc.protected_objects)}
         ) from exc
-    _audit("delete", layer, instance, before, None, user)
 
+
+
+@transaction.atomic
+def feature_undelete(*, layer: type[Layer], tucbs_no: int, properties: Mapping[str, Any], geometry: Any,
+                     version: int, user=None, reason: str = "") -> Model:
+    """Bring a deleted feature back under its own tucbsNo with the given state (a version from its
+    history): checked like a new feature, stored as version `version` (after its tombstone)."""
+    if layer.model.objects.filter(tucbs_no=tucbs_no).exists():
+        raise ValidationError(_("A feature with this number exists; restore its versions instead."))
+    instance = _build(layer, FeatureInput({k: v for k, v in properties.items() if k != "tucbsNo"}, geometry))
+    instance.tucbs_no = tucbs_no
+    instance.version = version
+    check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
+    instance.full_clean()
+    check_topology(layer, instance)
+    instance.save()
+    _versioned("restore", layer, instance, user, reason)
+    return instance

@@ -18,10 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import layer_resource, user_can
-from cbs.audit.models import AuditRecord
 from ogc.gate import Caller, visible_collections
 
-from .history import changes, feature_restore, feature_versions, last_edit_by
+from .history import feature_restore, last_edit_by, versions
 from .registry import THEMES, all_layers, get_layer
 from .selectors import map_search
 from .services import VersionConflict
@@ -81,26 +80,29 @@ def map_search_view(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResponse:
-    """Every version of a feature with who, when and what changed; restore or undo (editors)."""
-    layer_cls = get_layer(layer)
+    """Every version of a feature with who, when and what changed; restore or undo (editors),
+    also of a deleted feature (its history ends with the deletion)."""
+    try:
+        layer_cls = get_layer(layer)
+    except KeyError:
+        raise Http404 from None
     if not user_can(request.user, layer_resource(layer_cls), "view"):
         return HttpResponse(status=403)
     instance = layer_cls.model.objects.filter(tucbs_no=tucbs_no).first()
-    can_edit = instance is not None and user_can(request.user, layer_resource(layer_cls), "edit")
+    found = versions(layer_cls, tucbs_no)
+    deleted = instance is None and bool(found) and found[-1].is_tombstone
+    can_edit = (instance is not None or deleted) and user_can(request.user, layer_resource(layer_cls), "edit")
     if request.method == "POST":
         if not can_edit:
             return HttpResponse(status=403)
-        return _restore(request, layer_cls, instance)
-    versions = [
-        {"record": r, "changes": changes(r.before, r.after),
-         "geometries": {"before": _lonlat(r.before), "after": _lonlat(r.after)}}
-        for r in feature_versions(layer_cls, tucbs_no)
-    ]
+        return _restore(request, layer_cls, instance, tucbs_no)
+    current_version = instance.version if instance is not None else (found[-1].row.version if found else 0)
     return render(request, "layers/history.html", {
-        "layer": layer_cls, "tucbs_no": tucbs_no, "instance": instance, "versions": versions,
-        "can_edit": can_edit,
+        "layer": layer_cls, "tucbs_no": tucbs_no, "instance": instance, "versions": found,
+        "deleted": deleted, "tombstone": found[-1] if deleted else None,
+        "can_edit": can_edit, "current_version": current_version,
         "undo": last_edit_by(layer_cls, tucbs_no, request.user) if can_edit else None,
-        "versions_geometries": [v["geometries"] for v in versions],
+        "versions_geometries": [{"before": _lonlat(v.before), "after": _lonlat(v.after)} for v in found],
     })
 
 
@@ -111,20 +113,27 @@ def _lonlat(snapshot: dict | None) -> dict | None:
     return json.loads(GEOSGeometry(snapshot["geometry"]).transform(4326, clone=True).geojson)
 
 
-def _restore(request: HttpRequest, layer_cls, instance) -> HttpResponse:
-    record = AuditRecord.objects.filter(pk=request.POST.get("record")).first()
+def _restore(request: HttpRequest, layer_cls, instance, tucbs_no: int) -> HttpResponse:
+    record = layer_cls.history.objects.filter(pk=_int(request.POST.get("record")), tucbs_no=tucbs_no).first()
     try:
         if record is None:
             raise ValidationError(_("Unknown history record."))
         feature_restore(layer=layer_cls, instance=instance, record=record, user=request.user,
                         use_before=request.POST.get("mode") == "undo",
-                        expected_version=int(request.POST.get("version", "0")) or None)
+                        expected_version=_int(request.POST.get("version")) or None)
         messages.success(request, _("Restored: the feature now has a new version."))
     except VersionConflict:
         messages.error(request, _("Someone saved the feature meanwhile; look at the new version first."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect(request.path)
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def form_schema(layer) -> list[dict]:

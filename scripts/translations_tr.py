@@ -1041,6 +1041,64 @@ TR.update({
     "The file of this attachment is missing from the file storage.": "Bu ekin dosyası dosya deposunda yok.",
 })
 
+# Feature history as data (issue 17): history tables, restore of deleted features, import revert,
+# the editor's delete confirmation.
+TR.update({
+    "undo of version %(v)d": "%(v)d. sürümün geri alınması",
+    "restore of version %(v)d": "%(v)d. sürüme dönüş",
+    "This feature is not deleted; reload the page.": "Bu nesne silinmiş değil; sayfayı yenileyin.",
+    "The import was reverted: %(removed)d features removed, %(restored)d given their previous version back, "
+    "%(back)d brought back.":
+        "İçe aktarma geri alındı: %(removed)d nesne kaldırıldı, %(restored)d nesne önceki sürümüne döndü, "
+        "%(back)d nesne geri getirildi.",
+    "Only the author of the import or an administrator may revert it.":
+        "İçe aktarmayı yalnızca onu yapan kişi ya da sistem yöneticisi geri alabilir.",
+    "This import was written before feature history was kept; it cannot be reverted.":
+        "Bu içe aktarma, nesne geçmişi tutulmaya başlanmadan önce yazıldı; geri alınamaz.",
+    "This import has already been reverted.": "Bu içe aktarma zaten geri alındı.",
+    "Only a finished import can be reverted.": "Yalnızca tamamlanmış bir içe aktarma geri alınabilir.",
+    "Features of this import were changed after it: %(numbers)s. Nothing was reverted; restore them from "
+    "their history pages if needed.":
+        "Bu içe aktarmanın nesneleri sonradan değiştirildi: %(numbers)s. Hiçbir şey geri alınmadı; "
+        "gerekirse bu nesneleri geçmiş sayfalarından geri yükleyin.",
+    "revert of the import %(file)s": "%(file)s içe aktarmasının geri alınması",
+    "The import cannot be reverted: %(reason)s": "İçe aktarma geri alınamıyor: %(reason)s",
+    "other features refer to features it created, or a restored value is taken now.":
+        "başka nesneler onun oluşturduğu nesnelere bağlı ya da geri yüklenecek bir değer artık kullanımda.",
+    "deleted": "silindi", "restored": "geri yüklendi", "imported": "içe aktarıldı",
+    "import reverted": "içe aktarma geri alındı", "operation": "işlem", "reason": "gerekçe",
+    "reverted": "geri alındı", "reverted at": "geri alınma zamanı", "reverted by": "geri alan",
+    "A feature with this number exists; restore its versions instead.":
+        "Bu numarayla bir nesne var; onun sürümlerinden birini geri yükleyin.",
+    "This feature was deleted on %(when)s by %(who)s.": "Bu nesne %(when)s tarihinde %(who)s tarafından silindi.",
+    "Restore the deleted feature": "Silinen nesneyi geri getir",
+    "This feature does not exist.": "Bu nesne yok.",
+    "Each feature's history page shows what the import changed.":
+        "İçe aktarmanın neyi değiştirdiğini her nesnenin geçmiş sayfası gösterir.",
+    "Reverted on %(when)s by %(who)s: %(r)s features removed, %(p)s given their previous version back, "
+    "%(b)s brought back.":
+        "%(when)s tarihinde %(who)s tarafından geri alındı: %(r)s nesne kaldırıldı, %(p)s nesne önceki "
+        "sürümüne döndü, %(b)s nesne geri getirildi.",
+    "Revert the import": "İçe aktarmayı geri al",
+    "Takes the whole import back in one step: features it created are removed, features it changed or "
+    "deleted get their previous version back. Refused if any of them was changed after the import.":
+        "İçe aktarmanın tamamını tek adımda geri alır: oluşturduğu nesneler kaldırılır, değiştirdiği ya da "
+        "sildiği nesneler önceki sürümlerine döner. Nesnelerden biri içe aktarmadan sonra değiştirildiyse "
+        "reddedilir.",
+    "Revert this import": "Bu içe aktarmayı geri al",
+    "Revert this import?": "Bu içe aktarma geri alınsın mı?",
+    "%(c)s features will be removed, %(u)s changed and %(d)s deleted features get their previous version "
+    "back. The revert itself stays in every feature's history.":
+        "%(c)s nesne kaldırılacak; değiştirilen %(u)s ve silinen %(d)s nesne önceki sürümüne dönecek. "
+        "Geri alma işlemi de her nesnenin geçmişinde kalır.",
+    "Revert": "Geri al",
+    "Delete this feature?": "Bu nesne silinsin mi?",
+    "The feature is removed from the layer. Its history keeps every version: it can be brought back from "
+    "its history page.":
+        "Nesne katmandan kaldırılır. Geçmişi tüm sürümlerini saklar: geçmiş sayfasından geri getirilebilir.",
+})
+
+
 def main(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
     missing = []

@@ -667,7 +667,120 @@ class ImportBrowserTests:
         page.wait_for_selector("#done", timeout=30000)
         created = list(KamuHizmeti.objects.filter(adi__in=["Tarayıcı Kütüphanesi", "Hatalı"], tucbs_no__gt=last))
         assert len(created) == 2 and {c.hizmet_tipi for c in created} == {"kulturel"}
-        assert [r.action for r in feature_versions(get_layer("kh-hizmet"), created[0].tucbs_no)] == ["create"]
+        assert [r.operation for r in feature_versions(get_layer("kh-hizmet"), created[0].tucbs_no)] == ["import"]
         assert page.external_requests == [] and page.console_errors == []
         for feature in created:  # through the live server, so the removal is committed too
             _delete(live_site, live_editor_token, feature.tucbs_no)
+
+
+def _shot(page, name: str) -> None:
+    """A screenshot for review when CBS_SCREENSHOTS names a folder (1440×900 contexts)."""
+    folder = os.environ.get("CBS_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
+class HistoryBrowserTests:
+    def test_delete_asks_first_and_the_feature_is_restored_from_its_history_page(
+            self, browser, live_site, db, live_editor, live_editor_token):
+        """The editor's delete opens the page's confirmation dialog (Esc says no, keyboard works);
+        after the delete the history page says the feature was deleted and brings it back."""
+        import json
+
+        import requests
+
+        auth = {"Authorization": f"Bearer {live_editor_token}", "Content-Type": "application/geo+json"}
+        body = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [28.9081, 41.0031]},
+                "properties": {"adi": "Geri Gelecek Hizmet", "hizmetTipi": "diger"}}
+        created = requests.post(f"{live_site}/ogc/collections/kh-hizmet/items", json.dumps(body), headers=auth,
+                                timeout=30)
+        assert created.status_code == 201
+        number = created.json()["id"]
+        item = f"{live_site}/ogc/collections/kh-hizmet/items/{number}"
+        context = browser.new_context(locale="tr-TR", viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        try:
+            _login(page, live_site, live_editor)
+            _open_editor(page, live_site, "kh-hizmet", [28.9081, 41.0031], zoom=19)
+            with page.expect_response(lambda r: f"/items/{number}" in r.url):
+                _click_lonlat(page, [28.9081, 41.0031])
+            page.wait_for_selector("#edit-form:not([hidden])")
+            page.click("#edit-delete")
+            page.wait_for_selector("#confirm-delete[open]")
+            assert page.locator("#confirm-delete-feature").inner_text() == f"#{number}"
+            assert page.evaluate("document.activeElement.value") == "cancel"  # the safe answer has the focus
+            assert "silinsin mi" in page.locator("#confirm-delete-title").inner_text()
+            _shot(page, "editor-delete-dialog")
+            page.keyboard.press("Escape")  # no
+            page.wait_for_selector("#confirm-delete:not([open])", state="attached")
+            assert requests.get(item, timeout=30).status_code == 200
+            page.click("#edit-delete")
+            page.wait_for_selector("#confirm-delete[open]")
+            page.keyboard.press("Tab")  # to "Sil"
+            assert page.evaluate("document.activeElement.id") == "confirm-delete-ok"
+            with page.expect_response(lambda r: r.request.method == "DELETE") as info:
+                page.keyboard.press("Enter")
+            assert info.value.status == 204
+            assert requests.get(item, timeout=30).status_code == 404
+            page.goto(f"{live_site}/map/history/kh-hizmet/{number}/")
+            page.wait_for_selector("#deleted")
+            assert "silindi" in page.locator("#deleted").inner_text()
+            page.wait_for_timeout(500)  # the small map draws the last geometry
+            _shot(page, "history-deleted")
+            page.click("#restore-deleted")
+            page.wait_for_selector(".alert-success")
+            assert not page.locator("#deleted").count()
+            assert [t.strip() for t in page.locator("#versions tbody tr td:nth-child(3)").all_inner_texts()][-1] \
+                .startswith("geri yüklendi → v3")
+            _shot(page, "history-restored")
+            restored = requests.get(item, timeout=30)
+            assert restored.status_code == 200 and restored.json()["properties"]["adi"] == "Geri Gelecek Hizmet"
+            assert errors == []
+        finally:
+            context.close()
+            if requests.get(item, timeout=30).status_code == 200:
+                _delete(live_site, live_editor_token, number)
+
+    def test_an_import_is_reverted_from_its_page_after_confirmation(self, browser, live_site, db, live_editor,
+                                                                     tmp_path):
+        """Upload, check and write a one-feature import, then revert it from its page: the dialog
+        asks first, the feature is gone afterwards and the page says the import was reverted."""
+        import json
+        import uuid
+
+        from layers.models import KamuHizmeti
+
+        run = f"geri_{uuid.uuid4().hex[:8]}"
+        name = f"Geri Alınacak {run[-4:]}"
+        path = tmp_path / "geri-alinacak.geojson"
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"adi": name, "hizmetTipi": "kulturel", run: 1},
+             "geometry": {"type": "Point", "coordinates": [28.9061, 41.0041]}}]}), encoding="utf-8")
+        context = browser.new_context(locale="tr-TR", viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        try:
+            _login(page, live_site, live_editor)
+            page.goto(live_site + "/map/import/")
+            page.select_option("#layer", "kh-hizmet")
+            page.set_input_files("#file", str(path))
+            page.click("#upload-form button")
+            page.wait_for_selector("#settings-form")
+            page.click("#check")
+            page.wait_for_selector("#check-result", timeout=30000)
+            page.click("#write")
+            page.wait_for_selector("#done", timeout=30000)
+            assert KamuHizmeti.objects.filter(adi=name).count() == 1
+            _shot(page, "import-done-revert-button")
+            page.click("#revert")
+            page.wait_for_selector("#confirm-revert[open]")
+            _shot(page, "import-revert-dialog")
+            page.click("#confirm-revert-ok")
+            page.wait_for_selector("#reverted")
+            _shot(page, "import-reverted")
+            assert KamuHizmeti.objects.filter(adi=name).count() == 0
+            assert "geri alındı" in page.locator("#reverted").inner_text()
+        finally:
+            context.close()

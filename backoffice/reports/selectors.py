@@ -156,15 +156,23 @@ def assets_by_type_and_status() -> list[dict]:
 
 
 def layer_edits(period: Period) -> list[dict]:
-    """Features created / changed / deleted per layer, week and person (from the audit trail)."""
-    return _rows("""
-        SELECT substr(object_type, 7) AS layer, to_char(date_trunc('week', time), 'IYYY-"W"IW') AS week,
+    """Features created / changed / deleted per layer, week and person, from the layers' history
+    tables (history is data: it outlives log retention, and an import's features count one by one)."""
+    from layers.registry import all_layers
+
+    qn = connection.ops.quote_name
+    layers = all_layers()
+    parts = [f"SELECT %(l{i})s AS layer, \"surumBaslangicZamani\" AS time, actor, operation, version "  # noqa: S608
+             f"FROM {qn(layer.history._meta.db_table)} WHERE \"surumBaslangicZamani\" >= %(start)s "
+             f"AND \"surumBaslangicZamani\" < %(end)s" for i, layer in enumerate(layers)]
+    names = {f"l{i}": layer.name for i, layer in enumerate(layers)}
+    return _rows(f"""
+        SELECT layer, to_char(date_trunc('week', time), 'IYYY-"W"IW') AS week,
                coalesce(nullif(actor, ''), '–') AS who,
-               count(*) FILTER (WHERE action IN ('create', 'bulk_create')) AS created,
-               count(*) FILTER (WHERE action = 'update') AS changed,
-               count(*) FILTER (WHERE action = 'delete') AS deleted
-        FROM audit_auditrecord
-        WHERE object_type LIKE 'layer:%%' AND time >= %(start)s AND time < %(end)s
-              AND action IN ('create', 'bulk_create', 'update', 'delete')
+               count(*) FILTER (WHERE operation = 'create' OR (operation = 'import' AND version = 1)) AS created,
+               count(*) FILTER (WHERE operation IN ('update', 'restore', 'revert')
+                                OR (operation = 'import' AND version > 1)) AS changed,
+               count(*) FILTER (WHERE operation = 'delete') AS deleted
+        FROM ({" UNION ALL ".join(parts)}) h
         GROUP BY 1, 2, 3 ORDER BY 2, 1, 3
-    """, _p(period))
+    """, _p(period, **names))

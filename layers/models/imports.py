@@ -15,6 +15,7 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("done")
     FAILED = "failed", _("failed")            # nothing was written to the layer
     CANCELLED = "cancelled", _("cancelled")
+    REVERTED = "reverted", _("reverted")      # written, then taken back as one transaction
 
 
 RUNNING = (ImportStatus.CHECKING, ImportStatus.WRITING)
@@ -71,6 +72,9 @@ class ImportJob(models.Model):
     warnings = models.JSONField(default=list)    # plausibility findings, topology warnings
     result = models.JSONField(default=dict)      # created / updated / deleted counts
     message = models.TextField(blank=True)
+    reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
+    reverted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("reverted by"))
 
     class Meta:
         verbose_name = _("import")

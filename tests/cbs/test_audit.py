@@ -25,8 +25,9 @@ def sql(statement: str, params=()) -> None:
 
 
 class AuditTrailTests:
-    def test_service_writes_are_audited_with_before_and_after(self, db):
-        """Create, update and delete each leave a record with who, what, before and after (geometry too)."""
+    def test_service_writes_are_audited_with_the_hash_of_their_version(self, db):
+        """Create, update and delete each leave a record with who, what and the version, and the
+        SHA-256 of the history row written (the data itself is in the layer's history table)."""
         user = make_user(("layer:kh-hizmet", "edit"))
         start = timezone.now()
         feature = feature_create(layer=HIZMET, user=user, feature=FeatureInput(
@@ -37,9 +38,12 @@ class AuditTrailTests:
                                                   object_id=str(feature.tucbs_no)).order_by("seq"))
         assert [r.action for r in records] == ["create", "update", "delete"]
         assert all(r.user == user and r.actor == user.username for r in records)
-        assert records[0].after["geometry"].startswith("SRID=5254;POINT")
-        assert (records[1].before["adi"], records[1].after["adi"]) == ("Test Kütüphanesi", "Yeni Ad")
-        assert records[2].after is None
+        assert [r.after["version"] for r in records] == [1, 2, 3]
+        assert all(r.before is None and len(r.after["history"]["sha256"]) == 64 for r in records)
+        rows = HIZMET.history.objects.filter(tucbs_no=feature.tucbs_no).order_by("id")
+        assert [r.id for r in rows] == [r.after["history"]["first_id"] for r in records]
+        assert rows[0].geom.ewkt.startswith("SRID=5254;POINT") and (rows[0].adi, rows[1].adi) == (
+            "Test Kütüphanesi", "Yeni Ad")
 
     def test_admin_change_is_audited_with_request_id_and_ip(self, client, db):
         """An edit through the admin carries the request id and source address."""

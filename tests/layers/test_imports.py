@@ -82,7 +82,7 @@ def test_round_trip_export_then_import_gives_the_same_features(db, fmt, srid, to
         assert a[:4] == (adi, tip, tel, adres)
         assert abs(a[4][0] - x) < tolerance and abs(a[4][1] - y) < tolerance
     versions = feature_versions(HIZMET, next(iter(before)))
-    assert [r.action for r in versions][-1] == "update"
+    assert [r.operation for r in versions][-1] == "import"
     assert not verify("audit")
 
 
@@ -140,7 +140,7 @@ def test_append_from_csv_with_lat_lon_columns_decimal_comma_and_semicolons(db):
     okul = KamuHizmeti.objects.get(adi="Yeni Okul")
     assert okul.iletisim_telefon == "0212 555 00 00" and okul.version == 1
     assert abs(okul.geom.transform(4326, clone=True).y - 41.0001) < 1e-7
-    assert [r.action for r in feature_versions(HIZMET, okul.tucbs_no)] == ["create"]
+    assert [r.operation for r in feature_versions(HIZMET, okul.tucbs_no)] == ["import"]
     assert AuditRecord.objects.filter(action="import", object_type="layer:kh-hizmet").exists()
     assert not verify("audit")
 
@@ -264,7 +264,7 @@ def test_replace_in_a_mahalle_leaves_the_rest_alone(db):
     assert job.result == {**job.result, "created": 1, "deleted": len(inside), "updated": 0}
     assert KamuHizmeti.objects.count() == outside + 1
     deleted = inside[0].tucbs_no
-    assert [r.action for r in feature_versions(HIZMET, deleted)][-1] == "delete"
+    assert [r.operation for r in feature_versions(HIZMET, deleted)][-1] == "delete"
 
 
 @pytest.mark.parametrize(("members", "fragment"), [
@@ -382,28 +382,28 @@ def test_staging_files_use_server_side_names(db, settings, tmp_path):
     assert job.original_name == "; rm -rf ~ $(reboot).geojson"
 
 
-@pytest.mark.parametrize("name", ["kh-kamera", "tk-parsel", "ay-cihaz", "bi-bina"])
-def test_import_snapshot_reads_like_an_edit_snapshot(db, name):
-    """The snapshot PostgreSQL builds for import audit records is the one an edit records
-    (floats, IP addresses, decimals, dates, times, geometry), so history compares them as equals."""
-    from django.db import connection
+def test_an_import_writes_history_set_based_and_one_audit_record(db):
+    """Replacing every service point: each feature gets its imported version (operation import,
+    the job's id, its previous version closed) in the history table, and the import one chained
+    audit record with the SHA-256 of the rows it wrote – none per feature; verify_history agrees."""
+    from layers.versioning import verify_history
 
-    from cbs.audit.services import _json
-    from layers.imports.writer import snapshot_sql
-    from layers.services import feature_snapshot
-
-    layer = get_layer(name)
-    instance = layer.model.objects.order_by("pk").first()
-    layer.model.objects.filter(pk=instance.pk).update(surum_baslangic_zamani="2024-05-06T07:08:09.123987Z")
-    instance.refresh_from_db()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {snapshot_sql(layer)} FROM {layer.meta().db_table} t WHERE t.id = %s", [instance.pk])
-        built = json.loads(cursor.fetchone()[0])
-    expected = _json(feature_snapshot(layer, instance))
-    from django.contrib.gis.geos import GEOSGeometry
-
-    assert GEOSGeometry(built.pop("geometry")).equals_exact(GEOSGeometry(expected.pop("geometry")), 1e-6)
-    assert built == expected and any(isinstance(v, float | str) and v for v in built.values())
+    audits = AuditRecord.objects.filter(object_type="layer:kh-hizmet").count()
+    count = KamuHizmeti.objects.count()
+    data, name = export_layer(HIZMET, "gpkg", 5254)
+    job = checked(data, name, mode="replace", area=areas.FILE_EXTENT)
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.DONE and job.result["updated"] == count, job.message
+    assert AuditRecord.objects.filter(object_type="layer:kh-hizmet").count() == audits + 1
+    record = AuditRecord.objects.get(object_type="layer:kh-hizmet", action="import", after__job=str(job.pk))
+    assert record.after["history"][0]["rows"] == count and len(record.after["history_sha256"]) == 64
+    rows = HIZMET.history.objects.filter(import_job=job.pk)
+    assert rows.count() == count and set(rows.values_list("operation", flat=True)) == {"import"}
+    some = KamuHizmeti.objects.order_by("pk").first()
+    versions = list(feature_versions(HIZMET, some.tucbs_no))
+    assert versions[-1].import_job == job.pk and versions[-1].version == some.version
+    assert versions[-2].surum_bitis_zamani == versions[-1].surum_baslangic_zamani
+    assert verify_history() == [] and not verify("audit")
 
 
 def test_transformation_text_is_in_the_language_of_each_request():

@@ -335,10 +335,15 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     $("edit-delete").addEventListener("click", function () {
         if (!state.id) { return; }
-        send("DELETE", null, state.etag).then(function (response) {
-            if (response.status === 204) { refreshAfterWrite("#" + state.id + " ✗"); }
-            else if (response.status === 412) { response.json().then(showConflict); }
-            else { response.json().then(showErrors); }
+        // Ask first, in the page's dialog (cbs/js/confirm.js); the history keeps the feature.
+        $("confirm-delete-feature").textContent = "#" + state.id;
+        window.kentConfirm("confirm-delete").then(function (yes) {
+            if (!yes || !state.id) { return; }
+            send("DELETE", null, state.etag).then(function (response) {
+                if (response.status === 204) { refreshAfterWrite("#" + state.id + " ✗"); }
+                else if (response.status === 412) { response.json().then(showConflict); }
+                else { response.json().then(showErrors); }
+            });
         });
     });
     $("edit-cancel").addEventListener("click", function () { resetSelection(); loadWorking(); message("", "ok"); });

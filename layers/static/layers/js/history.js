@@ -27,6 +27,12 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     document.querySelectorAll(".version-row").forEach(function (row) {
         row.addEventListener("click", function () { show(Number(row.dataset.index)); });
+        row.addEventListener("keydown", function (event) {
+            if ((event.key === "Enter" || event.key === " ") && event.target === row) {
+                event.preventDefault();
+                show(Number(row.dataset.index));
+            }
+        });
     });
     show(versions.length - 1);
 });

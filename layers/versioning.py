@@ -1,0 +1,204 @@
+"""Writing feature versions into a layer's history table, set-based, and hashing what was written.
+
+Every writer (layers.services, the import writer, the import revert) calls `record_versions()`
+inside its own transaction, right after it changed the layer table (or, for a deletion, right
+before): one INSERT … SELECT copies the affected rows of the layer table into `<table>_surum`
+and closes their previous open versions (surumBitisZamani). The same statement returns the
+SHA-256 of what it wrote, which the writer puts into its audit record: the audit trail keeps
+who, when, why and the request id with that hash, the history table keeps the data.
+
+The hash of a set of history rows is sha256 over the concatenated sha256 of each row's
+canonical text, in id order (`set_hash_sql`); a row's canonical text (`row_text_sql`) is built
+by PostgreSQL from every column except the id and the version end (which closes later), with
+formats that do not depend on session settings (UTC timestamps, hex EWKB, exact floats).
+`verify_history()` recomputes the hashes of audit records that name history rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Model
+
+from cbs.audit.context import current
+
+from .models.history import SPAN_FIELDS, Operation
+from .registry import Layer
+
+qn = connection.ops.quote_name
+
+# Columns of a history row that are not copied from the layer row.
+OWN = ("id", "tucbs_no", "version", "surum_baslangic_zamani", "surum_bitis_zamani", "operation", "user",
+       "actor", "request_id", "import_job", "reason")
+
+
+def copied_fields(layer: type[Layer]) -> list[tuple[str, str]]:
+    """(history column, layer column) of every attribute copied into a version, geometry last."""
+    pairs = [(f.column, f.column) for f in layer.property_fields() if f.name not in SPAN_FIELDS]
+    pairs.append((layer.geometry().column, layer.geometry().column))
+    return pairs
+
+
+def _text_expr(field, expr: str) -> str:
+    """A column's value as text that does not depend on session settings."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return f"to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    if kind == "DateField":
+        return f"to_char({expr}, 'YYYY-MM-DD')"
+    if kind == "FloatField":
+        return f"encode(float8send({expr}), 'hex')"
+    if hasattr(field, "geom_type"):
+        return f"encode(ST_AsEWKB({expr}, 'NDR'), 'hex')"
+    if kind == "ForeignKey":
+        return f"({expr})::text"
+    return f"({expr})::text"
+
+
+def row_text_sql(history: type[Model], alias: str = "h") -> str:
+    """SQL text of a history row's canonical form (a row literal of its columns but id and end)."""
+    parts = [_text_expr(f, f"{alias}.{qn(f.column)}") for f in history._meta.concrete_fields
+             if f.name not in ("id", "surum_bitis_zamani")]
+    return f"ROW({', '.join(parts)})::text"
+
+
+def set_hash_sql(history: type[Model], alias: str = "h") -> str:
+    """Aggregate: sha256 over the rows' own sha256 in id order (hex), NULL for no rows."""
+    return (f"encode(sha256(string_agg(sha256(convert_to({row_text_sql(history, alias)}, 'UTF8')), ''::bytea "
+            f"ORDER BY {alias}.id)), 'hex')")
+
+
+@dataclass(frozen=True)
+class Written:
+    """History rows one statement (or one writer) added: count, id range, hash."""
+
+    table: str
+    rows: int
+    first: int | None
+    last: int | None
+    sha256: str | None
+
+    def as_audit(self) -> dict:
+        return {"table": self.table, "rows": self.rows, "first_id": self.first, "last_id": self.last,
+                "sha256": self.sha256}
+
+
+def who(user=None) -> dict:
+    """Who and from where, as the audit trail records it (user id, actor label, request id)."""
+    ctx = current.get()
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return {"user_id": user.pk if authenticated else None,
+            "actor": ((user.get_username() if authenticated else "") or ctx.label or "system")[:150],
+            "request_id": ctx.request_id or ""}
+
+
+def record_versions(layer: type[Layer], *, ids_sql: str, params: dict | None = None, operation: str, when, user=None,
+                    reason: str = "", import_job=None, tombstone: bool = False) -> Written:
+    """Copy the layer rows whose ids `ids_sql` (named parameters from `params`) selects into the history as new versions, in one
+    statement, closing each feature's open version at `when`.
+
+    A state version begins at the row's surumBaslangicZamani (the services and imports set it to
+    the moment of the write). A tombstone (`tombstone=True`, called before the rows are deleted)
+    keeps the last state under the next version number, begins and ends at `when`.
+    """
+    history = layer.history
+    h_table, table = qn(history._meta.db_table), qn(layer.meta().db_table)
+    pairs = copied_fields(layer)
+    columns = ", ".join(qn(h) for h, _l in pairs)
+    values = ", ".join(f"t.{qn(col)}" for _h, col in pairs)
+    ident = who(user)
+    version = "t.version + 1" if tombstone else "t.version"
+    start = "%(when)s" if tombstone else 't."surumBaslangicZamani"'
+    end = "%(when)s" if tombstone else "NULL"
+    sql = f"""
+        WITH src AS MATERIALIZED ({_src(table, ids_sql)}),
+        closed AS (
+            UPDATE {h_table} o SET "surumBitisZamani" = %(when)s FROM src
+            WHERE o."tucbsNo" = src."tucbsNo" AND o."surumBitisZamani" IS NULL
+        ), ins AS (
+            INSERT INTO {h_table} AS h ("tucbsNo", version, {columns}, "surumBaslangicZamani", "surumBitisZamani",
+                                        operation, user_id, actor, request_id, import_job, reason)
+            SELECT t."tucbsNo", {version}, {values}, {start}, {end}, %(op)s, %(user_id)s, %(actor)s, %(request_id)s,
+                   %(job)s, %(reason)s
+            FROM src t ORDER BY t.id
+            RETURNING h.*
+        )
+        SELECT count(*), min(h.id), max(h.id), {set_hash_sql(history)} FROM ins h
+    """  # noqa: S608  (identifiers from the registry, values bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**(params or {}), "when": when, "op": operation, "job": import_job,
+                             "reason": reason[:200], **ident})
+        rows, first, last, digest = cursor.fetchone()
+    return Written(history._meta.db_table, rows, first, last, digest)
+
+
+def _src(table: str, ids_sql: str) -> str:
+    return f"SELECT * FROM {table} WHERE id IN ({ids_sql})"  # noqa: S608
+
+
+def hash_rows(layer: type[Layer], first: int, last: int, where: str = "TRUE", params=None) -> tuple[int, str | None]:
+    """(count, set hash) of the history rows with ids first..last (and `where`), as written."""
+    history = layer.history
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), {set_hash_sql(history)} FROM {qn(history._meta.db_table)} h "  # noqa: S608
+                       f"WHERE h.id BETWEEN %(first)s AND %(last)s AND ({where})",
+                       {"first": first, "last": last, **(params or {})})
+        return cursor.fetchone()
+
+
+def state(layer: type[Layer], row: Model | None) -> dict | None:
+    """A version as published property names -> values, plus "geometry" (EWKT) and "version"."""
+    if row is None:
+        return None
+    data = {f.column: getattr(row, f.attname) for f in layer.history._meta.concrete_fields
+            if f.name not in OWN and f.name != layer.geometry_field}
+    geom = getattr(row, layer.geometry_field)
+    data["geometry"] = geom.ewkt if geom is not None else None
+    data["version"] = row.version
+    return data
+
+
+@dataclass(frozen=True)
+class HistoryMismatch:
+    """An audit record whose history rows no longer hash as they did when written."""
+
+    audit_id: int
+    table: str
+    first: int
+    last: int
+    reason: str
+
+
+def verify_history() -> list[HistoryMismatch]:
+    """Recompute, per history table and set-based, the hash of every set of history rows an audit
+    record names (edits name one row, imports one set per statement); the mismatches found.
+    Records purged by log retention cannot be checked against, the history itself stays."""
+    from .registry import all_layers
+
+    found: list[HistoryMismatch] = []
+    for layer in all_layers():
+        history = layer.history
+        table = history._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                WITH parts AS (
+                    SELECT a.id AS audit_id, (p->>'first_id')::bigint AS first, (p->>'last_id')::bigint AS last,
+                           (p->>'rows')::bigint AS rows, p->>'sha256' AS sha256
+                    FROM audit_auditrecord a
+                    CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(a.after->'history')
+                        WHEN 'array' THEN a.after->'history' ELSE jsonb_build_array(a.after->'history') END) p
+                    WHERE a.object_type = %(type)s AND a.after ? 'history' AND p->>'table' = %(table)s
+                          AND (p->>'rows')::bigint > 0
+                )
+                SELECT parts.audit_id, parts.first, parts.last, parts.rows, parts.sha256, got.rows, got.sha256
+                FROM parts CROSS JOIN LATERAL (
+                    SELECT count(*) AS rows, {set_hash_sql(history)} AS sha256 FROM {qn(table)} h
+                    WHERE h.id BETWEEN parts.first AND parts.last) got
+                WHERE got.rows <> parts.rows OR got.sha256 IS DISTINCT FROM parts.sha256
+                ORDER BY parts.audit_id
+            """, {"type": f"layer:{layer.name}", "table": table})  # noqa: S608
+            for audit_id, first, last, rows, _sha, got_rows, _got_sha in cursor.fetchall():
+                reason = "rows missing or added" if rows != got_rows else "content altered"
+                found.append(HistoryMismatch(audit_id, table, first, last, reason))
+    return found
