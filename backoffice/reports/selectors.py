@@ -160,7 +160,7 @@ def layer_edits(period: Period) -> list[dict]:
     tables (history is data: it outlives log retention, and an import's features count one by one)."""
     from layers.registry import all_layers
 
-    qn = connection.ops.quote_name
+    qn = connections[read_alias()].ops.quote_name
     layers = all_layers()
     parts = [f"SELECT %(l{i})s AS layer, \"surumBaslangicZamani\" AS time, actor, operation, version "  # noqa: S608
              f"FROM {qn(layer.history._meta.db_table)} WHERE \"surumBaslangicZamani\" >= %(start)s "

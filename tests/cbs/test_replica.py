@@ -36,7 +36,7 @@ POINT = (28.905, 41.0)  # lon/lat inside the sample district
 NAME = "Replika testi sağlık ocağı"
 ITEMS_SQL = "string_agg(_f"  # the provider's one statement (ogc/provider.py)
 TILE_SQL = "ST_AsMVT("
-REPORT_SQL = "object_type LIKE 'layer:"  # the dashboard's layer edits (reports/selectors.py)
+REPORT_SQL = "FILTER (WHERE operation = 'delete')"  # the dashboard's layer edits (reports/selectors.py)
 STATE_SQL = "FROM layers_layerpublication"  # the gate (primary) and the fence (replica)
 
 
