@@ -506,6 +506,14 @@ class HelpDeskBrowserTests:
             field.click("#transition-form button")
             field.wait_for_selector("#ticket-title")
         assert "Çözüldü" in field.locator("#ticket-status").inner_text()
+        # The request queued the mail; the worker sends it (a real one: tickets/test_mail_queue.py).
+        from procrastinate.contrib.django.models import ProcrastinateJob
+
+        from backoffice.tickets import notifications
+
+        [job] = ProcrastinateJob.objects.filter(task_name="tickets.send_mail", args__ticket_id=ticket.pk,
+                                                args__kind="resolved", status="todo")
+        assert notifications.deliver(**job.args)
         assert any(m.to == ["ayse@example.org"] and ticket.number in m.subject for m in mailoutbox)
         assert Category.objects.get(pk=ticket.category_id).name == "Görüntü yok"
 

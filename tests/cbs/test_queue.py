@@ -1,0 +1,45 @@
+"""The job queue (cbs/queue.py): periodic work is registered, the log sealing waits for its
+function, connections are bounded. (Imports on a real worker: tests/layers/test_import_kill.py;
+mail: tests/backoffice/tickets/test_mail_queue.py.)"""
+
+from procrastinate.contrib.django import app
+
+from cbs.audit import chain
+
+
+def test_periodic_work_is_registered_on_the_queue():
+    periodic = {p.task.name: (p.cron, p.task.queue) for p in app.periodic_registry.periodic_tasks.values()}
+    assert periodic == {
+        "audit.seal_access_records": ("* * * * *", "maintenance"),
+        "audit.purge_logs": ("15 0 * * *", "maintenance"),
+        "cbs.recover_stalled_jobs": ("* * * * *", "maintenance"),
+        "cbs.remove_old_jobs": ("40 0 * * *", "maintenance"),
+        "cbs.clear_sessions": ("50 0 * * *", "maintenance"),
+        "layers.reap_imports": ("* * * * *", "maintenance"),
+    }
+    # A periodic job is never queued twice (a slow minute does not pile up seals).
+    assert all(app.tasks[name].queueing_lock == name for name in periodic)
+
+
+def test_sealing_calls_the_chain_once_it_has_the_function(monkeypatch):
+    from cbs.audit.tasks import seal_access_records
+
+    if not hasattr(chain, "seal_access_records"):
+        assert seal_access_records(timestamp=0) == "not available"
+    calls = []
+    monkeypatch.setattr(chain, "seal_access_records", lambda: calls.append(1) or 7, raising=False)
+    assert seal_access_records(timestamp=0) == "7" and calls == [1]
+
+
+def test_the_retention_purge_runs_as_a_task(db, capsys):
+    from cbs.audit.tasks import purge_logs
+
+    purge_logs(timestamp=0)  # nothing is 730 days old in the test database
+    assert "destroyed" not in capsys.readouterr().out
+
+
+def test_pool_bounds_every_process(settings):
+    db = settings.DATABASES["default"]
+    assert db["OPTIONS"]["pool"]["max_size"] == settings.CBS_DB_POOL_MAX and db["CONN_MAX_AGE"] == 0
+    worker = app.connector.get_worker_connector()
+    assert worker._pool_args["max_size"] == settings.CBS_WORKER_QUEUE_CONNECTIONS
