@@ -17,7 +17,10 @@ COPY . .
 RUN DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py vendor_assets \
  && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py compilemessages -v 0 --ignore 'node_modules/*' \
  && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
+ && mkdir -p /app/var/files \
  && useradd --system --uid 1000 cbs && chown -R cbs /app/var
 USER cbs
 EXPOSE 8000
-CMD ["gunicorn", "cbs.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Web processes and threads from CBS_WEB_WORKERS / CBS_WEB_THREADS (deploy/gunicorn.conf.py); the
+# worker container runs `python manage.py procrastinate worker` from the same image.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "cbs.wsgi:application"]
