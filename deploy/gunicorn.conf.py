@@ -8,16 +8,23 @@ are bounded by its pool (CBS_DB_POOL_MAX, set to the thread count by serve.sh an
 import os
 import signal
 
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default  # set but empty (.env files): the default
+
+
 _cores = os.cpu_count() or 2
-bind = os.environ.get("CBS_BIND", "0.0.0.0:8000")
+bind = _env("CBS_BIND", "0.0.0.0:8000")
 # Default: one process per core, at least 2, at most 4 (beyond that, add hosts or set it).
-workers = int(os.environ.get("CBS_WEB_WORKERS", str(min(max(_cores, 2), 4))))
+workers = int(_env("CBS_WEB_WORKERS", str(min(max(_cores, 2), 4))))
 worker_class = "gthread"
-threads = int(os.environ.get("CBS_WEB_THREADS", "4"))
-# The longest synchronous request (a layer export through ogr2ogr, a report PDF) must finish
-# within this; deploy/nginx.conf's proxy_read_timeout is the same. Long work goes to the queue.
-timeout = int(os.environ.get("CBS_WEB_TIMEOUT", "120"))
-graceful_timeout = int(os.environ.get("CBS_WEB_GRACEFUL_TIMEOUT", "30"))
+threads = int(_env("CBS_WEB_THREADS", "4"))
+# The same as deploy/nginx.conf's proxy_read_timeout: the longest synchronous request (a layer
+# export through ogr2ogr, a report PDF) must finish within it; long work goes to the queue. (With
+# gthread a request thread is not timed by gunicorn: the proxy cuts it; gunicorn restarts a worker
+# whose main loop stops answering for this long.)
+timeout = int(_env("CBS_WEB_TIMEOUT", "120"))
+graceful_timeout = int(_env("CBS_WEB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 accesslog = os.environ.get("CBS_WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
