@@ -43,3 +43,14 @@ def test_pool_bounds_every_process(settings):
     assert db["OPTIONS"]["pool"]["max_size"] == settings.CBS_DB_POOL_MAX and db["CONN_MAX_AGE"] == 0
     worker = app.connector.get_worker_connector()
     assert worker._pool_args["max_size"] == settings.CBS_WORKER_QUEUE_CONNECTIONS
+
+
+def test_failed_jobs_are_listed_in_the_admin(admin_client_tr):
+    from backoffice.tickets.tasks import send_ticket_mail
+    from cbs.queue import fail_job
+
+    job_id = send_ticket_mail.defer(ticket_id=1, kind="assigned", assignee_id=1, language="tr")
+    assert fail_job(job_id) and not fail_job(job_id)  # a job ends once
+    response = admin_client_tr.get("/admin/procrastinate/procrastinatejob/?status__exact=failed")
+    assert response.status_code == 200 and "send_mail" in response.content.decode()
+    assert admin_client_tr.get(f"/admin/procrastinate/procrastinatejob/{job_id}/change/").status_code == 200
