@@ -71,8 +71,10 @@ dev: prepare
 # Tests and benchmarks use the production settings module with local-only overrides.
 LOCAL_ENV := DJANGO_SECRET_KEY=local-test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0
 
+# The pytest process itself runs without a connection pool (tests start threads of their own that
+# keep a connection each, as before); the worker and web processes the tests start use theirs.
 test: setup db
-	$(LOCAL_ENV) $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(LOCAL_ENV) CBS_DB_POOL_MAX=0 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Benchmarks run on their own database (topped up to 10 000 features), never the site's.
 bench: setup

@@ -280,29 +280,36 @@ def clear_queue() -> None:
                        "DELETE FROM procrastinate_workers")
 
 
+def url_of_the_test_database() -> str:
+    """The URL of the test database (for processes the tests start)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (f"postgres://{quote(db.get('USER') or '')}{':' + quote(db['PASSWORD']) if db.get('PASSWORD') else ''}"
+            f"@{db.get('HOST') or 'localhost'}{':' + str(db['PORT']) if db.get('PORT') else ''}/{quote(db['NAME'])}")
+
+
 def start_worker(django_db_blocker, log_path, queues: str = "", **env) -> QueueWorker:
     """A real worker process (`manage.py procrastinate worker`) on the test database, once it has
-    registered itself; 1 s heartbeat, 3 s stall timeout. It only sees committed rows."""
+    registered itself; its production connection pool (2 per job), 1 s heartbeat, 3 s stall
+    timeout. It only sees committed rows."""
     import os
     import subprocess
     import sys
     import time
-    from urllib.parse import quote
-
     from django.conf import settings
-    from django.db import connection
     from procrastinate.contrib.django.models import ProcrastinateWorker
 
-    db = connection.settings_dict
-    url = (f"postgres://{quote(db.get('USER') or '')}{':' + quote(db['PASSWORD']) if db.get('PASSWORD') else ''}"
-           f"@{db.get('HOST') or 'localhost'}{':' + str(db['PORT']) if db.get('PORT') else ''}/{quote(db['NAME'])}")
+    url = url_of_the_test_database()
     with django_db_blocker.unblock():
         known = set(ProcrastinateWorker.objects.values_list("pk", flat=True))
     with open(log_path, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), "procrastinate", "worker", "--queues", queues],
             stdout=out, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True,
-            env={**os.environ, "DATABASE_URL": url, "CBS_WORKER_HEARTBEAT_SECONDS": "1",
+            env={**os.environ, "DATABASE_URL": url, "CBS_DB_POOL_MAX": "4", "CBS_WORKER_HEARTBEAT_SECONDS": "1",
                  "CBS_WORKER_STALLED_SECONDS": "3",
                  # a retry's time is found by polling (new jobs are announced by NOTIFY)
                  "PROCRASTINATE_WORKER_FETCH_JOB_POLLING_INTERVAL": "0.5",

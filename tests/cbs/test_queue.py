@@ -38,11 +38,9 @@ def test_the_retention_purge_runs_as_a_task(db, capsys):
     assert "destroyed" not in capsys.readouterr().out
 
 
-def test_pool_bounds_every_process(settings):
-    db = settings.DATABASES["default"]
-    assert db["OPTIONS"]["pool"]["max_size"] == settings.CBS_DB_POOL_MAX and db["CONN_MAX_AGE"] == 0
+def test_the_worker_keeps_its_own_connections_few():
     worker = app.connector.get_worker_connector()
-    assert worker._pool_args["max_size"] == settings.CBS_WORKER_QUEUE_CONNECTIONS
+    assert worker._pool_args["max_size"] == 2 and worker._pool_args["min_size"] == 1
 
 
 def test_failed_jobs_are_listed_in_the_admin(admin_client_tr):
