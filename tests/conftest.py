@@ -299,6 +299,7 @@ def start_worker(django_db_blocker, log_path, queues: str = "", **env) -> QueueW
     import subprocess
     import sys
     import time
+
     from django.conf import settings
     from procrastinate.contrib.django.models import ProcrastinateWorker
 
