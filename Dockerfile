@@ -26,6 +26,8 @@ RUN DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.p
 # its files to itself. var/imports, var/cache and var/catalogue are each container's own.
 USER cbs
 EXPOSE 8000
+# Web processes and threads from CBS_WEB_WORKERS / CBS_WEB_THREADS (deploy/gunicorn.conf.py); the
+# worker container runs `python manage.py procrastinate worker` from the same image.
 # --timeout: a little above CBS_REQUEST_TIMEOUT (300 s, the longest synchronous request) and below
 # nginx's proxy_read_timeout (deploy/nginx.conf); tests/cbs/test_deploy.py checks they agree.
-CMD ["gunicorn", "cbs.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "330", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "--timeout", "330", "cbs.wsgi:application"]

@@ -14,7 +14,7 @@ EMBEDDED_DB := 1
 export DATABASE_URL := $(shell scripts/pg.sh url kentcbs)
 endif
 
-.PHONY: run test bench stop setup system db static-assets check-deploy clean
+.PHONY: run dev prepare test bench stop setup system db static-assets check-deploy clean
 
 setup: system $(VENV)/.installed node_modules/.installed static-assets
 
@@ -43,9 +43,9 @@ ifdef EMBEDDED_DB
 	@scripts/pg.sh start kentcbs
 endif
 
-# The development site runs with DEBUG on unless told otherwise (DJANGO_DEBUG=0 needs a secret key).
-run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
-run: setup db
+# The local site runs with DEBUG on unless told otherwise (DJANGO_DEBUG=0 needs a secret key).
+prepare: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
+prepare: setup db
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_samples
 	$(PY) manage.py load_inventory_samples
@@ -53,17 +53,31 @@ ifdef EMBEDDED_DB
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py load_ticket_samples
 endif
+
+# Served as in production: gunicorn (threads, bounded connection pools) plus the job queue's
+# worker, both in the foreground (scripts/serve.sh; Ctrl-C stops both).
+run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
+run: prepare
 	@echo "Kent CBS: http://127.0.0.1:$(PORT)/   OGC API: http://127.0.0.1:$(PORT)/ogc/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@PY=$(PY) PORT=$(PORT) scripts/serve.sh
+
+# Django's development server (reloads on change), only on request; imports, mail and periodic
+# work still need the worker: run `$(PY) manage.py procrastinate worker` beside it.
+dev: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
+dev: prepare
+	@echo "Kent CBS (development server): http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Tests and benchmarks use the production settings module with local-only overrides.
 LOCAL_ENV := DJANGO_SECRET_KEY=local-test-only-secret DJANGO_DEBUG=0 CBS_SSL_REDIRECT=0 CBS_SECURE_COOKIES=0
 
 # The replica tests start their own streaming replica of the private cluster (scripts/pg.sh
 # replica-start); a DATABASE_REPLICA_URL from the shell would make Django create a test
-# database on a read-only standby.
+# database on a read-only standby. The pytest process itself runs without a connection pool
+# (tests start threads of their own that keep a connection each); the worker and web processes
+# the tests start use theirs.
 test: setup db
-	$(LOCAL_ENV) DATABASE_REPLICA_URL= $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(LOCAL_ENV) DATABASE_REPLICA_URL= CBS_DB_POOL_MAX=0 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # Benchmarks run on their own database (topped up to 10 000 features), never the site's.
 bench: setup

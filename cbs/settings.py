@@ -62,6 +62,21 @@ try:
 except ValueError as exc:  # UnknownSchemeError and malformed URLs
     raise ImproperlyConfigured(f"DATABASE_URL is not a PostgreSQL URL: {exc}") from exc
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Connections are bounded per process: a psycopg pool (Django 5.2) of at most CBS_DB_POOL_MAX
+# connections, opened on demand, one kept idle. A web process needs one per request thread,
+# the worker two per running job (the job's and its progress connection). scripts/serve.sh and
+# docker-compose.yml size it; CBS_DB_POOL_MAX=0 turns the pool off (persistent connections,
+# CONN_MAX_AGE 60 s, one per thread).
+CBS_DB_POOL_MAX = int(env("CBS_DB_POOL_MAX", "4"))
+# Shown in pg_stat_activity: which kind of process holds a connection (serve.sh and compose set it).
+DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = env("CBS_DB_APPLICATION_NAME", "kentcbs")[:63]
+if CBS_DB_POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 1, "max_size": CBS_DB_POOL_MAX, "max_idle": 300,
+        # A request that finds every connection busy waits this long, then fails (never hangs).
+        "timeout": int(env("CBS_DB_POOL_TIMEOUT", "20")),
+    }
 DATABASES["default"]["TEST"] = {"NAME": env("CBS_TEST_DB_NAME")} if env("CBS_TEST_DB_NAME") else {}
 # Optional streaming read replica (a hot standby of DATABASE_URL): OGC reads and reports go there
 # through cbs.db; writes, the gate's publication states, sessions, tokens and logs never do.
@@ -99,6 +114,8 @@ INSTALLED_APPS = [
     "backoffice.tickets",
     "backoffice.assets",
     "backoffice.reports",
+    # The job queue (tables in our database, admin pages, `manage.py procrastinate worker`).
+    "procrastinate.contrib.django",
 ]
 
 MIDDLEWARE = [
@@ -320,8 +337,27 @@ CBS_IMPORT_MAX_BYTES = int(env("CBS_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 CBS_IMPORT_MAX_UNPACKED_BYTES = int(env("CBS_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3)))
 CBS_IMPORT_MAX_ENTRIES = int(env("CBS_IMPORT_MAX_ENTRIES", "1000"))
 CBS_IMPORT_MAX_RATIO = int(env("CBS_IMPORT_MAX_RATIO", "100"))
-# A job still "running" without a live worker after this long is marked failed (other hosts).
-CBS_IMPORT_STALE_SECONDS = int(env("CBS_IMPORT_STALE_SECONDS", "900"))
+
+# Job queue (Procrastinate, cbs/queue.py): imports, mail and periodic work run in the worker
+# process (`manage.py procrastinate worker`), CBS_WORKER_CONCURRENCY jobs at a time. It sends a
+# heartbeat every CBS_WORKER_HEARTBEAT_SECONDS; the jobs of a worker silent for
+# CBS_WORKER_STALLED_SECONDS (killed, host lost) are failed (imports) or retried (mail).
+CBS_WORKER_CONCURRENCY = int(env("CBS_WORKER_CONCURRENCY", "2"))
+CBS_WORKER_HEARTBEAT_SECONDS = float(env("CBS_WORKER_HEARTBEAT_SECONDS", "10"))
+CBS_WORKER_STALLED_SECONDS = float(env("CBS_WORKER_STALLED_SECONDS", "60"))
+if CBS_WORKER_CONCURRENCY < 1 or CBS_WORKER_STALLED_SECONDS < 2 * CBS_WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("CBS_WORKER_CONCURRENCY must be >= 1 and CBS_WORKER_STALLED_SECONDS "
+                               "at least twice CBS_WORKER_HEARTBEAT_SECONDS")
+# The worker's own connections for fetching jobs and heartbeats (plus one that LISTENs).
+CBS_WORKER_QUEUE_CONNECTIONS = int(env("CBS_WORKER_QUEUE_CONNECTIONS", "2"))
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": CBS_WORKER_CONCURRENCY,
+    "update_heartbeat_interval": CBS_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": CBS_WORKER_STALLED_SECONDS,
+}
+PROCRASTINATE_ON_APP_READY = "cbs.queue.on_app_ready"
+# Finished jobs are kept this long (failed ones until someone looks: see the README).
+CBS_QUEUE_KEEP_HOURS = int(env("CBS_QUEUE_KEEP_HOURS", str(7 * 24)))
 
 # Help desk: working hours of the SLA clock (holidays are data: tickets.Holiday), uploads, mail.
 CBS_WORKDAY_START = env("CBS_WORKDAY_START", "08:30")
@@ -337,3 +373,8 @@ EMAIL_HOST_USER = env("CBS_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env("CBS_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("CBS_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("CBS_EMAIL_FROM", "yardim@zeytinburnu.bel.tr")
+EMAIL_TIMEOUT = int(env("CBS_EMAIL_TIMEOUT", "30"))
+# Mail is sent by the worker; a temporary SMTP failure is retried CBS_MAIL_RETRIES times, after
+# base, base², base³ … seconds (default 5 s … 4.3 h, about 5.4 hours in all).
+CBS_MAIL_RETRIES = int(env("CBS_MAIL_RETRIES", "6"))
+CBS_MAIL_RETRY_BASE_SECONDS = int(env("CBS_MAIL_RETRY_BASE_SECONDS", "5"))

@@ -282,3 +282,114 @@ def hosts(settings, tmp_path, monkeypatch):
     hosts = Hosts(settings, tmp_path)
     monkeypatch.setenv("CBS_MEDIA_ROOT", str(hosts.shared))  # for worker processes started by tests
     return hosts
+
+
+class QueueWorker:
+    """A real `manage.py procrastinate worker` process on the test database (see `queue_worker`)."""
+
+    def __init__(self, process, log_path, worker_id: int):
+        self.process, self.log_path, self.worker_id = process, log_path, worker_id
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL, as the OOM killer or a lost host would: no clean-up of any kind."""
+        import os
+        import signal
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self, timeout: float = 30) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def clear_queue() -> None:
+    """Remove every job and worker row of the (test) queue: committed jobs left by a test would
+    otherwise be run by the next test's worker."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs; DELETE FROM procrastinate_periodic_defers; "
+                       "DELETE FROM procrastinate_workers")
+
+
+def url_of_the_test_database() -> str:
+    """The URL of the test database (for processes the tests start)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (f"postgres://{quote(db.get('USER') or '')}{':' + quote(db['PASSWORD']) if db.get('PASSWORD') else ''}"
+            f"@{db.get('HOST') or 'localhost'}{':' + str(db['PORT']) if db.get('PORT') else ''}/{quote(db['NAME'])}")
+
+
+def start_worker(django_db_blocker, log_path, queues: str = "", **env) -> QueueWorker:
+    """A real worker process (`manage.py procrastinate worker`) on the test database, once it has
+    registered itself; its production connection pool (2 per job), 1 s heartbeat, 3 s stall
+    timeout. It only sees committed rows."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from procrastinate.contrib.django.models import ProcrastinateWorker
+
+    url = url_of_the_test_database()
+    with django_db_blocker.unblock():
+        known = set(ProcrastinateWorker.objects.values_list("pk", flat=True))
+    with open(log_path, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), "procrastinate", "worker", "--queues", queues],
+            stdout=out, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True,
+            env={**os.environ, "DATABASE_URL": url, "CBS_DB_POOL_MAX": "4", "CBS_WORKER_HEARTBEAT_SECONDS": "1",
+                 "CBS_WORKER_STALLED_SECONDS": "3",
+                 # a retry's time is found by polling (new jobs are announced by NOTIFY)
+                 "PROCRASTINATE_WORKER_FETCH_JOB_POLLING_INTERVAL": "0.5",
+                 **{k: str(v) for k, v in env.items()}})
+    deadline = time.monotonic() + 90  # a few seconds, more on a busy machine
+    while True:
+        with django_db_blocker.unblock():
+            new = set(ProcrastinateWorker.objects.values_list("pk", flat=True)) - known
+        if new:
+            return QueueWorker(process, log_path, new.pop())
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError("the worker did not start: " + log_path.read_text(errors="replace"))
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def queue_worker(django_db_setup, django_db_blocker, tmp_path, settings):
+    """Starts real worker processes (see `start_worker`); this process, too, calls a worker stalled
+    after 3 s. Stopped, and the queue emptied, at the end of the test."""
+    started = []
+    settings.CBS_WORKER_HEARTBEAT_SECONDS, settings.CBS_WORKER_STALLED_SECONDS = 1, 3
+
+    def start(queues: str = "", **env) -> QueueWorker:
+        worker = start_worker(django_db_blocker, tmp_path / f"worker-{len(started)}.log", queues, **env)
+        started.append(worker)
+        return worker
+
+    with django_db_blocker.unblock():
+        clear_queue()
+    yield start
+    for worker in started:
+        worker.stop()
+    with django_db_blocker.unblock():
+        clear_queue()

@@ -590,6 +590,14 @@ class HelpDeskBrowserTests:
             field.click("#transition-form button")
             field.wait_for_selector("#ticket-title")
         assert "Çözüldü" in field.locator("#ticket-status").inner_text()
+        # The request queued the mail; the worker sends it (a real one: tickets/test_mail_queue.py).
+        from procrastinate.contrib.django.models import ProcrastinateJob
+
+        from backoffice.tickets import notifications
+
+        [job] = ProcrastinateJob.objects.filter(task_name="tickets.send_mail", args__ticket_id=ticket.pk,
+                                                args__kind="resolved", status="todo")
+        assert notifications.deliver(**job.args)
         assert any(m.to == ["ayse@example.org"] and ticket.number in m.subject for m in mailoutbox)
         assert Category.objects.get(pk=ticket.category_id).name == "Görüntü yok"
 
@@ -621,10 +629,10 @@ class ReportBrowserTests:
 
 class ImportBrowserTests:
     def test_editor_uploads_checks_previews_and_writes_in_the_background(self, page, live_site, db, live_editor,
-                                                                         live_editor_token, tmp_path):
-        """The CBS editor uploads a GeoJSON with one good and one bad feature: the background check
-        shows progress, the preview map and the report; skipping the rejected one, the write
-        creates exactly one feature with its history."""
+                                                                         live_editor_token, tmp_path, queue_worker):
+        """The CBS editor uploads a GeoJSON with one good and one bad feature: the check on the
+        queue's worker shows progress, the preview map and the report; skipping the rejected one,
+        the write creates exactly one feature with its history."""
         import json
         import uuid
 
@@ -638,6 +646,7 @@ class ImportBrowserTests:
         # Mappings are remembered per set of source field names, and the live server commits them:
         # a field of this run's own keeps an earlier run's mapping from answering for this one.
         run = f"kaynak_{uuid.uuid4().hex[:8]}"
+        queue_worker("imports")  # a real worker process: it sees what the live server committed
         path = tmp_path / "yeni-hizmetler.geojson"
         path.write_text(json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"adi": "Tarayıcı Kütüphanesi", "hizmetTipi": "kulturel", run: 1},

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from cbs.accounts.selectors import user_can
 from cbs.audit.services import audit_model_write, model_snapshot
 
+from . import notifications
 from .business_time import add_business_seconds, business_seconds, calendar_from_settings
 from .models import Attachment, Category, EventKind, SlaPolicy, Status, Ticket, TicketEvent
 from .workflow import ALLOWED
@@ -117,7 +117,7 @@ def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
     return current
 
 
-def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> None:
+def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> TicketEvent:
     """Change status in place (caller saves): checks the move, runs the SLA clock."""
     old = ticket.status
     if new != old and new not in ALLOWED.get(old, set()):
@@ -141,7 +141,7 @@ def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> None
     if new == Status.IN_PROGRESS and old in (Status.RESOLVED, Status.CLOSED):  # reopened
         ticket.resolved_at = ticket.closed_at = None
     ticket.status = new
-    _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now)
+    return _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now)
 
 
 @transaction.atomic
@@ -161,11 +161,8 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
         _move(ticket, Status.ASSIGNED, user, now)
     _event(ticket, EventKind.ASSIGNMENT, user, str(assignee), now=now)
     _save(ticket, before, user)
-    if notify and assignee.email:
-        transaction.on_commit(lambda: send_mail(
-            _("Ticket %(number)s assigned to you") % {"number": ticket.number},
-            f"{ticket.title}\n\n{ticket.description}\n\n{_('Resolution due')}: {ticket.resolution_due}",
-            settings.DEFAULT_FROM_EMAIL, [assignee.email]))
+    if notify and assignee.email:  # queued with this transaction, sent by the worker
+        notifications.queue_assigned(ticket, assignee)
     return ticket
 
 
@@ -180,14 +177,11 @@ def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
     if status == Status.RESOLVED and not note.strip():
         raise ValidationError({"note": _("Say how it was resolved: the requester reads it.")})
     before = model_snapshot(ticket)
-    _move(ticket, status, user, now, note)
+    event = _move(ticket, status, user, now, note)
     _save(ticket, before, user)
     if notify and status == Status.RESOLVED:
-        recipient = ticket.requester_email or (ticket.requester_staff.email if ticket.requester_staff else "")
-        if recipient:
-            transaction.on_commit(lambda: send_mail(
-                _("Your request %(number)s is resolved") % {"number": ticket.number},
-                f"{ticket.title}\n\n{note}", settings.DEFAULT_FROM_EMAIL, [recipient]))
+        if ticket.requester_email or (ticket.requester_staff and ticket.requester_staff.email):
+            notifications.queue_resolved(ticket, event)  # queued with this transaction, sent by the worker
     return ticket
 
 

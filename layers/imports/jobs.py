@@ -1,32 +1,32 @@
 """The import services: create a job from an upload, choose its settings, check, write, cancel.
 
-The two long phases (check: staging + checks; write: the transaction) run in a worker process
-(`manage.py import_job <id> <phase>`) started from the web request; progress goes to the job
-row through a separate connection, so the browser sees it while the work is uncommitted. A
-job whose worker died (killed, host restarted) is marked failed by `reap()`, which every read
-of jobs calls: a job never stays "running". Writing is one transaction, so such a job has
-written nothing.
+The two long phases (check: staging + checks; write: the transaction) are jobs of the queue's
+worker (`layers.tasks.import_phase`, queue "imports"; Procrastinate, cbs/queue.py), deferred in the
+same transaction that marks the import running. Writes into one layer carry the layer's lock, so
+they run one after the other; how many phases run at once is the worker's concurrency. Progress
+goes to the job row through a separate connection, so the browser sees it while the work is
+uncommitted. An import whose worker stopped (killed, host lost: its heartbeat stopped) is marked
+failed by `reap()`, which the import pages and a periodic job call: a job never stays "running".
+Writing is one transaction, so such a job has written nothing.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import socket
-import subprocess
-import sys
 from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
-from django.utils import timezone
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cbs.audit.services import audit_record
 
 from ..models import ImportJob, ImportMapping, ImportMode, ImportStatus
+from ..models.imports import RUNNING
 from ..registry import Layer, get_layer
 from ..services import check_edit
 from . import checks, sources, staging, uploads, writer
@@ -200,7 +200,9 @@ def _check_owner(job: ImportJob, user) -> None:
 # --- running ---------------------------------------------------------------------------------
 
 def start(*, job: ImportJob, user, phase: str) -> None:
-    """Queue a phase ("check" or "write") and start its worker process."""
+    """Queue a phase ("check" or "write") for the worker."""
+    from ..tasks import import_phase
+
     _layer_for(user, job.layer)
     _check_owner(job, user)
     if phase not in ("check", "write"):
@@ -212,31 +214,18 @@ def start(*, job: ImportJob, user, phase: str) -> None:
     if phase == "write" and any(w.get("level") == "error" for w in job.warnings):
         raise ValidationError(_("The check found problems with the whole file; change the settings and check again."))
     status = ImportStatus.CHECKING if phase == "check" else ImportStatus.WRITING
-    updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-        status=status, phase=_("waiting for the worker"), progress=0, message="", heartbeat=timezone.now(),
-        worker_pid=None, worker_host="")
-    if not updated:
-        raise ValidationError(_("The import changed meanwhile; reload the page."))
-    env = {**os.environ, "DATABASE_URL": _database_url()}
-    log_path = uploads.job_folder(job.id) / f"{phase}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)  # this host's scratch (the file is in storage)
-    with open(log_path, "ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(settings.BASE_DIR / "manage.py"), "import_job", str(job.id), phase,
-             "--user", str(user.pk if user is not None else "")],
-            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=settings.BASE_DIR, start_new_session=True)
-    ImportJob.objects.filter(pk=job.pk).update(worker_pid=process.pid, worker_host=socket.gethostname())
-
-
-def _database_url() -> str:
-    """The URL of the database this process uses (the test database in tests)."""
-    from urllib.parse import quote
-
-    db = connection.settings_dict
-    auth = quote(db.get("USER") or "") + (":" + quote(db["PASSWORD"]) if db.get("PASSWORD") else "")
-    host = quote(db.get("HOST") or "localhost", safe="")  # a socket folder is a path
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'])}"
+    with transaction.atomic():  # the job row says "running" exactly when the queue has its job
+        updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=status, phase=_("waiting for the worker"), progress=0, message="", heartbeat=timezone.now(),
+            worker_host="", task_id=None)
+        if not updated:
+            raise ValidationError(_("The import changed meanwhile; reload the page."))
+        # One write per layer at a time (the writer also locks the table; this keeps the second
+        # write queued instead of holding a worker slot while it waits).
+        task_id = import_phase.configure(lock=f"layer-write:{job.layer}" if phase == "write" else None).defer(
+            job_id=str(job.pk), phase=phase, user_id=user.pk if user is not None else None,
+            language=translation.get_language() or settings.LANGUAGE_CODE)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=task_id)
 
 
 class Progress:
@@ -257,11 +246,12 @@ class Progress:
         self.connection.close()
 
 
-def run(job_id, phase: str, user=None) -> ImportJob:
-    """Do one phase now (the worker process calls this; so do tests and the command)."""
+def run(job_id, phase: str, user=None, raise_unexpected: bool = False) -> ImportJob:
+    """Do one phase now (the queue's worker calls this; so do tests and the command). An unexpected
+    error fails the import with a general message; `raise_unexpected` then raises it too, so that
+    the queue records the job as failed with its traceback."""
     job = ImportJob.objects.get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(worker_pid=os.getpid(), worker_host=socket.gethostname(),
-                                               heartbeat=timezone.now(),
+    ImportJob.objects.filter(pk=job.pk).update(worker_host=socket.gethostname()[:100], heartbeat=timezone.now(),
                                                status=ImportStatus.CHECKING if phase == "check" else ImportStatus.WRITING)
     layer = get_layer(job.layer)
     progress = Progress(job)
@@ -279,6 +269,8 @@ def run(job_id, phase: str, user=None) -> ImportJob:
     except Exception:
         log.exception("import %s failed", job.pk)
         _fail(job, _("An unexpected error stopped the import; nothing was written to the layer."))
+        if raise_unexpected:
+            raise
     finally:
         progress.close()
     job.refresh_from_db()
@@ -315,8 +307,11 @@ def _check(job: ImportJob, layer: type[Layer], user, progress: Progress) -> None
 
 
 def cancel(*, job: ImportJob, user) -> None:
+    """Give the import up (a phase still waiting for the worker is taken off the queue)."""
+    from ..tasks import app
+
     _check_owner(job, user)
-    if job.is_running:
+    if job.is_running and not (job.task_id and app.job_manager.cancel_job_by_id(job.task_id)):
         raise ValidationError(_("The import is running; wait until it finishes."))
     if job.status == ImportStatus.DONE:
         raise ValidationError(_("This import is finished."))
@@ -330,36 +325,44 @@ def drop_staging(job: ImportJob, wait: bool = True) -> None:
     staging.drop(job.staging_table, wait)
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a finished child of this process stays a zombie until reaped
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return True
-
-
 def reap() -> int:
-    """Mark failed every running job whose worker is gone; drop its staging tables."""
-    host = socket.gethostname()
-    stale_before = timezone.now() - timedelta(seconds=settings.CBS_IMPORT_STALE_SECONDS)
+    """Mark failed every running import whose phase can no longer finish: its worker stopped
+    (no heartbeat for CBS_WORKER_STALLED_SECONDS), or its queue job ended or vanished without
+    the import saying how. Drops their staging tables; the number of imports marked."""
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from cbs.queue import fail_job
+
+    running = list(ImportJob.objects.filter(status__in=RUNNING).values("pk", "status", "task_id", "heartbeat"))
+    if not running:
+        return 0
+    now = timezone.now()
+    queued = {q.pk: q for q in ProcrastinateJob.objects.filter(pk__in=[r["task_id"] for r in running if r["task_id"]])
+              .select_related("worker")}
+    stalled_before = now - timedelta(seconds=settings.CBS_WORKER_STALLED_SECONDS)
     dead = []
-    for job in ImportJob.objects.filter(status__in=[ImportStatus.CHECKING, ImportStatus.WRITING]):
-        local_dead = job.worker_host == host and job.worker_pid and not _alive(job.worker_pid)
-        never_started = not job.worker_pid and job.heartbeat and job.heartbeat < timezone.now() - timedelta(seconds=60)
-        if local_dead or never_started or (job.heartbeat and job.heartbeat < stale_before):
-            dead.append(job)
-    for job in dead:
-        updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=ImportStatus.FAILED, phase="", worker_pid=None,
+    for row in running:
+        task = queued.get(row["task_id"])
+        if task is None:  # no queue job (or it was removed): give the request a minute to commit
+            stopped = row["heartbeat"] is None or row["heartbeat"] < now - timedelta(seconds=60)
+        elif task.status == "todo":
+            stopped = False  # waiting for a worker: it runs when one is there
+        elif task.status == "doing":
+            stopped = task.worker is None or task.worker.last_heartbeat < stalled_before
+        else:
+            stopped = True
+        if stopped:
+            dead.append((row, task))
+    marked = 0
+    for row, task in dead:
+        updated = ImportJob.objects.filter(pk=row["pk"], status=row["status"]).update(
+            status=ImportStatus.FAILED, phase="",
             message=_("The import was interrupted (its worker stopped); nothing was written to the layer."))
+        if task is not None and task.status == "doing":
+            fail_job(task.pk)
         if updated:
+            marked += 1
+            log.error("import %s: its worker stopped during the %s", row["pk"], row["status"])
+            job = ImportJob.objects.get(pk=row["pk"])
             drop_staging(job, wait=False)
-    return len(dead)
+    return marked

@@ -61,7 +61,9 @@ class ImportJob(models.Model):
                               default=ImportStatus.UPLOADED)
     phase = models.CharField(max_length=100, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
-    worker_pid = models.IntegerField(null=True, blank=True)
+    # The queue job of the running phase (procrastinate_jobs.id), the host that ran it and the
+    # time of the last progress report.
+    task_id = models.BigIntegerField(null=True, blank=True)
     worker_host = models.CharField(max_length=100, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
     transformation = models.TextField(blank=True)

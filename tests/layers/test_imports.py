@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import translation
 
 from cbs.audit.chain import verify
 from cbs.audit.models import AuditRecord
@@ -358,13 +359,21 @@ def test_a_building_overlapping_another_is_refused_by_topology(db):
     assert not Bina.objects.filter(bina_kimlik_no=99000002).exists()
 
 
-def test_reap_marks_a_job_with_a_dead_worker_failed(db):
-    job = checked(geojson([point(28.9, 41.0, adi="x", hizmetTipi="diger")]), "r.geojson")
+def test_reap_marks_a_job_whose_queue_job_is_gone_failed(db):
+    """(A killed worker: tests/layers/test_import_kill.py, with a real worker process.)"""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from layers.models import ImportJob
 
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, worker_pid=2 ** 22 + 12345,
-                                               worker_host=__import__("socket").gethostname())
-    assert jobs.reap() == 1
+    job = checked(geojson([point(28.9, 41.0, adi="x", hizmetTipi="diger")]), "r.geojson")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, task_id=2 ** 40,
+                                               heartbeat=timezone.now() - timedelta(seconds=30))
+    assert jobs.reap() == 0  # the request that queued it may not have committed yet
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - timedelta(minutes=2))
+    with translation.override("en"):
+        assert jobs.reap() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "interrupted" in job.message
 

@@ -1,0 +1,43 @@
+"""gunicorn for `make run` (scripts/serve.sh) and the app container; every value from the environment.
+
+Threads, not only processes: most of a request's time is spent waiting on PostgreSQL, and each
+worker process holds Django, GDAL and pygeoapi (about 180 MB). Database connections per process
+are bounded by its pool (CBS_DB_POOL_MAX, set to the thread count by serve.sh and compose).
+"""
+
+import os
+import signal
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default  # set but empty (.env files): the default
+
+
+_cores = os.cpu_count() or 2
+bind = _env("CBS_BIND", "0.0.0.0:8000")
+# Default: one process per core, at least 2, at most 4 (beyond that, add hosts or set it).
+workers = int(_env("CBS_WEB_WORKERS", str(min(max(_cores, 2), 4))))
+worker_class = "gthread"
+threads = int(_env("CBS_WEB_THREADS", "4"))
+# A little above CBS_REQUEST_TIMEOUT (the longest synchronous request: a layer export through
+# ogr2ogr, a report PDF) and below deploy/nginx.conf's proxy_read_timeout (360 s); long work goes
+# to the queue. (With gthread a request thread is not timed by gunicorn: the proxy cuts it;
+# gunicorn restarts a worker whose main loop stops answering for this long.)
+timeout = int(_env("CBS_WEB_TIMEOUT", str(int(_env("CBS_REQUEST_TIMEOUT", "300")) + 30)))
+graceful_timeout = int(_env("CBS_WEB_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+accesslog = os.environ.get("CBS_WEB_ACCESS_LOG", "-") or None
+errorlog = "-"
+# gunicorn's control socket (for `gunicornc`) only where asked for: by default it would be one
+# path per user, shared by every gunicorn on the machine.
+control_socket = os.environ.get("CBS_WEB_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+
+
+def post_worker_init(worker) -> None:
+    """Ctrl-C in a terminal signals every process of its group, the workers too, and the master
+    then tells each worker to quit as well: gunicorn's gthread worker runs its quit handler a
+    second time inside the first and hangs there for good (seen with 27.0.1). The master alone
+    stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+

@@ -1,0 +1,54 @@
+"""The job queue (cbs/queue.py): periodic work is registered, the log sealing waits for its
+function, connections are bounded. (Imports on a real worker: tests/layers/test_import_kill.py;
+mail: tests/backoffice/tickets/test_mail_queue.py.)"""
+
+from procrastinate.contrib.django import app
+
+from cbs.audit import chain
+
+
+def test_periodic_work_is_registered_on_the_queue():
+    periodic = {p.task.name: (p.cron, p.task.queue) for p in app.periodic_registry.periodic_tasks.values()}
+    assert periodic == {
+        "audit.seal_access_records": ("* * * * *", "maintenance"),
+        "audit.purge_logs": ("15 0 * * *", "maintenance"),
+        "cbs.recover_stalled_jobs": ("* * * * *", "maintenance"),
+        "cbs.remove_old_jobs": ("40 0 * * *", "maintenance"),
+        "cbs.clear_sessions": ("50 0 * * *", "maintenance"),
+        "layers.reap_imports": ("* * * * *", "maintenance"),
+    }
+    # A periodic job is never queued twice (a slow minute does not pile up seals).
+    assert all(app.tasks[name].queueing_lock == name for name in periodic)
+
+
+def test_sealing_calls_the_chain_once_it_has_the_function(monkeypatch):
+    from cbs.audit.tasks import seal_access_records
+
+    if not hasattr(chain, "seal_access_records"):
+        assert seal_access_records(timestamp=0) == "not available"
+    calls = []
+    monkeypatch.setattr(chain, "seal_access_records", lambda: calls.append(1) or 7, raising=False)
+    assert seal_access_records(timestamp=0) == "7" and calls == [1]
+
+
+def test_the_retention_purge_runs_as_a_task(db, capsys):
+    from cbs.audit.tasks import purge_logs
+
+    purge_logs(timestamp=0)  # nothing is 730 days old in the test database
+    assert "destroyed" not in capsys.readouterr().out
+
+
+def test_the_worker_keeps_its_own_connections_few():
+    worker = app.connector.get_worker_connector()
+    assert worker._pool_args["max_size"] == 2 and worker._pool_args["min_size"] == 1
+
+
+def test_failed_jobs_are_listed_in_the_admin(admin_client_tr):
+    from backoffice.tickets.tasks import send_ticket_mail
+    from cbs.queue import fail_job
+
+    job_id = send_ticket_mail.defer(ticket_id=1, kind="assigned", assignee_id=1, language="tr")
+    assert fail_job(job_id) and not fail_job(job_id)  # a job ends once
+    response = admin_client_tr.get("/admin/procrastinate/procrastinatejob/?status__exact=failed")
+    assert response.status_code == 200 and "send_mail" in response.content.decode()
+    assert admin_client_tr.get(f"/admin/procrastinate/procrastinatejob/{job_id}/change/").status_code == 200
