@@ -1,5 +1,5 @@
-"""The job queue (cbs/queue.py): periodic work is registered, the log sealing waits for its
-function, connections are bounded. (Imports on a real worker: tests/layers/test_import_kill.py;
+"""The job queue (cbs/queue.py): periodic work is registered, the log sealing task seals,
+connections are bounded. (Imports on a real worker: tests/layers/test_import_kill.py;
 mail: tests/backoffice/tickets/test_mail_queue.py.)"""
 
 from procrastinate.contrib.django import app
@@ -21,14 +21,15 @@ def test_periodic_work_is_registered_on_the_queue():
     assert all(app.tasks[name].queueing_lock == name for name in periodic)
 
 
-def test_sealing_calls_the_chain_once_it_has_the_function(monkeypatch):
+def test_the_sealing_task_chains_what_requests_appended(db):
+    from cbs.audit.services import access_record
     from cbs.audit.tasks import seal_access_records
 
-    if not hasattr(chain, "seal_access_records"):
-        assert seal_access_records(timestamp=0) == "not available"
-    calls = []
-    monkeypatch.setattr(chain, "seal_access_records", lambda: calls.append(1) or 7, raising=False)
-    assert seal_access_records(timestamp=0) == "7" and calls == [1]
+    for i in range(3):
+        access_record(method="GET", path=f"/task/{i}", status=200, size=0)
+    assert chain.unsealed_count() >= 3
+    assert seal_access_records(timestamp=0).endswith(" sealed")
+    assert chain.unsealed_count() == 0 and chain.verify("access") == []
 
 
 def test_the_retention_purge_runs_as_a_task(db, capsys):
