@@ -335,7 +335,8 @@ def url_of_the_test_database() -> str:
 
     db = connection.settings_dict
     return (f"postgres://{quote(db.get('USER') or '')}{':' + quote(db['PASSWORD']) if db.get('PASSWORD') else ''}"
-            f"@{db.get('HOST') or 'localhost'}{':' + str(db['PORT']) if db.get('PORT') else ''}/{quote(db['NAME'])}")
+            f"@{quote(db.get('HOST') or 'localhost', safe='')}"  # the host may be a socket folder
+            f"{':' + str(db['PORT']) if db.get('PORT') else ''}/{quote(db['NAME'])}")
 
 
 def start_worker(django_db_blocker, log_path, queues: str = "", **env) -> QueueWorker:

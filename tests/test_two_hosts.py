@@ -16,13 +16,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
 from django.conf import settings
 
-from tests.conftest import DECISION
+from tests.conftest import DECISION, url_of_the_test_database
 
 LAYER = "kh-hizmet"
 TILE = "/ogc/collections/kh-hizmet/tiles/WebMercatorQuad/{z}/{y}/{x}"
@@ -34,11 +33,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    return f"postgres://{quote(db['USER'] or '')}@{quote(db['HOST'] or 'localhost', safe='')}:{db['PORT']}/{db['NAME']}"
 
 
 class Host:
@@ -47,7 +41,7 @@ class Host:
         self.url = f"http://127.0.0.1:{self.port}"
         local = root / name
         env = {
-            **os.environ, "DATABASE_URL": _database_url(), "DJANGO_SECRET_KEY": "two-hosts-test",
+            **os.environ, "DATABASE_URL": url_of_the_test_database(), "DJANGO_SECRET_KEY": "two-hosts-test",
             "DJANGO_DEBUG": "0", "CBS_SSL_REDIRECT": "0", "CBS_SECURE_COOKIES": "0",
             "CBS_TILE_CACHE_DIR": str(local / "tiles"), "CBS_CATALOGUE_DIR": str(local / "catalogue"),
             "CBS_IMPORT_DIR": str(local / "imports"), "CBS_MEDIA_ROOT": str(shared / "media"),

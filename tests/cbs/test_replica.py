@@ -386,14 +386,17 @@ def test_replica_settings_from_the_environment():
 
     code = ("import json; from django.conf import settings as s; r = s.DATABASES['replica']; "
             "print(json.dumps([r['OPTIONS'], r['CONN_MAX_AGE'], r.get('TEST', {}), r['ENGINE'], "
-            "s.DATABASE_ROUTERS, s.MIDDLEWARE[-1], s.CBS_REPLICA_STICKY_SECONDS]))")
+            "s.DATABASE_ROUTERS, s.MIDDLEWARE[-1], s.CBS_REPLICA_STICKY_SECONDS, "
+            "s.DATABASES['default']['CONN_MAX_AGE']]))")
     result = run_manage("shell", "-c", code, DJANGO_DEBUG="1", DATABASE_URL=pg("url"),
                         DATABASE_REPLICA_URL="postgres://kentcbs@replica.example:5432/kentcbs",
                         CBS_REPLICA_STICKY_SECONDS="3")
     assert result.returncode == 0, result.stderr
-    options, max_age, test, engine, routers, middleware, sticky = json.loads(result.stdout.strip().splitlines()[-1])
+    options, max_age, test, engine, routers, middleware, sticky, primary_max_age = json.loads(
+        result.stdout.strip().splitlines()[-1])
     assert "-c default_transaction_read_only=on" in options["options"]
-    assert options["connect_timeout"] == 2 and max_age == 60 and test.get("MIRROR") is None
+    # the primary's connection lifetime (0 with the connection pool, which holds them instead)
+    assert options["connect_timeout"] == 2 and max_age == primary_max_age and test.get("MIRROR") is None
     assert engine == "django.contrib.gis.db.backends.postgis"
     assert routers == ["cbs.db.ReplicaRouter"] and middleware == "cbs.db.RecentWriteMiddleware"
     assert sticky == 3
