@@ -1048,6 +1048,7 @@ TR.update({
     "Time the restore took (database and files).": "Geri yüklemenin sürdüğü zaman (veritabanı ve dosyalar).",
     "backup run": "yedekleme kaydı", "backups and restore drills": "yedekler ve geri yükleme tatbikatları",
     "sent at": "gönderilme zamanı", "reason": "neden", "recipients": "alıcılar",
+    "process id": "süreç numarası", "host": "sunucu",
     "backup alert": "yedek uyarısı", "backup alerts": "yedek uyarıları",
     "duration": "süre", "RPO": "RPO", "RTO": "RTO", "error": "hata", "checks": "denetimler",
     "%(s).1f s": "%(s).1f sn", "%(m)d min": "%(m)d dk", "%(h)d h %(m)d min": "%(h)d sa %(m)d dk",

@@ -93,7 +93,9 @@ class BackupRunAdmin(ReadOnly):
                 run.size_text = filesizeformat(run.size_bytes) if run.size_bytes is not None else "–"
                 run.rpo_text, run.rto_text = human_seconds(run.rpo_seconds), human_seconds(run.rto_seconds)
                 run.duration_text = human_seconds(run.duration_seconds)
-        return super().changelist_view(request, {**(extra_context or {}), "overview": overview})
+        title = str(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {**(extra_context or {}), "overview": overview,
+                                                 "title": title[:1].upper() + title[1:]})
 
 
 @admin.register(BackupAlert)

@@ -31,8 +31,8 @@ class BackupRun(models.Model):
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    pid = models.IntegerField(null=True, blank=True)
-    host = models.CharField(max_length=100, blank=True)
+    pid = models.IntegerField(_("process id"), null=True, blank=True)
+    host = models.CharField(_("host"), max_length=100, blank=True)
     size_bytes = models.BigIntegerField(_("size (bytes)"), null=True, blank=True)
     rpo_seconds = models.FloatField(_("RPO (s)"), null=True, blank=True,
                                     help_text=_("Age of the restored backup's data when the drill ran."))

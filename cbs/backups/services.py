@@ -279,7 +279,7 @@ def _dump(db: Database, path: Path, beat) -> dict:
     try:
         snapshot, taken_at, server = conn.execute(
             "SELECT pg_export_snapshot(), now(), current_setting('server_version')").fetchone()
-        exclude_data = _empty_extension_tables(conn)
+        exclude_data = _extension_data_excluded(conn)
         cmd = [tool("pg_dump"), "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={path}",
                *[f"--exclude-table={p}" for p in EXCLUDED_TABLES],
                *[f"--exclude-table-data={t}" for t in exclude_data]]
@@ -312,18 +312,23 @@ def _dump(db: Database, path: Path, beat) -> dict:
             "seconds": round(time.monotonic() - started, 2)}
 
 
-def _empty_extension_tables(conn) -> list[str]:
-    """Extension configuration tables with no rows of ours (PostGIS's spatial_ref_sys): their
-    data is left out, so a role that may not write them (the app's own) can restore the dump."""
+def _extension_data_excluded(conn) -> list[str]:
+    """Extensions' configuration tables whose data is left out of the dump: the extension puts its
+    own rows back when it is created (PostGIS topology's and tiger geocoder's tables, which the
+    PostGIS image installs; restoring them again would collide). PostGIS's spatial_ref_sys is kept
+    when it holds SRIDs added by hand (restoring those needs a role that may write it)."""
     rows = conn.execute("""
-        SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), x.cond
+        SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relname, x.cond
         FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(oid, cond)
-        JOIN pg_class c ON c.oid = x.oid JOIN pg_namespace n ON n.oid = c.relnamespace""").fetchall()
-    empty = []
-    for table, condition in rows:
-        if not conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table} {condition or ''})").fetchone()[0]:  # noqa: S608
-            empty.append(table)
-    return empty
+        JOIN pg_class c ON c.oid = x.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r'""").fetchall()
+    excluded = []
+    for table, name, condition in rows:
+        if name == "spatial_ref_sys" and conn.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {table} {condition or ''})").fetchone()[0]:  # noqa: S608
+            continue
+        excluded.append(table)
+    return sorted(excluded)
 
 
 def summary(manifest: dict) -> dict:

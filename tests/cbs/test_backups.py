@@ -376,3 +376,19 @@ class AdminPageTests:
         assert BackupRun.objects.filter(status=RunStatus.RUNNING).count() == 0
         client.force_login(make_user(("module:tickets", "edit")))
         assert client.get("/admin/backups/backuprun/").status_code == 403
+
+
+class ComposeTests:
+    def test_files_and_backups_live_on_named_volumes(self):
+        """A recreated container keeps stored files and backups; the image can dump the db service."""
+        import yaml
+
+        base = Path(django_settings.BASE_DIR)
+        compose = yaml.safe_load((base / "docker-compose.yml").read_text())
+        assert {"media", "backups"} <= set(compose["volumes"])
+        mounts = compose["services"]["app"]["volumes"]
+        assert "media:/app/var/media" in mounts and "backups:/app/var/backups" in mounts
+        # The app's defaults point there: MEDIA_ROOT = var/media, CBS_BACKUP_DIR = var/backups.
+        dockerfile = (base / "Dockerfile").read_text()
+        assert "postgresql-client" in dockerfile and "/app/var/backups" in dockerfile
+        assert compose["services"]["db"]["image"].startswith("postgis/postgis:15")  # pg_dump 15 matches
