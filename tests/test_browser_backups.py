@@ -74,6 +74,12 @@ class BackupPageTests:
         warning = page.locator("#backup-warning")
         assert warning.is_visible() and "Henüz hiç yedek alınmadı." in warning.inner_text()
         shot(page, "backup-warning-home")
+        page.goto(live_site + "/map/")  # the full-height map still fills the window under the banner
+        page.wait_for_selector("#layer-tree .layer-row")
+        banner, map_box = page.locator("#backup-warning").bounding_box(), page.locator("#map").bounding_box()
+        assert map_box["y"] >= banner["y"] + banner["height"] and map_box["y"] + map_box["height"] <= 901
+        assert map_box["height"] > 600
+        shot(page, "backup-warning-map")
         page.goto(live_site + "/admin/")
         assert "Henüz hiç yedek alınmadı." in page.locator("#backup-warning").inner_text()
         shot(page, "backup-warning-admin")
