@@ -71,3 +71,6 @@ class BackupAlert(models.Model):
         verbose_name = _("backup alert")
         verbose_name_plural = _("backup alerts")
         ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"

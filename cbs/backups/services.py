@@ -28,12 +28,10 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from psycopg.types.json import Jsonb
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,6 +39,7 @@ from django.core.mail import send_mail
 from django.db import connections, models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from . import archive, selectors
 from .db import EXCLUDED_TABLES, BackupError, Database, is_empty, table_counts, tool
@@ -207,11 +206,11 @@ def backup_create(*, target: Path | str | None = None, actor: str = "system") ->
     db = Database.from_settings()
     reap()
     with _lock(db, LOCK_BACKUP, _("Another backup is running.")), _Run(RunKind.BACKUP, actor) as run:
-        target.mkdir(parents=True, exist_ok=True)
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = _new_name(target, run.run.started_at)
         partial, final = target / f"{name}{PARTIAL}", target / name
         run.update(name=name, path=str(final))
-        partial.mkdir()
+        partial.mkdir(mode=0o700)  # personal data and password hashes: for the backup's owner only
         started = time.monotonic()
         manifest = {"format": FORMAT, "name": name, "started_at": run.run.started_at.isoformat(),
                     "app": app_version(), "durations": {}}
@@ -235,6 +234,7 @@ def backup_create(*, target: Path | str | None = None, actor: str = "system") ->
         manifest["size"] = size
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
         for path in partial.iterdir():
+            path.chmod(0o600)
             _fsync(path)
         _fsync(partial)
         os.rename(partial, final)  # complete only now
@@ -262,7 +262,7 @@ def backup_create(*, target: Path | str | None = None, actor: str = "system") ->
 
 
 def _new_name(folder: Path, started: datetime) -> str:
-    base = started.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    base = started.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     name, n = base, 1
     while (folder / name).exists() or (folder / f"{name}{PARTIAL}").exists():
         n += 1
@@ -345,10 +345,10 @@ def summary(manifest: dict) -> dict:
 
 def copy_offsite(source: Path, folder: Path, manifest: dict, beat) -> Path:
     """Copy a complete backup to the off-site folder (as .partial, checked, then renamed)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     final, partial = folder / source.name, folder / f"{source.name}{PARTIAL}"
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir(mode=0o700)
     for path in sorted(source.iterdir()):
         beat()
         shutil.copyfile(path, partial / path.name)
@@ -452,7 +452,20 @@ def _ensure_database(db: Database) -> None:
         if "does not exist" not in str(exc):
             raise
         with db.maintenance() as conn:
-            conn.execute(f'CREATE DATABASE "{_ident(db.name)}"')
+            create_database(conn, db.name)
+
+
+def create_database(conn, name: str) -> None:
+    """CREATE DATABASE (from template1), waiting a little while another session is connected to
+    the template (PostgreSQL refuses to copy it meanwhile: `pg.sh start` and `make test` touch it)."""
+    for attempt in range(50):
+        try:
+            conn.execute(f'CREATE DATABASE "{_ident(name)}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            if attempt == 49:
+                raise
+            time.sleep(0.2)
 
 
 def _ident(name: str) -> str:
@@ -465,7 +478,7 @@ def _recreate_database(db: Database) -> None:
     connections.close_all()  # our own connection to it, if any
     with db.maintenance() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{_ident(db.name)}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{_ident(db.name)}"')
+        create_database(conn, db.name)
 
 
 def _storages_for(manifest: dict, media_root: Path | None) -> dict:
@@ -586,7 +599,7 @@ def backup_drill(*, source: Path | str | None = None, actor: str = "system") -> 
             for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                        [db.name[:40].replace("_", r"\_") + r"\_drill\_%"]).fetchall():
                 conn.execute(f'DROP DATABASE IF EXISTS "{_ident(old)}" WITH (FORCE)')  # a killed drill's
-            conn.execute(f'CREATE DATABASE "{_ident(scratch_db.name)}"')
+            create_database(conn, scratch_db.name)
         try:
             with tempfile.TemporaryDirectory(prefix="cbs-drill-") as scratch:
                 scratch = Path(scratch)

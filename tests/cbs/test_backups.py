@@ -76,7 +76,7 @@ def scratch_db():
     scratch = site.named(f"{site.name}_rt_{os.getpid()}")
     with site.maintenance() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{scratch.name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch.name}"')
+        services.create_database(conn, scratch.name)
     yield scratch
     with site.maintenance() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{scratch.name}" WITH (FORCE)')
@@ -125,6 +125,8 @@ class RoundTripTests:
         assert sorted(p.name for p in backup_dir.iterdir()) == [folder.name]  # kept 1, leftovers gone
         assert sorted(p.name for p in offsite.iterdir()) == [folder.name]
         assert sorted(p.name for p in folder.iterdir()) == ["database.dump", "files-default.tar", "manifest.json"]
+        assert folder.stat().st_mode & 0o777 == 0o700  # personal data: the owner only
+        assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
         manifest = json.loads((folder / "manifest.json").read_text())
         # The counts are the dump's own snapshot: exactly the committed rows.
         assert manifest["database"]["tables"] == before
@@ -164,7 +166,7 @@ class RoundTripTests:
         # Nor files over files: an empty database but a folder that holds files.
         with Database.from_settings().maintenance() as conn:
             conn.execute(f'DROP DATABASE "{scratch_db.name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{scratch_db.name}"')
+            services.create_database(conn, scratch_db.name)
         with pytest.raises(services.BackupError, match="file storage is not empty"):
             services.backup_restore(source=folder, database_url=scratch_db.url, media_root=restored_media)
         with scratch_db.connect() as conn:
