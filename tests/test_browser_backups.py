@@ -36,13 +36,14 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def no_backup_records(django_db_setup, django_db_blocker):
-    """Starts without committed backup records and removes those the test commits (ask for it
-    before `db`: it runs outside the test's transaction)."""
+    """Starts without committed backup records (an interrupted session's are removed) and removes
+    those the test commits (ask for it before `db`: it runs outside the test's transaction)."""
     from cbs.backups.models import BackupAlert, BackupRun
 
     started = timezone.now()
     with django_db_blocker.unblock():
-        assert not BackupRun.objects.exists()
+        BackupAlert.objects.all().delete()
+        BackupRun.objects.all().delete()
     yield
     with django_db_blocker.unblock():
         BackupAlert.objects.filter(sent_at__gte=started).delete()
