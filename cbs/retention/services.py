@@ -112,8 +112,9 @@ def _prune_imports(now: datetime) -> dict:
     window = ImportJob.objects.filter(updated_at__lt=cutoff)
     if since is not None:
         window = window.filter(updated_at__gte=since)
-    finished = list(window.filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED]))
-    abandoned = list(window.filter(status__in=[ImportStatus.UPLOADED, ImportStatus.CHECKED]))
+    waiting, running = [ImportStatus.UPLOADED, ImportStatus.CHECKED], [ImportStatus.CHECKING, ImportStatus.WRITING]
+    finished = list(window.exclude(status__in=waiting + running))  # done, failed, cancelled (reverted)
+    abandoned = list(window.filter(status__in=waiting))
     for job in finished + abandoned:
         jobs.drop_staging(job, wait=False)
         uploads.remove_folder(job.id)
