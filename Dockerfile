@@ -1,8 +1,10 @@
 # Kent CBS application image (production path: see docker-compose.yml).
+# postgresql-client: pg_dump/pg_restore 15 for backups (same major version as the db service).
 FROM python:3.12-slim-bookworm
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gdal-bin libgdal-dev binutils libproj-dev gettext nodejs npm \
+    postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -18,12 +20,13 @@ RUN DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.p
  && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py compilemessages -v 0 --ignore 'node_modules/*' \
  && DJANGO_DEBUG=1 DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput -v 0 \
  && useradd --system --uid 1000 cbs \
- && mkdir -p /app/var/media /app/var/imports /app/var/cache /app/var/catalogue \
+ && mkdir -p /app/var/media /app/var/backups /app/var/imports /app/var/cache /app/var/catalogue \
  && chown -R cbs /app/var
-# var/media is MEDIA_ROOT, the shared file storage (attachments, import uploads): docker-compose.yml
-# mounts the named volume `media` here in every app and worker container (an empty volume takes
-# this folder's owner). No VOLUME line: a container started without that mount would silently keep
-# its files to itself. var/imports, var/cache and var/catalogue are each container's own.
+# var/media is MEDIA_ROOT, the shared file storage (attachments, import uploads), and var/backups
+# the backups: docker-compose.yml mounts the named volumes `media` and `backups` there in every app
+# and worker container (an empty volume takes this folder's owner). No VOLUME line: a container
+# started without that mount would silently keep its files to itself. var/imports, var/cache and
+# var/catalogue are each container's own.
 USER cbs
 EXPOSE 8000
 # Web processes and threads from CBS_WEB_WORKERS / CBS_WEB_THREADS (deploy/gunicorn.conf.py); the

@@ -14,7 +14,7 @@ EMBEDDED_DB := 1
 export DATABASE_URL := $(shell scripts/pg.sh url kentcbs)
 endif
 
-.PHONY: run dev prepare test bench stop setup system db static-assets check-deploy clean
+.PHONY: run dev prepare test bench stop setup system db static-assets check-deploy clean backup restore restore-drill
 
 setup: system $(VENV)/.installed node_modules/.installed static-assets
 
@@ -92,6 +92,21 @@ endif
 check-deploy: setup
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=cbs.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups (README "Backups"): the database (pg_dump custom format) and the stored files into
+# CBS_BACKUP_DIR (var/backups); restore one (FROM= its folder or name; ARGS=--force replaces a database
+# that is not empty, ARGS="--database-url URL --media-root DIR" restores elsewhere); the drill restores
+# the newest into a scratch database, checks it and reports RPO/RTO.
+backup restore restore-drill: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
+backup: system $(VENV)/.installed db
+	$(PY) manage.py backup_create
+
+restore: system $(VENV)/.installed db
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<name> [ARGS=--force]"; exit 2; }
+	$(PY) manage.py backup_restore "$(FROM)" $(ARGS)
+
+restore-drill: system $(VENV)/.installed db
+	$(PY) manage.py backup_drill
 
 stop:
 	@scripts/pg.sh stop

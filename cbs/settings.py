@@ -32,6 +32,18 @@ def env_path(name: str, default: Path) -> Path:
     return Path(env(name) or default)
 
 
+def env_int(name: str, default: int, minimum: int) -> int:
+    """A whole number from the environment (unset or empty: the default), at least `minimum`."""
+    raw = env(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
 def env_floats(name: str, default: str, count: int) -> list[float]:
     raw = env(name, default)
     try:
@@ -108,6 +120,8 @@ INSTALLED_APPS = [
     "cbs.audit",
     "cbs.accounts",
     "cbs.partners",
+    "cbs.backups",
+    "cbs.retention",
     "layers",
     "ogc",
     "django_filters",
@@ -151,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cbs.context_processors.modules",
+                "cbs.backups.context_processors.backup_warning",
             ]
         },
     }
@@ -378,3 +393,30 @@ EMAIL_TIMEOUT = int(env("CBS_EMAIL_TIMEOUT", "30"))
 # base, base², base³ … seconds (default 5 s … 4.3 h, about 5.4 hours in all).
 CBS_MAIL_RETRIES = int(env("CBS_MAIL_RETRIES", "6"))
 CBS_MAIL_RETRY_BASE_SECONDS = int(env("CBS_MAIL_RETRY_BASE_SECONDS", "5"))
+
+# Who gets the site's alerts (failed or missing backups): CBS_ADMINS, comma-separated e-mails.
+ADMINS = [(a.strip(), a.strip()) for a in (env("CBS_ADMINS") or "").split(",") if a.strip()]
+
+# Backups (cbs.backups, README "Backups"): pg_dump custom format of the database plus every file in
+# the storages listed, into CBS_BACKUP_DIR/<UTC time>/ (written as <time>.partial and renamed when
+# complete), copied to CBS_BACKUP_OFFSITE_DIR (a mounted off-site folder) when set; the newest
+# CBS_BACKUP_KEEP complete backups are kept in each place.
+CBS_BACKUP_DIR = Path(env("CBS_BACKUP_DIR") or BASE_DIR / "var" / "backups")
+CBS_BACKUP_OFFSITE_DIR = Path(env("CBS_BACKUP_OFFSITE_DIR")) if env("CBS_BACKUP_OFFSITE_DIR") else None
+CBS_BACKUP_KEEP = env_int("CBS_BACKUP_KEEP", 14, 1)
+CBS_BACKUP_STORAGES = [s for s in (env("CBS_BACKUP_STORAGES") or "default").split(",") if s]
+# No successful backup for this many hours (or a failed backup or drill): superusers see a warning
+# on every page and CBS_BACKUP_ALERT_EMAIL (else ADMINS, else superusers) get an e-mail.
+CBS_BACKUP_MAX_AGE_HOURS = env_int("CBS_BACKUP_MAX_AGE_HOURS", 26, 1)
+CBS_BACKUP_ALERT_EMAIL = [a.strip() for a in (env("CBS_BACKUP_ALERT_EMAIL") or "").split(",") if a.strip()]
+# A "running" backup or drill without a heartbeat for this long is marked failed (it was killed).
+CBS_BACKUP_STALE_SECONDS = env_int("CBS_BACKUP_STALE_SECONDS", 600, 60)
+# Folder of pg_dump/pg_restore; empty: the newest /usr/lib/postgresql/*/bin, else PATH.
+CBS_PG_BIN = env("CBS_PG_BIN") or ""
+
+# Retention (cbs.retention, README "KVKK"): citizens' personal data in tickets is anonymised this
+# many days after the ticket was closed (default two years, as long as the audit trail keeps the
+# same data: CBS_LOG_RETENTION_DAYS); bookkeeping rows are pruned after their use.
+CBS_KVKK_TICKET_RETENTION_DAYS = env_int("CBS_KVKK_TICKET_RETENTION_DAYS", 730, 1)
+CBS_LOGIN_ATTEMPT_RETENTION_DAYS = env_int("CBS_LOGIN_ATTEMPT_RETENTION_DAYS", 30, 1)
+CBS_IMPORT_RETENTION_DAYS = env_int("CBS_IMPORT_RETENTION_DAYS", 30, 1)

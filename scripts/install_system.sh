@@ -9,6 +9,8 @@ dpkg -s libgdal-dev >/dev/null 2>&1 || need+=(libgdal-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+# pg_dump / pg_restore for backups (the server package brings them; a DATABASE_URL-only host may not).
+ls /usr/lib/postgresql/*/bin/pg_restore >/dev/null 2>&1 || need+=(postgresql-client-15)
 # A TrueType font with Turkish letters for the PDF reports.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -1098,6 +1098,94 @@ TR.update({
         "Nesne katmandan kaldırılır. Geçmişi tüm sürümlerini saklar: geçmiş sayfasından geri getirilebilir.",
 })
 
+# Backups, restores and restore drills (cbs.backups), KVKK retention of tickets (cbs.retention), issue 17.
+TR.update({
+    "Backups": "Yedekler", "Backup": "Yedekleme", "Restore": "Geri yükleme",
+    "Restore drill": "Geri yükleme tatbikatı", "running": "sürüyor", "succeeded": "başarılı",
+    "backup": "yedek", "The backup's folder name (its UTC start time).": "Yedeğin klasör adı (UTC başlangıç zamanı).",
+    "folder": "klasör", "off-site copy": "tesis dışı kopya", "started by": "başlatan", "started": "başlangıç",
+    "finished": "bitiş", "last sign of life": "son yaşam belirtisi", "RPO (s)": "RPO (sn)", "RTO (s)": "RTO (sn)",
+    "Age of the restored backup's data when the drill ran.":
+        "Tatbikat anında, geri yüklenen yedekteki verinin yaşı.",
+    "Time the restore took (database and files).": "Geri yüklemenin sürdüğü zaman (veritabanı ve dosyalar).",
+    "backup run": "yedekleme kaydı", "backups and restore drills": "yedekler ve geri yükleme tatbikatları",
+    "sent at": "gönderilme zamanı", "reason": "neden", "recipients": "alıcılar",
+    "process id": "süreç numarası", "host": "sunucu",
+    "backup alert": "yedek uyarısı", "backup alerts": "yedek uyarıları",
+    "duration": "süre", "RPO": "RPO", "RTO": "RTO", "error": "hata", "checks": "denetimler",
+    "%(s).1f s": "%(s).1f sn", "%(m)d min": "%(m)d dk", "%(h)d h %(m)d min": "%(h)d sa %(m)d dk",
+    "%(d)d days": "%(d)d gün",
+    "The last backup failed (%(time)s): %(error)s": "Son yedekleme başarısız oldu (%(time)s): %(error)s",
+    "it stopped before it finished": "bitmeden durdu",
+    "No backup has been made yet.": "Henüz hiç yedek alınmadı.",
+    "No successful backup in the last %(hours)s hours (the last one: %(time)s).":
+        "Son %(hours)s saatte başarılı yedek yok (sonuncusu: %(time)s).",
+    "The last restore drill failed (%(time)s): %(error)s":
+        "Son geri yükleme tatbikatı başarısız oldu (%(time)s): %(error)s",
+    "Interrupted (the process was stopped) before it finished.": "Bitmeden kesildi (süreç durduruldu).",
+    "Interrupted: the process stopped (killed, or its host restarted) before it finished. Nothing it wrote counts as a backup.":
+        "Kesildi: süreç bitmeden durdu (sonlandırıldı ya da sunucusu yeniden başladı). Yazdığı hiçbir şey "
+        "yedek sayılmaz.",
+    "Another backup is running.": "Başka bir yedekleme sürüyor.",
+    "Another restore drill is running.": "Başka bir geri yükleme tatbikatı sürüyor.",
+    "The backup is complete in %(path)s, but the off-site copy failed: %(error)s":
+        "Yedek %(path)s içinde tamam, ancak tesis dışı kopya alınamadı: %(error)s",
+    "The backup is complete in %(path)s, but verify_logs found broken log chains in the database (see the checks).":
+        "Yedek %(path)s içinde tamam, ancak verify_logs veritabanında bozuk kayıt zincirleri buldu "
+        "(denetimlere bakın).",
+    "pg_dump failed: %(output)s": "pg_dump başarısız oldu: %(output)s",
+    "pg_restore failed: %(output)s": "pg_restore başarısız oldu: %(output)s",
+    "the copy differs from the backup: %(problems)s": "kopya yedekten farklı: %(problems)s",
+    "%(path)s is not a complete backup (no manifest.json).": "%(path)s tam bir yedek değil (manifest.json yok).",
+    "Unknown backup format in %(path)s.": "%(path)s içinde bilinmeyen yedek biçimi.",
+    "%(file)s is missing": "%(file)s eksik", "%(file)s does not match its checksum": "%(file)s sağlama toplamı tutmuyor",
+    "Unusual database name %(name)s: create and empty it by hand.":
+        "Olağan dışı veritabanı adı %(name)s: veritabanını elle oluşturup boşaltın.",
+    "The backup is damaged: %(problems)s": "Yedek bozuk: %(problems)s",
+    "The database %(db)s is not empty: restore into an empty database, or use --force to replace it.":
+        "%(db)s veritabanı boş değil: boş bir veritabanına geri yükleyin ya da yerine koymak için --force "
+        "kullanın.",
+    "The file storage is not empty (%(storages)s): restore into an empty one (--media-root), or use --force to replace files of the same name.":
+        "Dosya deposu boş değil (%(storages)s): boş bir depoya geri yükleyin (--media-root) ya da aynı adlı "
+        "dosyaların yerine koymak için --force kullanın.",
+    "There is no complete backup in %(path)s to restore.": "%(path)s içinde geri yüklenecek tam bir yedek yok.",
+    "Checks failed: %(checks)s": "Başarısız denetimler: %(checks)s",
+    "%(site)s: %(kind)s failed": "%(site)s: %(kind)s başarısız oldu",
+    "%(kind)s started at %(started)s on %(host)s failed.\n\n%(error)s\n\nThe records are on the backup page of the administration.":
+        "%(host)s üzerinde %(started)s zamanında başlayan %(kind)s başarısız oldu.\n\n%(error)s\n\n"
+        "Kayıtlar yönetim panelindeki yedekler sayfasındadır.",
+    "%(site)s: no backup": "%(site)s: yedek yok",
+    "Run `manage.py backup_create` (or `make backup`) and check the backup page of the administration.":
+        "`manage.py backup_create` (ya da `make backup`) çalıştırın ve yönetim panelindeki yedekler sayfasına bakın.",
+    "State of the backups": "Yedeklerin durumu",
+    "A backup succeeded in the last %(hours)s hours.": "Son %(hours)s saatte başarılı bir yedek alındı.",
+    "Last successful backup": "Son başarılı yedek", "%(age)s ago": "%(age)s önce",
+    "Off-site copy": "Tesis dışı kopya", "none for the last backup": "son yedek için yok",
+    "not configured (CBS_BACKUP_OFFSITE_DIR)": "ayarlanmamış (CBS_BACKUP_OFFSITE_DIR)",
+    "Last restore drill": "Son geri yükleme tatbikatı",
+    "never: run manage.py backup_drill": "hiç yapılmadı: manage.py backup_drill çalıştırın",
+    "folder %(dir)s, newest %(keep)s kept, warning after %(hours)s hours without a backup":
+        "klasör %(dir)s, en yeni %(keep)s yedek saklanır, %(hours)s saat yedeksiz kalınca uyarı verilir",
+    "Backups and drills run from the job queue or by command: manage.py backup_create, manage.py backup_drill (make backup, make restore-drill). RPO: how old the restored data was; RTO: how long the restore took.":
+        "Yedekleme ve tatbikatlar iş kuyruğundan ya da komutla çalışır: manage.py backup_create, manage.py "
+        "backup_drill (make backup, make restore-drill). RPO: geri yüklenen verinin ne kadar eski olduğu; RTO: "
+        "geri yüklemenin ne kadar sürdüğü.",
+    "Backups:": "Yedekler:", "Open the backup page": "Yedekler sayfasını açın",
+    # KVKK retention
+    "personal data removed (KVKK retention)": "kişisel veriler silindi (KVKK saklama süresi)",
+    "Data retention (KVKK)": "Veri saklama ve imha (KVKK)",
+    "dry run (nothing changed)": "deneme (hiçbir şey değişmedi)",
+    "retention (days after closing)": "saklama süresi (kapanıştan sonra gün)",
+    "closed before": "bu tarihten önce kapananlar", "tickets anonymised": "anonimleştirilen kayıtlar",
+    "ticket ids": "kayıt kimlikleri", "ticket numbers": "kayıt numaraları",
+    "fields anonymised": "anonimleştirilen alanlar", "attachments deleted": "silinen ekler",
+    "files deleted": "silinen dosyalar", "files still to delete": "silinmeyi bekleyen dosyalar",
+    "bookkeeping rows pruned": "temizlenen yardımcı kayıtlar",
+    "retention run (KVKK)": "imha çalışması (KVKK)", "retention runs (KVKK)": "imha çalışmaları (KVKK)",
+    "Cancelled after %(days)s days without use; the uploaded file was removed.":
+        "%(days)s gün kullanılmadığı için iptal edildi; yüklenen dosya silindi.",
+})
+
 
 def main(path: Path) -> int:
     text = path.read_text(encoding="utf-8")

@@ -39,6 +39,13 @@ class SettingsTests:
         result = run_manage("check", DJANGO_DEBUG="1", CBS_SRID="3857")
         assert "CBS_SRID must be a TUREF/TM zone" in result.stderr
 
+    def test_bad_backup_and_retention_numbers_fail_fast(self):
+        """Backup and retention numbers are whole numbers within their range, said by name."""
+        result = run_manage("check", DJANGO_DEBUG="1", CBS_BACKUP_KEEP="a week")
+        assert "CBS_BACKUP_KEEP must be a whole number" in result.stderr
+        result = run_manage("check", DJANGO_DEBUG="1", CBS_KVKK_TICKET_RETENTION_DAYS="0")
+        assert "CBS_KVKK_TICKET_RETENTION_DAYS must be at least 1" in result.stderr
+
     def test_bad_proxy_count_fails_fast(self):
         """CBS_TRUSTED_PROXY_COUNT must be a whole number ≥ 0; the old left-most-address switch
         CBS_TRUST_X_FORWARDED_FOR is refused rather than silently ignored."""
