@@ -16,6 +16,10 @@ def test_periodic_work_is_registered_on_the_queue():
         "cbs.remove_old_jobs": ("40 0 * * *", "maintenance"),
         "cbs.clear_sessions": ("50 0 * * *", "maintenance"),
         "layers.reap_imports": ("* * * * *", "maintenance"),
+        "backups.backup_create": ("15 23 * * *", "maintenance"),
+        "backups.backup_drill": ("0 1 * * 0", "maintenance"),
+        "backups.backup_check": ("5 * * * *", "maintenance"),
+        "retention.kvkk_anonymise": ("30 0 * * *", "maintenance"),
     }
     # A periodic job is never queued twice (a slow minute does not pile up seals).
     assert all(app.tasks[name].queueing_lock == name for name in periodic)
