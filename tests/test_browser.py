@@ -754,7 +754,7 @@ class HistoryBrowserTests:
                 _delete(live_site, live_editor_token, number)
 
     def test_an_import_is_reverted_from_its_page_after_confirmation(self, browser, live_site, db, live_editor,
-                                                                     tmp_path):
+                                                                     tmp_path, queue_worker):
         """Upload, check and write a one-feature import, then revert it from its page: the dialog
         asks first, the feature is gone afterwards and the page says the import was reverted."""
         import json
@@ -768,6 +768,7 @@ class HistoryBrowserTests:
         path.write_text(json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"adi": name, "hizmetTipi": "kulturel", run: 1},
              "geometry": {"type": "Point", "coordinates": [28.9061, 41.0041]}}]}), encoding="utf-8")
+        queue_worker("imports")  # the check and the write run on a real worker process
         context = browser.new_context(locale="tr-TR", viewport={"width": 1440, "height": 900})
         page = context.new_page()
         try:

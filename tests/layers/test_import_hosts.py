@@ -21,6 +21,7 @@ from layers.export import export_layer
 from layers.imports import areas, jobs
 from layers.models import ImportJob, ImportStatus, KamuHizmeti
 from layers.registry import get_layer
+from tests.conftest import url_of_the_test_database
 
 
 @pytest.fixture(autouse=True)
@@ -77,9 +78,11 @@ def test_a_worker_process_with_its_own_disk_checks_an_upload_received_elsewhere(
         try:
             job = jobs.job_configure(job=job, user=None, settings_={"mode": "replace", "area": areas.FILE_EXTENT})
             hosts.switch("host-2")
-            env = {**os.environ, "DATABASE_URL": jobs._database_url(), "CBS_MEDIA_ROOT": str(hosts.shared),
+            env = {**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_MEDIA_ROOT": str(hosts.shared),
                    **{key: str(path) for key, path in hosts.local("host-2").items()}}
-            worker = subprocess.run([sys.executable, "manage.py", "import_job", str(job.pk), "check"],
+            # what the queue's worker runs for a check, in a process of its own
+            worker = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                                     f"from layers.imports import jobs; jobs.run('{job.pk}', 'check')"],
                                     cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True,
                                     timeout=300, check=False)
             job.refresh_from_db()

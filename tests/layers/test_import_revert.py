@@ -28,6 +28,7 @@ from layers.services import feature_update
 from layers.versioning import verify_history
 
 from .test_imports import checked, geojson, point
+from tests.conftest import url_of_the_test_database
 
 HIZMET = get_layer("kh-hizmet")
 
@@ -153,7 +154,7 @@ def test_kill_during_revert_leaves_the_layer_all_before_or_all_after(django_db_s
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1 FROM audit_chainhead WHERE log = 'audit' AND day = %s FOR UPDATE", [day])
                 assert cursor.fetchone(), "the import left today's chain head"
-            env = {**os.environ, "DATABASE_URL": jobs._database_url()}
+            env = {**os.environ, "DATABASE_URL": url_of_the_test_database()}
             log = tempfile.NamedTemporaryFile(prefix="revert-kill-", suffix=".log")
             process = subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "import_revert",
                                         str(job.pk)], env=env, cwd=settings.BASE_DIR,
