@@ -37,7 +37,8 @@ from django.db import connection
 SMALL_BBOX = (28.9, 41.0, 28.902, 41.001)  # 8 buildings
 BIG_BBOX = (28.895, 40.99, 28.91, 41.005)  # ~1 000 buildings
 LAYER = "bi-bina"
-WORKERS, THREADS = 2, 4
+WORKERS = int(os.environ.get("CBS_BENCH_HTTP_WORKERS", "2"))
+THREADS = int(os.environ.get("CBS_BENCH_HTTP_THREADS", "4"))
 MAPSERV_PROCS = 2
 CONNECTIONS = (1, 8, 32)
 SECONDS = int(os.environ.get("CBS_BENCH_HTTP_SECONDS", "10"))
