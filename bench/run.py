@@ -1,13 +1,18 @@
 """`make bench`: OGC items endpoint vs raw PostGIS vs stock pygeoapi, in one run, one database.
 
 Not a test: it measures and writes bench/results/ogc-items-<timestamp>.{md,json}.
-The bench database is topped up to 10 000 buildings and door numbers by copying sample rows
-(shifted 6 km east) with SQL: a benchmark fixture, not an application write.
+The bench database is topped up to 100 000 buildings and door numbers (CBS_BENCH_ROWS) by
+copying sample rows (shifted east) with SQL: a benchmark fixture, not an application write.
+A bench database a run before this one left bigger is trimmed back to that size. The
+1 000 000-row checks run in a database of their own (bench.bigtable, CBS_BENCH_BIG_DATABASE_URL).
+CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, bigtable, tickets, import)
+runs only some sections; the default is all of them.
 """
 
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from datetime import datetime
@@ -23,16 +28,37 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 
-TARGET = 10_000
+ROWS = int(os.environ.get("CBS_BENCH_ROWS", "100000"))  # buildings and door numbers in the table
+LIMIT = 10_000  # features of the "10 000 features" case
 BBOX = (28.895, 40.99, 28.91, 41.005)
 REPEAT = int(os.environ.get("CBS_BENCH_REPEAT", "15"))
 RESULTS = Path(__file__).resolve().parent / "results"
+ALL_SECTIONS = ("items", "plans", "tiles", "http", "map", "bigtable", "tickets", "import")
+SECTIONS = set(filter(None, os.environ.get("CBS_BENCH_SECTIONS", ",".join(ALL_SECTIONS)).split(",")))
 
 
-def top_up(table: str, target: int = TARGET) -> None:
+def top_up(table: str, target: int = ROWS) -> None:
     """Copy rows (new ids, shifted east) until the table holds `target` rows."""
     while _top_up_once(table, target):
         pass
+
+
+def trim(table: str, target: int = ROWS) -> None:
+    """Remove the copies beyond the first `target` rows (a bench database an older run topped
+    up to 1 000 000 rows): the sample rows come first and are never removed."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        if cursor.fetchone()[0] <= target:
+            return
+        cursor.execute(f"DELETE FROM {table} WHERE id > (SELECT id FROM {table} ORDER BY id "  # noqa: S608
+                       f"OFFSET {int(target) - 1} LIMIT 1)")
+        cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def table_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 def _top_up_once(table: str, target: int) -> bool:
@@ -74,13 +100,16 @@ BBOX_WHERE = "WHERE geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), 
 
 
 def sql_runner(sql: str, params: list):
-    """A timed callable running `sql`, which returns (feature count, GeoJSON text)."""
+    """A timed callable running `sql`, which returns (feature count, GeoJSON text); its `sql`
+    attribute is the literal statement."""
     def run():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             count, text = cursor.fetchone()
         assert text.endswith("]}")
         return count
+    with connection.cursor() as cursor:
+        run.sql = cursor.cursor.mogrify(sql, params) if params else sql
     return run
 
 
@@ -96,16 +125,22 @@ def raw_sql(table: str, columns: list[str], limit: int, bbox=None):
     return sql_runner(sql, list(bbox or []))
 
 
-def raw_sql_text(table: str, columns: list[str], limit: int, bbox=None):
-    """The floor: the same text-concatenating SQL our provider issues, without Django/pygeoapi."""
+def raw_sql_text(table: str, columns: list[str], limit: int, bbox=None, form: str = "cte"):
+    """The floor: the same text-concatenating SQL our provider issues, without Django/pygeoapi.
+    form="cte": the rows chosen in a MATERIALIZED CTE, as the provider does since issue 16;
+    form="subquery": the rows in a plain subquery, as the provider did before (and as such SQL is
+    usually written) – at 100 000 rows PostgreSQL plans that one in parallel (bench.plans)."""
     pairs = ", ".join(f"'{c}', \"{c}\"" for c in columns)
-    sql = (
+    rows = f'SELECT * FROM {table} {BBOX_WHERE if bbox else ""} ORDER BY "tucbsNo" LIMIT {limit}'
+    head = (
         "SELECT count(*), '{\"type\":\"FeatureCollection\",\"features\":[' || "
         "coalesce(string_agg('{\"type\":\"Feature\",\"id\":' || \"tucbsNo\" || ',\"geometry\":' || "
         "ST_AsGeoJSON(ST_Transform(geom, 4326), 8) || ',\"properties\":' || "
-        f"json_build_object({pairs})::text || '}}', ','), '') || ']}}' FROM ("
-        f'SELECT * FROM {table} {BBOX_WHERE if bbox else ""} ORDER BY "tucbsNo" LIMIT {limit}) t'
-    )
+        f"json_build_object({pairs})::text || '}}', ','), '') || ']}}' ")
+    if form == "cte":
+        sql = f"WITH t AS MATERIALIZED ({rows}) {head} FROM t"
+    else:
+        sql = f"{head} FROM ({rows}) t"
     return sql_runner(sql, list(bbox or []))
 
 
@@ -151,80 +186,6 @@ def stock_pygeoapi(layer_name: str, params: dict):
     return run
 
 
-def bench_tiles(client: Client) -> list[tuple[str, float]]:
-    """One z14 tile over the sample: raw ST_AsMVT, our endpoint uncached and cached."""
-    from ogc import tile_store
-
-    from layers.registry import get_layer
-    from ogc.tiles import render_tile, tile_lonlat_bounds, tile_sql
-
-    layer = get_layer("bi-bina")
-    z, x, y = 14, 9507, 6142
-    url = f"/ogc/collections/bi-bina/tiles/WebMercatorQuad/{z}/{y}/{x}"
-
-    def raw():  # the floor: our tile SQL, run bare
-        west, south, east, north = tile_lonlat_bounds(z, x, y)
-        with connection.cursor() as cursor:
-            cursor.execute(tile_sql(layer), [z, x, y, (east - west) / 16, west, south, east, north,
-                                             layer.name])
-            return len(cursor.fetchone()[0])
-
-    def uncached():
-        tile_store.clear()
-        response = client.get(url)
-        assert response.status_code == 200
-        return len(response.content)
-
-    def cached():
-        response = client.get(url)
-        assert response.status_code == 200
-        return len(response.content)
-
-    assert tile_sql(layer) and render_tile(layer, z, x, y)
-    import gc
-
-    gc.collect()  # the items cases before leave large garbage; don't time its collection here
-    rows = [("raw ST_AsMVT (our tile SQL, bare)", timed(raw)["median_ms"]),
-            ("Kent CBS tile, not cached (all attributes)", timed(uncached)["median_ms"]),
-            ("Kent CBS tile, cached (median of 300)", timed(cached, 300)["median_ms"])]
-    for label, value in rows:
-        print(f"tile: {label:45} {value:7.2f} ms", flush=True)
-    return rows
-
-
-def bench_big_table_tile(client: Client) -> list[tuple[str, float]]:
-    """The same z14 tile once bi-bina holds 1 000 000 rows (copies far east; the index works)."""
-    from ogc import tile_store
-
-    from layers.registry import get_layer
-    from ogc.tiles import tile_lonlat_bounds, tile_sql
-
-    rows_wanted = int(os.environ.get("CBS_BENCH_BIG_ROWS", "1000000"))
-    started = time.perf_counter()
-    top_up("layers_bina", rows_wanted)
-    print(f"bi-bina topped up to {rows_wanted} rows in {time.perf_counter() - started:.0f} s", flush=True)
-    layer = get_layer("bi-bina")
-    z, x, y = 14, 9507, 6142
-    url = f"/ogc/collections/bi-bina/tiles/WebMercatorQuad/{z}/{y}/{x}"
-    west, south, east, north = tile_lonlat_bounds(z, x, y)
-
-    def raw():
-        with connection.cursor() as cursor:
-            cursor.execute(tile_sql(layer), [z, x, y, (east - west) / 16, west, south, east, north,
-                                             layer.name])
-            return len(cursor.fetchone()[0])
-
-    def uncached():
-        tile_store.clear()
-        return len(client.get(url).content)
-
-    rows = [(f"raw ST_AsMVT, table of {rows_wanted} rows", timed(raw)["median_ms"]),
-            (f"Kent CBS tile, not cached, table of {rows_wanted} rows", timed(uncached)["median_ms"])]
-    for label, value in rows:
-        print(f"tile: {label:45} {value:7.2f} ms", flush=True)
-    return rows
-
-
 def bench_first_render() -> list[tuple[str, float]]:
     """Time to the first complete render of /map/ in headless Chromium (a real server process)."""
     import socket
@@ -266,11 +227,37 @@ def bench_first_render() -> list[tuple[str, float]]:
     return [("/map/ first complete render (headless Chromium, gunicorn 2×4)", value)]
 
 
+def run_bigtable() -> dict | str:
+    """bench.bigtable in its own database; a sentence when it cannot run."""
+    url = os.environ.get("CBS_BENCH_BIG_DATABASE_URL")
+    if not url:
+        return "not run: CBS_BENCH_BIG_DATABASE_URL is not set (make bench sets it for the private cluster)"
+    out = subprocess.run([sys.executable, "-m", "bench.bigtable"], env={**os.environ, "DATABASE_URL": url},
+                         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+    result = None
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCH-JSON "):
+            result = json.loads(line.removeprefix("BENCH-JSON "))
+        else:
+            print(line, flush=True)
+    return result if result is not None else f"failed (exit {out.returncode}), see the output above"
+
+
+def header(rows: dict) -> list[str]:
+    load = os.getloadavg()
+    return [f"Tables: {rows['layers_bina']} buildings, {rows['layers_numarataj']} door numbers (every "
+            f"section below runs on these unless it says otherwise; until issue 16 the bench ran at "
+            f"10 000 rows). Machine: {os.cpu_count()} cores, shared; load average at the start "
+            f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} – numbers are noisy, compare within a run.", ""]
+
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_samples", verbosity=0)
-    top_up("layers_bina")
-    top_up("layers_numarataj")
+    for table in ("layers_bina", "layers_numarataj"):
+        trim(table)
+        top_up(table)
+    rows = {t: table_rows(t) for t in ("layers_bina", "layers_numarataj")}
     from datetime import date
 
     from cbs.audit.context import acting_as
@@ -287,73 +274,109 @@ def main() -> int:
     clear_caches()
     client = Client(HTTP_HOST="127.0.0.1")
     bbox = ",".join(map(str, BBOX))
-    cases = []
-    for layer_name, table in (("bi-bina", "layers_bina"), ("ad-numarataj", "layers_numarataj")):
-        columns = list(get_layer(layer_name).properties())
-        for label, limit, params, box in (
-            (f"{TARGET} features", TARGET, {"limit": TARGET}, None),
-            ("bbox (~1000 features)", TARGET, {"limit": TARGET, "bbox": bbox}, BBOX),
-        ):
-            row = {"layer": layer_name, "case": label,
-                   "raw_postgis": timed(raw_sql(table, columns, limit, box)),
-                   "raw_floor": timed(raw_sql_text(table, columns, limit, box)),
-                   "kent_cbs": timed(ours(client, layer_name, params)),
-                   "stock_pygeoapi": timed(stock_pygeoapi(layer_name, params))}
-            raw = row["raw_postgis"]["median_ms"]
-            row["kent_ratio"] = round(row["kent_cbs"]["median_ms"] / raw, 2)
-            row["kent_floor_ratio"] = round(row["kent_cbs"]["median_ms"] / row["raw_floor"]["median_ms"], 2)
-            row["stock_ratio"] = round(row["stock_pygeoapi"]["median_ms"] / raw, 2)
-            cases.append(row)
-            print(f"{layer_name:13} {label:22} raw {raw:7.1f} ms | floor "
-                  f"{row['raw_floor']['median_ms']:7.1f} ms | ours "
-                  f"{row['kent_cbs']['median_ms']:7.1f} ms ({row['kent_ratio']}x) | stock "
-                  f"{row['stock_pygeoapi']['median_ms']:7.1f} ms ({row['stock_ratio']}x)", flush=True)
-    tile_rows = bench_tiles(client)
-    render_rows = bench_first_render()
-    big_rows = bench_big_table_tile(client)
-    from django.contrib.auth import get_user_model
-
-    from bench.tickets import bench_tickets
-
-    desk, _created = get_user_model().objects.get_or_create(username="bench-superuser",
-                                                            defaults={"is_superuser": True, "is_staff": True})
-    ticket_rows = bench_tickets(timed, desk)
-    from bench.imports import bench_import
-
-    import_rows = bench_import(int(os.environ.get("CBS_BENCH_IMPORT_ROWS", "1000000")))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    lines = [f"# OGC items benchmark {stamp}", "", *header(rows)]
+    everything: dict = {"rows": rows, "sections": sorted(SECTIONS)}
+    cases = []
+    if "items" in SECTIONS:
+        for layer_name, table in (("bi-bina", "layers_bina"), ("ad-numarataj", "layers_numarataj")):
+            columns = list(get_layer(layer_name).properties())
+            for label, limit, params, box in (
+                (f"{LIMIT} features (of {rows[table]})", LIMIT, {"limit": LIMIT}, None),
+                ("bbox (~1000 features)", LIMIT, {"limit": LIMIT, "bbox": bbox}, BBOX),
+            ):
+                row = {"layer": layer_name, "case": label,
+                       "raw_postgis": timed(raw_sql(table, columns, limit, box)),
+                       "raw_floor": timed(raw_sql_text(table, columns, limit, box)),
+                       "kent_cbs": timed(ours(client, layer_name, params)),
+                       "stock_pygeoapi": timed(stock_pygeoapi(layer_name, params))}
+                raw = row["raw_postgis"]["median_ms"]
+                row["kent_ratio"] = round(row["kent_cbs"]["median_ms"] / raw, 2)
+                row["kent_floor_ratio"] = round(row["kent_cbs"]["median_ms"] / row["raw_floor"]["median_ms"], 2)
+                row["stock_ratio"] = round(row["stock_pygeoapi"]["median_ms"] / raw, 2)
+                cases.append(row)
+                print(f"{layer_name:13} {label:22} raw {raw:7.1f} ms | floor "
+                      f"{row['raw_floor']['median_ms']:7.1f} ms | ours "
+                      f"{row['kent_cbs']['median_ms']:7.1f} ms ({row['kent_ratio']}x) | stock "
+                      f"{row['stock_pygeoapi']['median_ms']:7.1f} ms ({row['stock_ratio']}x)", flush=True)
+        everything["items"] = cases
+        lines += [
+            f"Median of {REPEAT} runs after a warm-up, in-process (Django test client / psycopg), "
+            "one database. Features = number returned. Our endpoint includes the "
+            "access gate and the access-log write of every request.", "",
+            "raw PostGIS = the usual `json_agg(ST_AsGeoJSON(row)::json)` query over a subquery, as "
+            "PostgreSQL plans it: for the ~1 000-feature bbox at 100 000 rows that is the parallel "
+            "sequential scan of the plans below, which is why it looks slower than ours there; floor = "
+            "the same text-concatenating SQL our provider sends (rows in a MATERIALIZED CTE), run bare "
+            "(no Django, no pygeoapi). Stock pygeoapi gets the CRS84 bbox against a table stored in "
+            "EPSG:5254 and finds nothing (0 features).", "",
+            "| layer | case | raw PostGIS ms (n) | floor SQL ms | Kent CBS ms (n) | × raw | × floor "
+            "| stock pygeoapi ms (n) | × raw |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in cases:
+            lines.append(
+                f"| {r['layer']} | {r['case']} | {r['raw_postgis']['median_ms']} ({r['raw_postgis']['features']}) "
+                f"| {r['raw_floor']['median_ms']} "
+                f"| {r['kent_cbs']['median_ms']} ({r['kent_cbs']['features']}) | {r['kent_ratio']} "
+                f"| {r['kent_floor_ratio']} "
+                f"| {r['stock_pygeoapi']['median_ms']} ({r['stock_pygeoapi']['features']}) | {r['stock_ratio']} |")
+    from bench import plans, tiles
+
+    big = run_bigtable() if "bigtable" in SECTIONS else None
+    raw_index_ms = None
+    if "plans" in SECTIONS or "http" in SECTIONS:
+        plan = plans.check_bbox(client, timed, raw_sql_text, "bi-bina", "layers_bina", BBOX)
+        everything["plans"] = plan
+        raw_index_ms = next(c["median_ms"] for c in plan["cases"] if "index plan" in c["label"])
+        lines += ["", "## The ~1 000-feature bbox: plans (EXPLAIN (ANALYZE, BUFFERS), warm; median of "
+                      f"{REPEAT} runs)", "", *plans.markdown(plan)]
+        if isinstance(big, dict):
+            lines += ["", *plans.markdown(big["plans"])]
+        elif big is not None:
+            lines += ["", f"1 000 000 rows: {big}"]
+    if "tiles" in SECTIONS:
+        tile_results = [tiles.bench_tile(client, REPEAT)]
+        if isinstance(big, dict):
+            tile_results.append(big["tile"])
+        everything["tiles"] = tile_results
+        lines += ["", f"## Vector tiles (one z15 tile over the sample district; medians of {REPEAT}, "
+                      "cached: of 300)", "", *tiles.markdown(tile_results)]
+    if "http" in SECTIONS:
+        from bench.http import bench_http, markdown as http_markdown
+
+        http = bench_http(client, raw_index_ms)
+        everything["http"] = http
+        lines += ["", "## HTTP under load (wrk against gunicorn, the bare-view floor and MapServer)", "",
+                  *http_markdown(http)]
+    if "map" in SECTIONS:
+        render_rows = bench_first_render()
+        lines += ["", "## Map", "", "| case | ms (median) |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in render_rows]
+    if "tickets" in SECTIONS:
+        from django.contrib.auth import get_user_model
+
+        from bench.tickets import bench_tickets
+
+        desk, _created = get_user_model().objects.get_or_create(username="bench-superuser",
+                                                                defaults={"is_superuser": True, "is_staff": True})
+        ticket_rows = bench_tickets(timed, desk)
+        lines += ["", "## Help desk and reports (100 000 generated tickets; targets: pages < 150 ms, "
+                      "monthly report < 2 s)", "",
+                  "| case | ms (median) |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in ticket_rows]
+    if "import" in SECTIONS:
+        from bench.imports import bench_import
+
+        import_rows = bench_import(int(os.environ.get("CBS_BENCH_IMPORT_ROWS", "1000000")))
+        lines += ["", "## Import (GeoPackage of buildings; target: within 2× of ogr2ogr -f PostgreSQL)", "",
+                  "| case | seconds / ratio |", "|---|---|"]
+        lines += [f"| {label} | {value:.2f} |" for label, value in import_rows]
+    load = os.getloadavg()
+    lines += ["", f"Load average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}."]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"ogc-items-{stamp}.json").write_text(json.dumps(cases, indent=2))
-    lines = [
-        f"# OGC items benchmark {stamp}", "",
-        f"Median of {REPEAT} runs after a warm-up, in-process (Django test client / psycopg), "
-        "one database, 2-core machine. Features = number returned. Our endpoint includes the "
-        "access gate and the chained access-log write of every request.", "",
-        "raw PostGIS = the usual `json_agg(ST_AsGeoJSON(row)::json)` query; floor = the same "
-        "text-concatenating SQL our provider sends, run bare (no Django, no pygeoapi).", "",
-        "| layer | case | raw PostGIS ms (n) | floor SQL ms | Kent CBS ms (n) | × raw | × floor "
-        "| stock pygeoapi ms (n) | × raw |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in cases:
-        lines.append(
-            f"| {r['layer']} | {r['case']} | {r['raw_postgis']['median_ms']} ({r['raw_postgis']['features']}) "
-            f"| {r['raw_floor']['median_ms']} "
-            f"| {r['kent_cbs']['median_ms']} ({r['kent_cbs']['features']}) | {r['kent_ratio']} "
-            f"| {r['kent_floor_ratio']} "
-            f"| {r['stock_pygeoapi']['median_ms']} ({r['stock_pygeoapi']['features']}) | {r['stock_ratio']} |")
-    lines += ["", "## Vector tiles (one z14 tile over the sample district)", "",
-              "| case | ms (median) |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in tile_rows + big_rows]
-    lines += ["", "## Map", "", "| case | ms (median) |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in render_rows]
-    lines += ["", "## Help desk and reports (100 000 generated tickets; targets: pages < 150 ms, "
-              "monthly report < 2 s)", "",
-              "| case | ms (median) |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in ticket_rows]
-    lines += ["", "## Import (GeoPackage of buildings; target: within 2× of ogr2ogr -f PostgreSQL)", "",
-              "| case | seconds / ratio |", "|---|---|"]
-    lines += [f"| {label} | {value:.2f} |" for label, value in import_rows]
+    everything["bigtable"] = big  # with the full JSON plans
+    (RESULTS / f"ogc-items-{stamp}.json").write_text(json.dumps(everything, indent=2, default=str))
     (RESULTS / f"ogc-items-{stamp}.md").write_text("\n".join(lines) + "\n")
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -34,7 +34,7 @@ PG = str(settings.BASE_DIR / "scripts" / "pg.sh")
 LAYER = "kh-hizmet"
 POINT = (28.905, 41.0)  # lon/lat inside the sample district
 NAME = "Replika testi sağlık ocağı"
-ITEMS_SQL = "string_agg(_f"  # the provider's one statement (ogc/provider.py)
+ITEMS_SQL = "WITH _rows AS MATERIALIZED"  # the provider's one statement (ogc/provider.py)
 TILE_SQL = "ST_AsMVT("
 REPORT_SQL = "FILTER (WHERE operation = 'delete')"  # the dashboard's layer edits (reports/selectors.py)
 STATE_SQL = "FROM layers_layerpublication"  # the gate (primary) and the fence (replica)
