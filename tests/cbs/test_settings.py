@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -44,8 +45,9 @@ class SettingsTests:
         from django.db import connection
 
         db_settings = connection.settings_dict  # the test database, with the samples
-        url = (f"postgres://{db_settings['USER']}@{db_settings['HOST']}:{db_settings['PORT']}/"
-               f"{db_settings['NAME']}")
+        # The private cluster's HOST is its socket folder: percent-encoded, as libpq reads it.
+        host = quote(db_settings["HOST"] or "", safe="")
+        url = f"postgres://{db_settings['USER']}@{host}:{db_settings['PORT']}/{db_settings['NAME']}"
         out = tmp_path / "ogc.yml"
         result = run_manage("ogc_config", "--out", str(out), DJANGO_DEBUG="1", DATABASE_URL=url)
         assert result.returncode == 0, result.stderr
