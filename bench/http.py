@@ -73,6 +73,13 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def _running(pid: int) -> bool:
+    try:  # a zombie (state Z) has ended; nobody may reap it in a container
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def memory(pid: int) -> dict:
     values = {"pid": pid}
     try:
@@ -126,11 +133,21 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
-        for pid in workers:  # lighttpd leaves its FastCGI children running
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        # lighttpd leaves its FastCGI children running, and mapserv does not always end on
+        # SIGTERM while it waits for a request: TERM, then KILL what is still there.
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            alive = [pid for pid in workers if _running(pid)]
+            for pid in alive:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 5
+            while alive and time.monotonic() < deadline:
+                time.sleep(0.1)
+                alive = [pid for pid in alive if _running(pid)]
+            if not alive:
+                break
 
 
 def gunicorn(key: str, label: str, env: dict, log: Path) -> Server:
