@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import layer_resource, user_can
 from cbs.audit.models import AuditRecord
+from cbs.http import BIGINT_MAX, INTEGER_MAX, BadInput, NotFound, digits, int_param
 from ogc.gate import Caller, visible_collections
 
 from .history import changes, feature_restore, feature_versions, last_edit_by
@@ -79,17 +80,25 @@ def map_search_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": [asdict(h) for h in hits]}, json_dumps_params={"ensure_ascii": False})
 
 
+def _layer_or_404(name: str):
+    """The registered layer `name` (a URL segment), or 404 with a translated message."""
+    try:
+        return get_layer(name)
+    except KeyError:
+        raise NotFound(_("No such layer.")) from None
+
+
 @login_required
 def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResponse:
     """Every version of a feature with who, when and what changed; restore or undo (editors)."""
-    layer_cls = get_layer(layer)
+    layer_cls = _layer_or_404(layer)
     if not user_can(request.user, layer_resource(layer_cls), "view"):
-        return HttpResponse(status=403)
+        raise PermissionDenied
     instance = layer_cls.model.objects.filter(tucbs_no=tucbs_no).first()
     can_edit = instance is not None and user_can(request.user, layer_resource(layer_cls), "edit")
     if request.method == "POST":
         if not can_edit:
-            return HttpResponse(status=403)
+            raise PermissionDenied
         return _restore(request, layer_cls, instance)
     versions = [
         {"record": r, "changes": changes(r.before, r.after),
@@ -112,13 +121,18 @@ def _lonlat(snapshot: dict | None) -> dict | None:
 
 
 def _restore(request: HttpRequest, layer_cls, instance) -> HttpResponse:
-    record = AuditRecord.objects.filter(pk=request.POST.get("record")).first()
+    """POST record=<history record id>&version=<the version the page showed>[&mode=undo]."""
+    record_id = digits(request.POST.get("record"), maximum=BIGINT_MAX)
+    if record_id is None:
+        raise BadInput(_("Unknown history record."))
+    raw_version = request.POST.get("version", "")
+    expected = int_param(raw_version, "version", high=INTEGER_MAX) if raw_version else None
+    record = AuditRecord.objects.filter(pk=record_id).first()
     try:
         if record is None:
             raise ValidationError(_("Unknown history record."))
         feature_restore(layer=layer_cls, instance=instance, record=record, user=request.user,
-                        use_before=request.POST.get("mode") == "undo",
-                        expected_version=int(request.POST.get("version", "0")) or None)
+                        use_before=request.POST.get("mode") == "undo", expected_version=expected or None)
         messages.success(request, _("Restored: the feature now has a new version."))
     except VersionConflict:
         messages.error(request, _("Someone saved the feature meanwhile; look at the new version first."))
@@ -154,7 +168,10 @@ def form_schema(layer) -> list[dict]:
 @require_GET
 def feature_form(request: HttpRequest, layer: str) -> JsonResponse:
     """The attribute form (JSON) for editors of the layer."""
-    layer_cls = get_layer(layer)
+    try:
+        layer_cls = get_layer(layer)
+    except KeyError:
+        return JsonResponse({"detail": _("No such layer.")}, status=404, json_dumps_params={"ensure_ascii": False})
     if not user_can(request.user, layer_resource(layer_cls), "edit"):
         return JsonResponse({"detail": "forbidden"}, status=403)
     return JsonResponse({"layer": layer, "geometry": layer_cls.geometry_type(),
@@ -171,18 +188,19 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
     from .export import FORMATS, export_layer
 
+    from ogc.params import BadParameter, parse_lonlat_bbox
+
     name, fmt = request.GET.get("layer", ""), request.GET.get("format", "gpkg")
     if name not in _visible(request):
-        return HttpResponse(_("No such layer."), status=404, content_type="text/plain; charset=utf-8")
+        return _text(_("No such layer."), 404)
+    srid = digits(request.GET.get("crs", str(settings.CBS_SRID)))
+    if fmt not in FORMATS or srid not in offered_srids():
+        return _text(_("Choose a format (%(formats)s), a CRS (%(crs)s) and optionally bbox=w,s,e,n.")
+                     % {"formats": ", ".join(FORMATS), "crs": ", ".join(map(str, offered_srids()))}, 400)
     try:
-        srid = int(request.GET.get("crs", str(settings.CBS_SRID)))
-        bbox = tuple(float(v) for v in request.GET["bbox"].split(",")) if request.GET.get("bbox") else None
-        if fmt not in FORMATS or srid not in offered_srids() or (bbox is not None and len(bbox) != 4):
-            raise ValueError
-    except ValueError:
-        return HttpResponse(_("Choose a format (%(formats)s), a CRS (%(crs)s) and optionally bbox=w,s,e,n.")
-                            % {"formats": ", ".join(FORMATS), "crs": ", ".join(map(str, offered_srids()))},
-                            status=400, content_type="text/plain; charset=utf-8")
+        bbox = parse_lonlat_bbox(request.GET["bbox"]) if request.GET.get("bbox") else None
+    except BadParameter as exc:
+        return _text(str(exc), 400)
     layer = get_layer(name)
     data, filename = export_layer(layer, fmt, srid, bbox)
     if layer.sensitive:
@@ -195,13 +213,17 @@ def export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def metadata_view(request: HttpRequest, layer: str) -> HttpResponse:
     """The layer's TUCBS/ISO 19139 metadata (Turkish XML), for layers the caller may see."""
     from .metadata import metadata_xml
 
     if layer not in _visible(request):
-        return HttpResponse(_("No such layer."), status=404, content_type="text/plain; charset=utf-8")
+        return _text(_("No such layer."), 404)
     base = f"{request.scheme}://{request.get_host()}"
     response = HttpResponse(metadata_xml(get_layer(layer), base), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{layer}-iso19139.xml"'
@@ -215,10 +237,7 @@ def metadata_edit(request: HttpRequest, layer: str) -> HttpResponse:
     from .metadata import effective_metadata, metadata_form, metadata_update
     from .models import LayerMetadata
 
-    try:
-        target = get_layer(layer)
-    except KeyError:
-        raise Http404 from None
+    target = _layer_or_404(layer)
     if not user_can(request.user, layer_resource(target), "edit"):
         raise PermissionDenied
     form_class = metadata_form()
