@@ -128,6 +128,100 @@ class RestoreTests:
         assert AuditRecord.objects.count() == before
 
 
+class TicketTests:
+    @pytest.fixture
+    def helpdesk(self, turkish, db):
+        user = make_user(("module:tickets", "edit"))
+        turkish.force_login(user)
+        return user
+
+    def new_ticket(self, **changes) -> dict:
+        from backoffice.tickets.models import Category
+
+        return {"title": "Yazıcı çalışmıyor", "description": "Kağıt sıkışıyor", "channel": "telefon",
+                "category": Category.objects.get(name="Yazıcı / tarayıcı").pk, "priority": 3,
+                "requester_name": "Mehmet Kaya", "requester_phone": "0212 555 11 22", "consent_note": "sözlü",
+                "lon": "28.905", "lat": "41.0", **changes}
+
+    @pytest.mark.parametrize(("lon", "lat"), [("200", "95"), ("1e308", "41"), ("28.9", "1e308"),
+                                              ("-1e308", "-1e308"), ("0", "0"), ("40", "41")])
+    def test_place_outside_the_crs_area_is_400_and_opens_nothing(self, turkish, helpdesk, lon, lat):
+        from backoffice.tickets.models import Ticket
+
+        before = Ticket.objects.count()
+        response = turkish.post(reverse("tickets:new"), self.new_ticket(lon=lon, lat=lat))
+        assert response.status_code == 400
+        assert tr("The place lies outside the area of the municipality's coordinate reference system.") \
+            in body(response).replace("&#x27;", "'")
+        assert Ticket.objects.count() == before
+
+    @pytest.mark.parametrize("lon", ["nan", "inf", "abc"])
+    def test_place_that_is_no_number_is_400(self, turkish, helpdesk, lon):
+        response = turkish.post(reverse("tickets:new"), self.new_ticket(lon=lon))
+        assert response.status_code == 400
+        assert tr("The place on the map is not a valid coordinate.") in body(response)
+
+    @pytest.mark.parametrize("assignee", ["abc", "²", "99999999999999999999", "-1", ""])
+    def test_bulk_assign_with_a_bad_assignee_is_400_and_assigns_nothing(self, turkish, helpdesk, assignee):
+        from backoffice.tickets import services
+        from backoffice.tickets.models import Ticket
+
+        ticket = services.ticket_open(user=helpdesk, data=services.TicketInput(
+            title="T", description="d", channel="telefon", category=self.category(), priority=3,
+            requester_name="V", requester_phone="0212 000 00 00", consent_note="sözlü", address="Zeytinburnu"))
+        response = turkish.post(reverse("tickets:queue"), {"ticket": [ticket.pk], "assignee": assignee,
+                                                           "query": "status=yeni"})
+        assert response.status_code == 400
+        assert tr("Choose tickets and an assignee.") in body(response)
+        assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+    @pytest.mark.parametrize("ticket", ["abc", "²", "99999999999999999999"])
+    def test_bulk_assign_with_a_bad_ticket_is_400(self, turkish, helpdesk, ticket):
+        response = turkish.post(reverse("tickets:queue"), {"ticket": ticket, "assignee": helpdesk.pk})
+        assert response.status_code == 400
+
+    def test_filter_query_goes_back_re_encoded(self, turkish, helpdesk):
+        """The saved filter's query lands in a Location header: a newline must not reach it."""
+        response = turkish.post(reverse("tickets:queue"), {"action": "save_filter", "name": "x",
+                                                           "query": "status=yeni\r\nSet-Cookie: a=b"})
+        assert response.status_code == 302 and "\n" not in response["Location"]
+
+    def test_bad_geojson_filter_says_why(self, turkish, helpdesk):
+        response = turkish.get(reverse("tickets:api_geojson"), {"opened_after": "2026-02-30"})
+        assert response.status_code == 400 and response.json()["error"]
+
+    def category(self):
+        from backoffice.tickets.models import Category
+
+        return Category.objects.get(name="Bilgisayar")
+
+
+class ReportTests:
+    @pytest.fixture
+    def manager(self, turkish, db):
+        turkish.force_login(make_user(("module:reports", "view")))
+        return turkish
+
+    @pytest.mark.parametrize("category", ["99999999999999999999", "2147483648", "0", "abc", "²", "-1"])
+    def test_unknown_category_is_400(self, manager, category):
+        response = manager.get(reverse("reports:thematic_map", args=["tickets", "html"]), {"category": category})
+        assert response.status_code == 400 and body(response) == tr("Unknown category.")
+
+    @pytest.mark.parametrize("query", [{"period": "month", "day": "9999-12-31"},
+                                       {"period": "custom", "first": "2026-01-01", "last": "9999-12-31"},
+                                       {"period": "week", "day": "0001-01-01"}])
+    def test_dates_near_the_calendar_limits_are_400(self, manager, query):
+        response = manager.get(reverse("reports:activity"), query)
+        assert response.status_code == 400
+        assert tr("Dates must lie between %(first)s and %(last)s.", first="1900-01-01", last="2999-12-31") \
+            in body(response)
+
+    def test_a_date_that_does_not_exist_is_named(self, manager):
+        response = manager.get(reverse("reports:activity"), {"period": "week", "day": "2026-02-30"})
+        assert response.status_code == 400
+        assert tr("%(value)s is not a date (YYYY-MM-DD).", value="2026-02-30") in body(response)
+
+
 class AssetTests:
     @pytest.fixture
     def tech(self, turkish, db):
