@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from cbs.audit.admin_mixins import AuditedAdminMixin
+from cbs.widgets import CheckedAutocompleteSelect
 
 from .models import Grant, LoginFailure
 from .selectors import resource_choices
@@ -24,6 +25,11 @@ class GrantAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("level", "group", "resource")
     filter_horizontal = ("areas",)
     autocomplete_fields = ("user",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(LoginFailure)

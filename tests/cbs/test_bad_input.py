@@ -278,3 +278,35 @@ class ImportSettingsTests:
         response = client.post(reverse("layers:import_detail", args=[job.pk]),
                                {"action": "save", "srid": "abc", "mode": "replace", "area": "abc"})
         assert response.status_code == 302  # back to the page, which shows the message
+
+
+class NulTests:
+    @pytest.mark.parametrize("url", ["/map/search?q=a%00b", "/tickets/a%00b/", "/assets/?q=a%00b"])
+    def test_nul_is_400_before_any_view(self, turkish, db, url):
+        turkish.force_login(make_user(superuser=True))
+        response = turkish.get(url)
+        assert response.status_code == 400
+        assert tr("The request contains a NUL character, which no field accepts.") in body(response)
+
+    def test_nul_in_a_form_is_400(self, turkish, db):
+        turkish.force_login(make_user(("module:tickets", "edit")))
+        response = turkish.post(reverse("tickets:queue"), {"action": "save_filter", "name": "a\x00b"})
+        assert response.status_code == 400
+
+    def test_ogc_answers_nul_with_an_ogc_exception(self, client, db):
+        response = client.get("/ogc/collections/kh-hizmet/items", {"adi": "a\x00b"})
+        assert response.status_code == 400 and response.json()["code"] == "InvalidParameterValue"
+
+
+class AdminTests:
+    @pytest.mark.parametrize("user", ["abc", "99999999999999999999", "çğü"])
+    def test_grant_form_with_a_user_that_is_no_id_is_shown_again(self, turkish, db, user):
+        """Django's autocomplete looked 'abc' up as an id while redisplaying the refused form."""
+        from cbs.accounts.models import Grant
+
+        turkish.force_login(make_user(superuser=True))
+        before = Grant.objects.count()
+        response = turkish.post("/admin/accounts/grant/add/", {"resource": "module:tickets", "level": "view",
+                                                               "user": user})
+        assert response.status_code == 200 and 'class="errorlist' in body(response)
+        assert Grant.objects.count() == before
