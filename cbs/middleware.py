@@ -22,3 +22,40 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    parts = [request.GET]
+    if request.method == "POST" and not request.path.startswith("/ogc/") and request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        parts.append(request.POST)  # the OGC API reads JSON bodies (request.body) itself
+    return any("\x00" in key or any("\x00" in value for value in values)
+               for part in parts for key, values in part.lists())
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, query or form is refused with 400 before any view sees it.
+
+    PostgreSQL cannot store or even compare text containing NUL (psycopg raises DataError), and
+    no real input has one; Django's form fields refuse it, but raw parameters (search words,
+    ticket numbers in URLs, saved filters) would reach SQL as they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            from django.utils.translation import gettext as _
+
+            message = _("The request contains a NUL character, which no field accepts.")
+            if request.path.startswith("/ogc/"):
+                from ogc.views import ogc_error
+
+                return ogc_error(400, "InvalidParameterValue", message)
+            from cbs.http import BadInput
+
+            raise BadInput(message)
+        return self.get_response(request)

@@ -20,3 +20,8 @@ urlpatterns = [
     path("tickets/", include("backoffice.tickets.urls")),
     path("reports/", include("backoffice.reports.urls")),
 ]
+
+# Error pages in the user's language (cbs/views.py); 500 stays Django's plain page.
+handler400 = "cbs.views.bad_request"
+handler403 = "cbs.views.permission_denied"
+handler404 = "cbs.views.page_not_found"

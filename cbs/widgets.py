@@ -1,7 +1,10 @@
-"""Map widget for geometry fields: Django's OpenLayers widget, served locally, no inline script."""
+"""Admin widgets: the map widget for geometry fields (Django's OpenLayers widget, served locally,
+no inline script) and an autocomplete that survives a submitted value that is no id."""
 
 from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.gis.forms.widgets import OpenLayersWidget
+from django.core.exceptions import ValidationError
 
 
 class LocalMapWidget(OpenLayersWidget):
@@ -30,3 +33,24 @@ class LocalMapWidget(OpenLayersWidget):
         }
         context["options_id"] = f"{context['id']}_options"
         return context
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's admin autocomplete, redisplaying a refused form whose value is no id at all.
+
+    Django looks the submitted values up with `pk__in` to show them again, and a value like 'abc'
+    makes that lookup raise ValueError (a 500 instead of the form's own "Select a valid choice").
+    Values the target field cannot hold are left out of that lookup.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(
+            getattr(self.field.remote_field, "field_name", None) or self.field.remote_field.model._meta.pk.name)
+        usable = []
+        for item in value:
+            try:
+                target.run_validators(target.to_python(item))
+            except (ValidationError, TypeError, ValueError):
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)

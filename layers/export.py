@@ -57,8 +57,14 @@ def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float
     columns = ", ".join(_column(name, f, spreadsheet) for name, f in layer.properties().items())
     where, params = "", []
     if bbox is not None:
-        where = f"WHERE t.{geom} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), {int(layer.geometry().srid)})"
-        params = list(bbox)
+        from ogc.crs import clip_to_storage_area
+
+        clipped = clip_to_storage_area(bbox, layer.geometry().srid)
+        where = "WHERE false"  # the box lies outside the storage CRS's area: nothing there
+        if clipped is not None:
+            where = (f"WHERE t.{geom} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), "
+                     f"{int(layer.geometry().srid)})")
+            params = list(clipped)
     sql = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features',
                                  coalesce(json_agg(ST_AsGeoJSON(q.*, 'g', 4)::json), '[]'))::text

@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import layer_resource, user_can
+from cbs.http import BIGINT_MAX, INTEGER_MAX, BadInput, NotFound, digits, int_param
 from ogc.gate import Caller, visible_collections
 
 from .history import feature_restore, last_edit_by, versions
@@ -78,6 +79,14 @@ def map_search_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": [asdict(h) for h in hits]}, json_dumps_params={"ensure_ascii": False})
 
 
+def _layer_or_404(name: str):
+    """The registered layer `name` (a URL segment), or 404 with a translated message."""
+    try:
+        return get_layer(name)
+    except KeyError:
+        raise NotFound(_("No such layer.")) from None
+
+
 @login_required
 def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResponse:
     """Every version of a feature with who, when and what changed; restore or undo (editors),
@@ -87,7 +96,7 @@ def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResp
     except KeyError:
         raise Http404 from None
     if not user_can(request.user, layer_resource(layer_cls), "view"):
-        return HttpResponse(status=403)
+        raise PermissionDenied
     instance = layer_cls.model.objects.filter(tucbs_no=tucbs_no).first()
     found = versions(layer_cls, tucbs_no)
     deleted = instance is None and bool(found) and found[-1].is_tombstone
@@ -163,7 +172,10 @@ def form_schema(layer) -> list[dict]:
 @require_GET
 def feature_form(request: HttpRequest, layer: str) -> JsonResponse:
     """The attribute form (JSON) for editors of the layer."""
-    layer_cls = get_layer(layer)
+    try:
+        layer_cls = get_layer(layer)
+    except KeyError:
+        return JsonResponse({"detail": _("No such layer.")}, status=404, json_dumps_params={"ensure_ascii": False})
     if not user_can(request.user, layer_resource(layer_cls), "edit"):
         return JsonResponse({"detail": "forbidden"}, status=403)
     return JsonResponse({"layer": layer, "geometry": layer_cls.geometry_type(),
@@ -180,18 +192,19 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
     from .export import FORMATS, export_layer
 
+    from ogc.params import BadParameter, parse_lonlat_bbox
+
     name, fmt = request.GET.get("layer", ""), request.GET.get("format", "gpkg")
     if name not in _visible(request):
-        return HttpResponse(_("No such layer."), status=404, content_type="text/plain; charset=utf-8")
+        return _text(_("No such layer."), 404)
+    srid = digits(request.GET.get("crs", str(settings.CBS_SRID)))
+    if fmt not in FORMATS or srid not in offered_srids():
+        return _text(_("Choose a format (%(formats)s), a CRS (%(crs)s) and optionally bbox=w,s,e,n.")
+                     % {"formats": ", ".join(FORMATS), "crs": ", ".join(map(str, offered_srids()))}, 400)
     try:
-        srid = int(request.GET.get("crs", str(settings.CBS_SRID)))
-        bbox = tuple(float(v) for v in request.GET["bbox"].split(",")) if request.GET.get("bbox") else None
-        if fmt not in FORMATS or srid not in offered_srids() or (bbox is not None and len(bbox) != 4):
-            raise ValueError
-    except ValueError:
-        return HttpResponse(_("Choose a format (%(formats)s), a CRS (%(crs)s) and optionally bbox=w,s,e,n.")
-                            % {"formats": ", ".join(FORMATS), "crs": ", ".join(map(str, offered_srids()))},
-                            status=400, content_type="text/plain; charset=utf-8")
+        bbox = parse_lonlat_bbox(request.GET["bbox"]) if request.GET.get("bbox") else None
+    except BadParameter as exc:
+        return _text(str(exc), 400)
     layer = get_layer(name)
     data, filename = export_layer(layer, fmt, srid, bbox)
     if layer.sensitive:
@@ -204,13 +217,17 @@ def export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def metadata_view(request: HttpRequest, layer: str) -> HttpResponse:
     """The layer's TUCBS/ISO 19139 metadata (Turkish XML), for layers the caller may see."""
     from .metadata import metadata_xml
 
     if layer not in _visible(request):
-        return HttpResponse(_("No such layer."), status=404, content_type="text/plain; charset=utf-8")
+        return _text(_("No such layer."), 404)
     base = f"{request.scheme}://{request.get_host()}"
     response = HttpResponse(metadata_xml(get_layer(layer), base), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{layer}-iso19139.xml"'
@@ -224,10 +241,7 @@ def metadata_edit(request: HttpRequest, layer: str) -> HttpResponse:
     from .metadata import effective_metadata, metadata_form, metadata_update
     from .models import LayerMetadata
 
-    try:
-        target = get_layer(layer)
-    except KeyError:
-        raise Http404 from None
+    target = _layer_or_404(layer)
     if not user_can(request.user, layer_resource(target), "edit"):
         raise PermissionDenied
     form_class = metadata_form()

@@ -28,7 +28,7 @@ def srid_of(uri: str) -> int | None:
         return 4326
     if uri.startswith(EPSG_PREFIX):
         code = uri.removeprefix(EPSG_PREFIX)
-        if code.isdigit() and int(code) in offered_srids():
+        if code.isascii() and code.isdigit() and len(code) < 10 and int(code) in offered_srids():
             return int(code)
     return None
 
@@ -65,3 +65,12 @@ def storage_area(storage_srid: int, srid: int):
     area = Polygon.from_bbox(bounds)
     area.srid = srid
     return area
+
+
+def clip_to_storage_area(bbox: tuple[float, float, float, float], storage_srid: int):
+    """A lon/lat bbox cut to the storage CRS's area of use (beyond it, transforming the box to the
+    TM zone folds it into a sliver: the whole world would select nothing); None when it lies
+    entirely outside."""
+    area = storage_area(storage_srid, 4326).extent
+    clipped = (max(bbox[0], area[0]), max(bbox[1], area[1]), min(bbox[2], area[2]), min(bbox[3], area[3]))
+    return clipped if clipped[0] <= clipped[2] and clipped[1] <= clipped[3] else None

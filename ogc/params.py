@@ -35,6 +35,24 @@ def check_crs(params: QueryDict) -> None:
         )
 
 
+def _bbox_numbers(raw: str, counts: tuple[int, ...], message: str) -> list[float]:
+    """The finite numbers of a comma-separated bbox, `counts` of them (BadParameter otherwise)."""
+    try:
+        values = [float(v) for v in raw.split(",")]
+    except ValueError:
+        raise BadParameter(message) from None
+    if len(values) not in counts or not all(math.isfinite(v) for v in values):
+        raise BadParameter(message)
+    return values
+
+
+def _check_order_and_range(a: float, b: float, c: float, d: float, geographic: bool) -> None:
+    if a > c or b > d:
+        raise BadParameter(_("bbox minimum is greater than its maximum."))
+    if geographic and not (-180 <= a <= c <= 180 and -90 <= b <= d <= 90):
+        raise BadParameter(_("bbox coordinates are outside the range of longitude and latitude."))
+
+
 def parse_bbox(params: QueryDict) -> tuple[tuple[float, float, float, float], int] | None:
     """(minx, miny, maxx, maxy) in x/y order and the SRID of bbox-crs; None without bbox."""
     raw, crs = params.get("bbox"), params.get("bbox-crs")
@@ -42,13 +60,7 @@ def parse_bbox(params: QueryDict) -> tuple[tuple[float, float, float, float], in
         if crs is not None:
             raise BadParameter(_("bbox-crs was given without bbox."))
         return None
-    parts = raw.split(",")
-    try:
-        values = [float(v) for v in parts]
-    except ValueError:
-        raise BadParameter(_("bbox must be 4 or 6 comma-separated numbers.")) from None
-    if len(values) not in (4, 6) or not all(math.isfinite(v) for v in values):
-        raise BadParameter(_("bbox must be 4 or 6 comma-separated numbers."))
+    values = _bbox_numbers(raw, (4, 6), _("bbox must be 4 or 6 comma-separated numbers."))
     if len(values) == 6:
         values = values[0:2] + values[3:5]
     crs = crs or "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -61,11 +73,16 @@ def parse_bbox(params: QueryDict) -> tuple[tuple[float, float, float, float], in
     a, b, c, d = values
     if axis_swapped(crs):
         a, b, c, d = b, a, d, c
-    if a > c or b > d:
-        raise BadParameter(_("bbox minimum is greater than its maximum."))
-    if srid in GEOGRAPHIC and not (-180 <= a <= c <= 180 and -90 <= b <= d <= 90):
-        raise BadParameter(_("bbox coordinates are outside the range of longitude and latitude."))
+    _check_order_and_range(a, b, c, d, srid in GEOGRAPHIC)
     return (a, b, c, d), srid
+
+
+def parse_lonlat_bbox(raw: str) -> tuple[float, float, float, float]:
+    """west,south,east,north in degrees (the site's own bbox parameters: exports, map helpers):
+    four finite numbers, minimum not above maximum, within longitude and latitude."""
+    a, b, c, d = _bbox_numbers(raw, (4,), _("bbox must be four numbers: west,south,east,north."))
+    _check_order_and_range(a, b, c, d, geographic=True)
+    return a, b, c, d
 
 
 def check_paging(params: QueryDict) -> None:

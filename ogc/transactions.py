@@ -125,7 +125,7 @@ def _expected_version(request: HttpRequest) -> int | HttpResponse:
         return _error(HTTPStatus.PRECONDITION_REQUIRED, "PreconditionRequired",
                       _("Send If-Match with the ETag you read, so no one's change is overwritten."))
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.startswith("v") or not value[1:].isdigit():
+    if not value.startswith("v") or not (value[1:].isascii() and value[1:].isdigit()) or len(value) > 11:
         return _error(HTTPStatus.PRECONDITION_FAILED, "PreconditionFailed", _("Malformed If-Match."))
     return int(value[1:])
 

@@ -1187,6 +1187,25 @@ TR.update({
 })
 
 
+# Bad input gets a clear 4xx (issue 15, section 4): error pages and parameter checks.
+TR.update({
+    "Bad request": "Hatalı istek", "Not found": "Bulunamadı", "Not allowed": "İzin yok",
+    "The request could not be understood.": "İstek anlaşılamadı.",
+    "You are not allowed to open this page or do this.": "Bu sayfayı açma ya da bu işlemi yapma yetkiniz yok.",
+    "There is no such page or object.": "Böyle bir sayfa ya da kayıt yok.",
+    "Back to the start page": "Başlangıç sayfasına dön",
+    "%(name)s must be a whole number.": "%(name)s bir tam sayı olmalıdır.",
+    "Unknown action.": "Bilinmeyen işlem.",
+    "The place on the map is not a valid coordinate.": "Haritadaki yer geçerli bir koordinat değil.",
+    "The place lies outside the area of the municipality's coordinate reference system.":
+        "Yer, belediyenin koordinat referans sisteminin kapsadığı alanın dışında.",
+    "Dates must lie between %(first)s and %(last)s.": "Tarihler %(first)s ile %(last)s arasında olmalıdır.",
+    "%(value)s is not a date (YYYY-MM-DD).": "%(value)s bir tarih değil (YYYY-AA-GG).",
+    "Unknown category.": "Bilinmeyen kategori.",
+    "The request contains a NUL character, which no field accepts.":
+        "İstek, hiçbir alanın kabul etmediği bir NUL karakteri içeriyor.",
+})
+
 def main(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
     missing = []

@@ -211,9 +211,14 @@ def sectors_geojson(bbox: tuple[float, float, float, float] | None = None) -> st
     """Camera view sectors as a GeoJSON FeatureCollection (CRS84), built by PostGIS."""
     where, params = "", {}
     if bbox is not None:
-        where = ("WHERE c.geom && ST_Transform(ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326), "
-                 f"{int(settings.CBS_SRID)})")
-        params = dict(zip("wsen", bbox, strict=True))
+        from ogc.crs import clip_to_storage_area
+
+        clipped = clip_to_storage_area(bbox, settings.CBS_SRID)
+        where = "WHERE false"  # outside the storage CRS's area: no camera there
+        if clipped is not None:
+            where = ("WHERE c.geom && ST_Transform(ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326), "
+                     f"{int(settings.CBS_SRID)})")
+            params = dict(zip("wsen", clipped, strict=True))
     sql = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
             'type', 'Feature', 'id', c."tucbsNo",

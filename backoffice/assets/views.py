@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cbs.accounts.selectors import user_can
 from cbs.permissions import module_required
 from cbs.audit.models import AuditRecord
+from cbs.http import BIGINT_MAX, BadInput, digits
 from layers.registry import get_layer
 from layers.views import map_config
 
@@ -143,7 +144,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         action = request.POST.get("action")
         if action not in forms:
-            return HttpResponse(status=400)
+            raise BadInput(_("Unknown action."))
         form = type(forms[action])(request.POST, prefix=action)
         forms[action] = form
         if form.is_valid():
@@ -182,10 +183,10 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 def holdings(request: HttpRequest) -> HttpResponse:
     """What a person or a unit holds now."""
     staff = unit = None
-    if request.GET.get("staff", "").isdigit():
-        staff = get_object_or_404(Staff, pk=int(request.GET["staff"]))
-    if request.GET.get("unit", "").isdigit():
-        unit = get_object_or_404(Unit, pk=int(request.GET["unit"]))
+    if (staff_id := digits(request.GET.get("staff"))) is not None:
+        staff = get_object_or_404(Staff, pk=staff_id)
+    if (unit_id := digits(request.GET.get("unit"))) is not None:
+        unit = get_object_or_404(Unit, pk=unit_id)
     rows = selectors.holdings(staff=staff, unit=unit) if (staff or unit) else []
     return render(request, "assets/holdings.html", {
         "staff": staff, "unit": unit, "rows": rows, "units": Unit.objects.all(),
@@ -195,8 +196,8 @@ def holdings(request: HttpRequest) -> HttpResponse:
 @require_GET
 @assets_permission()
 def expiring(request: HttpRequest) -> HttpResponse:
-    days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 90
-    days = max(1, min(days, 3650))
+    days = digits(request.GET.get("days"), BIGINT_MAX)
+    days = 90 if days is None else max(1, min(days, 3650))
     return render(request, "assets/expiring.html", {"days": days, "rows": selectors.expiring(days)})
 
 
@@ -240,23 +241,22 @@ def api_cameras_seeing(request: HttpRequest) -> JsonResponse:
 @require_GET
 @assets_permission()
 def api_outage(request: HttpRequest) -> JsonResponse:
-    device, fiber = request.GET.get("device", ""), request.GET.get("fiber", "")
-    if not (device.isdigit() or fiber.isdigit()):
+    device, fiber = digits(request.GET.get("device")), digits(request.GET.get("fiber"))
+    if device is None and fiber is None:
         return _bad_request(ValidationError(_("Give a device or a fiber link (its number).")))
-    impact = selectors.outage_impact(device=int(device) if device.isdigit() else None,
-                                     fiber=int(fiber) if fiber.isdigit() else None)
+    impact = selectors.outage_impact(device=device, fiber=fiber)
     return JsonResponse(impact.__dict__, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
 @assets_permission()
 def api_sectors(request: HttpRequest) -> HttpResponse:
+    from ogc.params import BadParameter, parse_lonlat_bbox
+
     bbox = None
     if request.GET.get("bbox"):
         try:
-            bbox = tuple(float(v) for v in request.GET["bbox"].split(","))
-            if len(bbox) != 4:
-                raise ValueError
-        except ValueError:
-            return _bad_request(ValidationError(_("bbox must be four numbers: west,south,east,north.")))
+            bbox = parse_lonlat_bbox(request.GET["bbox"])
+        except BadParameter as exc:
+            return _bad_request(ValidationError(str(exc)))
     return HttpResponse(selectors.sectors_geojson(bbox), content_type="application/geo+json")

@@ -10,6 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+# Dates a report may start or end on: far beyond any data, and far from date's own limits (the
+# week, month and end-of-period arithmetic below would overflow near year 1 or 9999).
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 @dataclass(frozen=True)
 class Period:
     first: date  # first day
@@ -26,6 +31,10 @@ class Period:
 
 def period_from(kind: str, day: date | None = None, first: date | None = None, last: date | None = None) -> Period:
     """The week (Monday–Sunday), month or year containing `day`, or a custom range."""
+    for value in (day, first, last):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValidationError(_("Dates must lie between %(first)s and %(last)s.")
+                                  % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
     day = day or timezone.localdate()
     if kind == "week":
         monday = day - timedelta(days=day.weekday())

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from backoffice.assets.selectors import expiring
 from cbs.db import replica_reads
+from cbs.http import digits
 from cbs.permissions import module_required
 
 from . import labels, selectors
@@ -26,7 +27,7 @@ def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
-        raise ValidationError(f"{value!r}") from None
+        raise ValidationError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value[:40]}) from None
 
 
 def _period_of(request: HttpRequest, default: str):
@@ -109,7 +110,7 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
         raise Http404
     try:
         period = _period_of(request, "year")
-        category = int(request.GET["category"]) if request.GET.get("category", "").isdigit() else None
+        category = _category(request.GET.get("category"))
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     data = thematic.theme_data(theme, period, category)
@@ -120,6 +121,18 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
     response = HttpResponse(thematic.to_html(data), content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = MAP_CSP
     return response
+
+
+def _category(raw: str | None) -> int | None:
+    """?category= of a thematic map: a help-desk category's id (ValidationError otherwise)."""
+    from backoffice.tickets.models import Category
+
+    if not raw:
+        return None
+    pk = digits(raw)
+    if pk is None or not Category.objects.filter(pk=pk).exists():
+        raise ValidationError(_("Unknown category."))
+    return pk
 
 
 @require_GET

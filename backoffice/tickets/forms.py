@@ -1,12 +1,15 @@
 """Forms of the help-desk screens (the services do the validation that matters)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.assets.models import Staff
 
-from .models import Category, Channel, EventKind, Priority, Status
+from .models import Category, Channel, EventKind, Priority, Status, Ticket
+
+PLACE_INVALID = _("The place on the map is not a valid coordinate.")
 
 
 class TicketForm(forms.Form):
@@ -24,11 +27,37 @@ class TicketForm(forms.Form):
     consent_note = forms.CharField(label=_("Consent (KVKK)"), max_length=250, required=False,
                                    help_text=_("How the citizen agreed to the processing, e.g. “verbal, by phone”."))
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
-    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    # The place picked on the map, in degrees (finite numbers: FloatField refuses NaN and inf).
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PLACE_INVALID})
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PLACE_INVALID})
     camera = forms.IntegerField(required=False, widget=forms.HiddenInput)
     device = forms.IntegerField(required=False, widget=forms.HiddenInput)
     site = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        """A place must lie where the storage CRS is defined (beyond it PROJ cannot transform it,
+        and a point outside longitude/latitude does not exist)."""
+        from ogc.crs import storage_area
+
+        data = super().clean()
+        lon, lat = data.get("lon"), data.get("lat")
+        if lon is not None and lat is not None:
+            west, south, east, north = storage_area(settings.CBS_SRID, 4326).extent
+            if not (west <= lon <= east and south <= lat <= north):
+                self.add_error("lon", _("The place lies outside the area of the municipality's coordinate "
+                                        "reference system."))
+        return data
+
+
+class BulkAssignForm(forms.Form):
+    """The queue's bulk assignment: tickets and one assignee (from `assignees`)."""
+
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none())
+    ticket = forms.ModelMultipleChoiceField(label=_("Tickets"), queryset=Ticket.objects.all())
+
+    def __init__(self, *args, assignees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignees if assignees is not None else get_user_model().objects.none()
 
 
 class AssignForm(forms.Form):

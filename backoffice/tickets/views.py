@@ -13,7 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from backoffice.assets.models import Camera, NetworkDevice, Site
 from cbs.accounts.models import Grant
 from cbs.accounts.selectors import user_can
+from cbs.http import BIGINT_MAX, BadInput, digits
 from cbs.permissions import module_required
 from cbs.audit.services import personal_data_viewed
 from layers.views import map_config
 
 from . import selectors, services
 from .filters import TicketFilter
-from .forms import AssignForm, AttachForm, CommentForm, MergeForm, TicketForm, TransitionForm
+from .forms import AssignForm, AttachForm, BulkAssignForm, CommentForm, MergeForm, TicketForm, TransitionForm
 from .models import OPEN_STATES, Attachment, SavedFilter, Status, Ticket
 from .workflow import allowed_moves
 
@@ -56,51 +57,56 @@ def queue(request: HttpRequest) -> HttpResponse:
     """The help-desk queue: filters, saved filters, bulk assignment."""
     if request.method == "POST":
         return _queue_post(request)
+    return _queue_page(request, request.GET)
+
+
+def _queue_page(request: HttpRequest, params: QueryDict, status: int = 200) -> HttpResponse:
     base = Ticket.objects.select_related("category", "team", "assignee", "requester_staff__unit")
-    filterset = TicketFilter(request.GET or None, queryset=base)
+    filterset = TicketFilter(params or None, queryset=base)
     qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
-    page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = Paginator(qs.order_by("-created_at"), 50).get_page(params.get("page"))
+    query = params.copy()
     query.pop("page", None)
     return render(request, "tickets/queue.html", {
         "filter": filterset, "page": page, "query": query.urlencode(),
         "saved": SavedFilter.objects.filter(user=request.user), "can_edit": _may_see_personal(request.user),
-        "assignees": assignees(), "masked": True})
+        "assignees": assignees(), "masked": True}, status=status)
 
 
 def _queue_post(request: HttpRequest) -> HttpResponse:
+    # The filter the page showed, re-encoded (it goes back into a Location header and a saved filter).
+    query = QueryDict(request.POST.get("query", "")[:1000]).urlencode()
     if request.POST.get("action") == "save_filter":
         name = request.POST.get("name", "").strip()[:80]
         if name:
-            SavedFilter.objects.update_or_create(user=request.user, name=name,
-                                                 defaults={"query": request.POST.get("query", "")[:1000]})
+            SavedFilter.objects.update_or_create(user=request.user, name=name, defaults={"query": query[:1000]})
             messages.success(request, _("Filter saved."))
-        return redirect(f"{request.path}?{request.POST.get('query', '')}")
+        return redirect(f"{request.path}?{query}")
     if not user_can(request.user, "module:tickets", "edit"):
         raise PermissionDenied
-    assignee = assignees().filter(pk=request.POST.get("assignee") or 0).first()
-    ids = [int(v) for v in request.POST.getlist("ticket") if v.isdigit()]
-    if assignee is None or not ids:
+    form = BulkAssignForm(request.POST, assignees=assignees())
+    if not form.is_valid():
         messages.error(request, _("Choose tickets and an assignee."))
-    else:
-        done, failed = 0, []
-        for ticket in Ticket.objects.filter(pk__in=ids):
-            try:
-                services.ticket_assign(ticket=ticket, assignee=assignee, user=request.user)
-                done += 1
-            except ValidationError as exc:
-                failed.append(f"{ticket.number}: {' '.join(exc.messages)}")
-        messages.success(request, _("%(n)d tickets assigned to %(user)s.") % {"n": done, "user": assignee})
-        for text in failed:
-            messages.error(request, text)
-    return redirect(f"{request.path}?{request.POST.get('query', '')}")
+        return _queue_page(request, QueryDict(query), status=400)
+    assignee = form.cleaned_data["assignee"]
+    done, failed = 0, []
+    for ticket in form.cleaned_data["ticket"]:
+        try:
+            services.ticket_assign(ticket=ticket, assignee=assignee, user=request.user)
+            done += 1
+        except ValidationError as exc:
+            failed.append(f"{ticket.number}: {' '.join(exc.messages)}")
+    messages.success(request, _("%(n)d tickets assigned to %(user)s.") % {"n": done, "user": assignee})
+    for text in failed:
+        messages.error(request, text)
+    return redirect(f"{request.path}?{query}")
 
 
 @require_http_methods(["GET", "POST"])
 @tickets_permission("edit")
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """Open a ticket; the place is a map click, or a camera/device/site (e.g. from its map)."""
-    initial = {k: request.GET[k] for k in ("camera", "device", "site") if request.GET.get(k, "").isdigit()}
+    initial = {k: v for k in ("camera", "device", "site") if (v := digits(request.GET.get(k), BIGINT_MAX)) is not None}
     form = TicketForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +194,7 @@ def _detail_post(request: HttpRequest, ticket: Ticket) -> HttpResponse:
                 else:
                     services.ticket_link(ticket=ticket, other=other, user=request.user)
         else:
-            return HttpResponse(status=400)
+            raise BadInput(_("Unknown action."))
         if not form.is_valid():
             raise ValidationError([f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
                                    for f, e in form.errors.items()])
@@ -242,7 +248,10 @@ def api_geojson(request: HttpRequest) -> HttpResponse:
     """Open (or the filtered) tickets as GeoJSON, built in SQL; status and SLA colour the map."""
     filterset = TicketFilter(request.GET or None, queryset=Ticket.objects.all())
     if filterset.is_bound and not filterset.is_valid():
-        return HttpResponse(status=400)
+        return JsonResponse({"error": " ".join(f"{filterset.form.fields[name].label}: {' '.join(errors)}"
+                                               if name in filterset.form.fields else " ".join(errors)
+                                               for name, errors in filterset.errors.items())},
+                            status=400, json_dumps_params={"ensure_ascii": False})
     qs = filterset.qs if filterset.is_bound else Ticket.objects.filter(status__in=OPEN_STATES)
     return HttpResponse(selectors.tickets_geojson(qs), content_type="application/geo+json")
 

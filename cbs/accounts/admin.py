@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cbs.audit.admin_mixins import AuditedAdminMixin
+from cbs.widgets import CheckedAutocompleteSelect
 
 from .lockout import active_lockouts, lockout_reset
 from .models import Grant, GrantLevel, LoginLockout
@@ -43,6 +44,12 @@ class GrantAdmin(AuditedAdminMixin, admin.ModelAdmin):
             for permission in effective_permissions(user=user):
                 for widening in permission.widenings:
                     messages.warning(request, widening_message(user, permission, widening))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 
 # Login lockouts (django-axes' failed attempts): an administrator finds them under "Staff and

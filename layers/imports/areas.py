@@ -7,13 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from cbs.http import digits
+
 from ..models import Mahalle
 
 FILE_EXTENT = (None, "file-extent")  # decided after staging: the convex hull of the features
 
 
 def mahalle_area(uavt: str) -> tuple[MultiPolygon, str]:
-    mahalle = Mahalle.objects.filter(uavt_kodu=uavt).first()
+    code = digits(str(uavt))
+    mahalle = Mahalle.objects.filter(uavt_kodu=code).first() if code is not None else None
     if mahalle is None:
         raise ValidationError(_("Unknown mahalle."))
     return mahalle.geom, f"{mahalle.adi} ({mahalle.uavt_kodu})"

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cbs.audit.services import audit_record
+from cbs.http import digits
 
 from ..models import ImportJob, ImportMapping, ImportMode, ImportStatus
 from ..models.imports import RUNNING
@@ -144,8 +145,8 @@ def job_configure(*, job: ImportJob, user, settings_: dict) -> ImportJob:
         raise ValidationError(_("The import is running; wait until it finishes."))
     if job.status in (ImportStatus.DONE, ImportStatus.CANCELLED):
         raise ValidationError(_("This import is finished; upload the file again for a new one."))
-    index = int(settings_.get("source_index", job.source_index) or 0)
-    if not 0 <= index < len(job.sources):
+    index = digits(str(settings_.get("source_index", job.source_index) or 0))
+    if index is None or not index < len(job.sources):
         raise ValidationError(_("Unknown layer of the file."))
     if index != job.source_index:
         _apply_source(job, layer, index)
@@ -161,9 +162,11 @@ def job_configure(*, job: ImportJob, user, settings_: dict) -> ImportJob:
     srid = settings_.get("srid", job.srid)
     if srid in (None, ""):
         raise ValidationError({"srid": _("The file does not say its coordinate reference system; choose it.")})
-    job.srid = int(srid)
-    if not _known_srid(job.srid):
-        raise ValidationError({"srid": _("EPSG:%(code)s is not a known coordinate reference system.") % {"code": job.srid}})
+    code = digits(str(srid))
+    if code is None or not _known_srid(code):
+        raise ValidationError({"srid": _("EPSG:%(code)s is not a known coordinate reference system.")
+                                       % {"code": str(srid)[:20]}})
+    job.srid = code
     if job.kind in sources.TABULAR:
         job.x_field, job.y_field = settings_.get("x_field", job.x_field), settings_.get("y_field", job.y_field)
         if job.x_field not in names or job.y_field not in names or job.x_field == job.y_field:

@@ -29,6 +29,11 @@ BAD = [
     (ITEMS + "/99999999", {}, 404, ""),
     (ITEMS + "/abc", {}, 404, ""),
     ("/ogc/collections/bi-bina/items/1", {"crs": "EPSG:4326"}, 400, "crs"),
+    # Python's isdigit() takes '²', int() does not: these were 500s.
+    (ITEMS, {"crs": "http://www.opengis.net/def/crs/EPSG/0/²"}, 400, "crs"),
+    (ITEMS, {"bbox": "28.9,41,28.91,41.01", "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/²"}, 400,
+     "bbox-crs"),
+    (ITEMS, {"adi": "a\x00b"}, 400, "NUL"),
 ]
 
 
@@ -58,3 +63,16 @@ def test_fuzzed_bbox_and_limit_never_500(client, db, bbox, limit):
     if limit is not None:
         params["limit"] = limit
     assert client.get(ITEMS, params).status_code < 500
+
+
+@pytest.mark.parametrize("if_match", ['"v²"', '"v99999999999999999999"', '"vabc"', '"v-1"'])
+def test_malformed_if_match_is_412(client, editor_token, if_match):
+    """An If-Match that is no version of ours is refused, whatever digits it holds."""
+    from layers.models import KamuHizmeti
+
+    feature = KamuHizmeti.objects.order_by("tucbs_no").first()
+    response = client.patch(f"/ogc/collections/kh-hizmet/items/{feature.tucbs_no}",
+                            '{"type": "Feature", "properties": {"adi": "X"}}', content_type="application/geo+json",
+                            HTTP_IF_MATCH=if_match, **editor_token.auth)
+    assert response.status_code == 412
+    assert KamuHizmeti.objects.get(pk=feature.pk).adi == feature.adi
