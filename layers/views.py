@@ -91,10 +91,7 @@ def _layer_or_404(name: str):
 def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResponse:
     """Every version of a feature with who, when and what changed; restore or undo (editors),
     also of a deleted feature (its history ends with the deletion)."""
-    try:
-        layer_cls = get_layer(layer)
-    except KeyError:
-        raise Http404 from None
+    layer_cls = _layer_or_404(layer)
     if not user_can(request.user, layer_resource(layer_cls), "view"):
         raise PermissionDenied
     instance = layer_cls.model.objects.filter(tucbs_no=tucbs_no).first()

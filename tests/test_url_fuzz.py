@@ -286,8 +286,7 @@ def world(db, monkeypatch, settings, tmp_path) -> World:
     from layers.services import feature_update
 
     settings.MEDIA_ROOT = tmp_path  # the attachment's file
-    # "check" would start a real worker process
-    monkeypatch.setattr(jobs, "subprocess", SimpleNamespace(Popen=_NoWorker, STDOUT=None))
+    # "check" only queues a job (no worker runs in this test)
     owner = make_user(superuser=True)
     hizmet = get_layer("kh-hizmet")
     feature = KamuHizmeti.objects.order_by("tucbs_no").first()
