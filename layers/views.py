@@ -120,13 +120,18 @@ def _lonlat(snapshot: dict | None) -> dict | None:
 
 
 def _restore(request: HttpRequest, layer_cls, instance, tucbs_no: int) -> HttpResponse:
-    record = layer_cls.history.objects.filter(pk=_int(request.POST.get("record")), tucbs_no=tucbs_no).first()
+    record_id = digits(request.POST.get("record"), maximum=BIGINT_MAX)
+    if record_id is None:
+        raise BadInput(_("Unknown history record."))
+    raw_version = request.POST.get("version", "")
+    expected = int_param(raw_version, "version", high=INTEGER_MAX) if raw_version else None
+    record = layer_cls.history.objects.filter(pk=record_id, tucbs_no=tucbs_no).first()
     try:
         if record is None:
             raise ValidationError(_("Unknown history record."))
         feature_restore(layer=layer_cls, instance=instance, record=record, user=request.user,
                         use_before=request.POST.get("mode") == "undo",
-                        expected_version=_int(request.POST.get("version")) or None)
+                        expected_version=expected or None)
         messages.success(request, _("Restored: the feature now has a new version."))
     except VersionConflict:
         messages.error(request, _("Someone saved the feature meanwhile; look at the new version first."))
