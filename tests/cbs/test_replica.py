@@ -65,15 +65,13 @@ class Replica:
 @pytest.fixture(scope="session")
 def streaming_replica(django_db_setup, django_db_blocker):
     """A hot standby of the private cluster, streaming the committed test database."""
-    if not glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"):
-        pytest.skip("pg_basebackup is missing (Debian package postgresql-15): no streaming replica "
+    assert glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"), ("pg_basebackup is missing (Debian package postgresql-15): no streaming replica "
                     "can be made")
     primary = connections[DEFAULT].settings_dict
     import dj_database_url
 
     private = dj_database_url.parse(pg("url"))  # the host may be the socket folder
-    if (primary["HOST"], str(primary["PORT"])) != (private["HOST"], str(private["PORT"])):
-        pytest.skip("DATABASE_URL is not the private cluster: the test replica is made from the "
+    assert (primary["HOST"], str(primary["PORT"])) == (private["HOST"], str(private["PORT"])), ("DATABASE_URL is not the private cluster: the test replica is made from the "
                     "private cluster (scripts/pg.sh replica-start)")
     # Rows are committed here: never anywhere but the test database (tests/conftest.py).
     assert primary["NAME"] == primary["TEST"].get("NAME") or primary["NAME"].startswith("test_")
