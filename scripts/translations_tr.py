@@ -790,7 +790,24 @@ TR.update({
 })
 
 # An entry's flag and previous-msgid lines, its msgid, its msgstr.
-ENTRY = re.compile(r'((?:#[,|] .*\n)*)(msgid (?:"(?:[^"\\]|\\.)*"\n)+)(msgstr (?:"(?:[^"\\]|\\.)*"\n)+)')
+ENTRY = re.compile(r'((?:#[,|] .*\n)*)((?:msgctxt (?:"(?:[^"\\]|\\.)*"\n)+)?msgid (?:"(?:[^"\\]|\\.)*"\n)+)'
+                   r'(msgstr (?:"(?:[^"\\]|\\.)*"\n)+)')
+
+# Each piece of work keeps its strings in a file of its own under scripts/translations/ (a dict
+# named TR), so that parallel branches do not edit the same lines. A string with a context
+# (pgettext) is keyed "context\x04msgid", as gettext itself stores it.
+for _extra in sorted((Path(__file__).parent / "translations").glob("*.py")):
+    _namespace: dict = {}
+    exec(compile(_extra.read_text(encoding="utf-8"), str(_extra), "exec"), _namespace)
+    TR.update(_namespace["TR"])
+
+
+def entry_key(block: str) -> str:
+    """The msgid (with its msgctxt, if any, as "context\x04msgid") of an entry's id block."""
+    if block.startswith("msgctxt "):
+        ctxt, _, rest = block.partition("\nmsgid ")
+        return unquote(ctxt[8:]) + "\x04" + unquote(rest)
+    return unquote(block[6:])
 
 
 def unquote(block: str) -> str:
@@ -1212,7 +1229,7 @@ def main(path: Path) -> int:
 
     def fill(match: re.Match) -> str:
         flags, msgid_block = match.group(1), match.group(2)
-        msgid = unquote(msgid_block[6:])
+        msgid = entry_key(msgid_block)
         if not msgid:
             return match.group(0)
         if msgid not in TR:
