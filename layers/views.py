@@ -77,7 +77,8 @@ def map_view(request: HttpRequest) -> HttpResponse:
     """Full-screen map with the layer tree, pointer coordinates, search, measuring and popups."""
     from .printing import SCALES
 
-    return render(request, "layers/map.html", {"config": map_config(request), "print_scales": SCALES})
+    scales = [(s, f"1:{s:,}".replace(",", "\u202f")) for s in SCALES]  # 1:2 500, as on the page
+    return render(request, "layers/map.html", {"config": map_config(request), "print_scales": scales})
 
 
 @require_GET

@@ -158,7 +158,7 @@ def to_pdf(data: ThemeData, subtitle: str = "") -> bytes:
     title = f"{data.title} – {subtitle}" if subtitle else data.title
     spec = fit_spec((min(xs), min(ys), max(xs), max(ys)), title)
     bounds = classes([v for _n, v in data.rows])
-    layer = DrawLayer(title=data.title, geometry="Polygon", classified=True)
+    layer = DrawLayer(title=data.title, geometry="Polygon", classified=True, fill_opacity=0.9, outline="#555555")
     for props, polys in shapes:
         paper = [[[spec.to_paper(x, y) for x, y in ring] for ring in poly] for poly in polys]
         layer.features.append(({"type": "MultiPolygon", "coordinates": paper}, colour(props["value"], bounds)))
@@ -166,6 +166,8 @@ def to_pdf(data: ThemeData, subtitle: str = "") -> bytes:
         cy = sum(p[1] for p in paper[0][0]) / len(paper[0][0])
         layer.labels.append((cx, cy, 0.0, props["adi"], 0.0))
     low = min((v for _n, v in data.rows), default=0)
-    layer.legend = [LegendEntry(f"{lo:.1f} – {hi:.1f}", c, "Polygon")
+    from django.utils.formats import number_format
+
+    layer.legend = [LegendEntry(f"{number_format(lo, 1)} – {number_format(hi, 1)}", c, "Polygon")
                     for c, lo, hi in zip(COLOURS, [low, *bounds[:-1]], bounds, strict=True)]
     return render(spec, [layer])

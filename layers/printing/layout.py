@@ -102,6 +102,8 @@ class DrawLayer:
     legend: list[LegendEntry] = field(default_factory=list)
     truncated: bool = False
     classified: bool = False  # colours tell classes apart (drawn with a stronger fill)
+    fill_opacity: float | None = None  # None: 0.45 when classified, else a 0.12 tint
+    outline: str | None = None         # None: the feature's own colour
 
 
 def _number(raw: str | None, name: str) -> float:

@@ -79,6 +79,12 @@ def _points(geometry: dict) -> list:
     return []
 
 
+def _fill_opacity(layer: DrawLayer) -> float:
+    if layer.fill_opacity is not None:
+        return layer.fill_opacity
+    return 0.45 if layer.classified else 0.12
+
+
 def _draw_features(canvas, layer: DrawLayer) -> None:
     for geometry, colour in layer.features:
         if layer.geometry == "Point":
@@ -94,8 +100,8 @@ def _draw_features(canvas, layer: DrawLayer) -> None:
         if layer.geometry == "Polygon":
             # Classes (zoning by use) are read from the fill; plain areas (mahalle, buildings)
             # only tint, so that what lies on them stays readable.
-            canvas.setFillColor(_color(colour, 0.45 if layer.classified else 0.12))
-            canvas.setStrokeColor(_color(colour))
+            canvas.setFillColor(_color(colour, _fill_opacity(layer)))
+            canvas.setStrokeColor(_color(layer.outline or colour))
             canvas.setLineWidth(0.5)
             canvas.drawPath(path, stroke=1, fill=1, fillMode=0)
         else:
@@ -195,7 +201,7 @@ def _draw_legend(canvas, spec: PrintSpec, layers: list[DrawLayer]) -> None:
     for i, (layer, entry) in enumerate(entries[: per_column * columns]):
         col, row = divmod(i, per_column)
         x, y = box.x + col * column_width, box.y + box.h - 22 - row * line
-        swatch = _color(entry.color, (0.45 if layer.classified else 0.12) if entry.geometry == "Polygon" else 1)
+        swatch = _color(entry.color, _fill_opacity(layer) if entry.geometry == "Polygon" else 1)
         canvas.setStrokeColor(_color(entry.color))
         canvas.setFillColor(swatch)
         if entry.geometry == "Point":
@@ -253,12 +259,23 @@ def _draw_header(canvas, spec: PrintSpec) -> None:
         canvas.drawImage(str(logo), text_right - 12 * MM, top - 12 * MM, 12 * MM, 12 * MM,
                          preserveAspectRatio=True, mask="auto")
         text_right -= 14 * MM
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     canvas.setFillColor(_color("#000000"))
-    canvas.setFont(BOLD, 15)
-    canvas.drawString(MARGIN * MM, top - 12, spec.title[:90])
     canvas.setFont(FONT, 8.5)
+    organisation = getattr(settings, "CBS_ORGANISATION", "")
     canvas.drawRightString(text_right, top - 9, settings.CBS_MUNICIPALITY_NAME)
-    canvas.drawRightString(text_right, top - 20, getattr(settings, "CBS_ORGANISATION", ""))
+    canvas.drawRightString(text_right, top - 20, organisation)
+    # The title takes the room the municipality's name leaves: smaller type, then an ellipsis.
+    room = text_right - MARGIN * MM - 12 - max(stringWidth(settings.CBS_MUNICIPALITY_NAME, FONT, 8.5),
+                                                 stringWidth(organisation, FONT, 8.5))
+    title, size = spec.title, 15.0
+    while size > 10 and stringWidth(title, BOLD, size) > room:
+        size -= 0.5
+    while len(title) > 1 and stringWidth(title, BOLD, size) > room:
+        title = title[:-2] + "…"
+    canvas.setFont(BOLD, size)
+    canvas.drawString(MARGIN * MM, top - 12, title)
 
 
 def _draw_footer(canvas, spec: PrintSpec, layers: list[DrawLayer]) -> None:
