@@ -250,6 +250,18 @@ def _draw_north_arrow(canvas, x: float, y: float) -> None:
     canvas.drawCentredString(x, y + 18, _("N"))
 
 
+def fit_title(title: str, room: float, largest: float = 15.0, smallest: float = 10.0) -> tuple[str, float]:
+    """The title and type size that fit `room` points: smaller type first, then an ellipsis."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = largest
+    while size > smallest and stringWidth(title, BOLD, size) > room:
+        size -= 0.5
+    while len(title) > 1 and stringWidth(title, BOLD, size) > room:
+        title = title[:-2].rstrip() + "…"
+    return title, size
+
+
 def _draw_header(canvas, spec: PrintSpec) -> None:
     w, h = (v * MM for v in spec.page)
     top = h - MARGIN * MM
@@ -269,11 +281,7 @@ def _draw_header(canvas, spec: PrintSpec) -> None:
     # The title takes the room the municipality's name leaves: smaller type, then an ellipsis.
     room = text_right - MARGIN * MM - 12 - max(stringWidth(settings.CBS_MUNICIPALITY_NAME, FONT, 8.5),
                                                  stringWidth(organisation, FONT, 8.5))
-    title, size = spec.title, 15.0
-    while size > 10 and stringWidth(title, BOLD, size) > room:
-        size -= 0.5
-    while len(title) > 1 and stringWidth(title, BOLD, size) > room:
-        title = title[:-2] + "…"
+    title, size = fit_title(spec.title, room)
     canvas.setFont(BOLD, size)
     canvas.drawString(MARGIN * MM, top - 12, title)
 

@@ -146,3 +146,30 @@ def test_thematic_maps_print_on_the_same_layout(client):
     text = _text(response.content)
     assert "Hektar başına bina" in text and "Ölçek 1:" in text and "Lejant" in text
     assert "Beştelsiz" in text  # mahalle names on the map
+
+
+def test_the_municipality_logo_is_printed_when_configured(settings, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (64, 64), "#c00000").save(logo)
+    settings.CBS_MUNICIPALITY_LOGO = str(logo)
+    _n, spec = _spec(scale=5000)
+    reader = PdfReader(io.BytesIO(print_map(spec, [get_layer("bi-bina")])))
+    assert len(reader.pages[0].images) == 1
+
+
+def test_a_long_title_never_runs_into_the_municipality_name():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from layers.printing.pdf import BOLD, _fonts, fit_title
+
+    _fonts()
+    assert fit_title("Kısa başlık", 300) == ("Kısa başlık", 15.0)
+    long = "Çok uzun bir harita başlığı " * 4
+    title, size = fit_title(long, 300)
+    assert size == 10 and title.endswith("…") and stringWidth(title, BOLD, size) <= 300
+    _n, spec = _spec(title=long)
+    (printed,) = [line for line in _text(print_map(spec, [get_layer("id-mahalle")])).splitlines()
+                  if line.startswith("Çok uzun")]
+    assert printed.endswith("…") and len(printed) < len(long.strip())
