@@ -65,7 +65,7 @@ def layer_content(layer: type[Layer], spec: PrintSpec) -> DrawLayer:
             SELECT {cls} AS cls, {label} AS label, ST_Transform(t.{geom}, %(srid)s) AS g0
             FROM {table} t
             WHERE t.{geom} && ST_Transform(ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, %(srid)s),
-                                            ST_SRID(t.{geom}))
+                                            %(storage_srid)s)
             LIMIT %(limit)s
         ), paper AS (
             SELECT cls, label,
@@ -80,6 +80,7 @@ def layer_content(layer: type[Layer], spec: PrintSpec) -> DrawLayer:
         "srid": settings.CBS_SRID, "x0": minx - pad, "y0": miny - pad, "x1": maxx + pad, "y1": maxy + pad,
         "a": 1 / k, "xo": frame.x - minx / k, "yo": frame.y - miny / k, "tol": SIMPLIFY_POINTS,
         "limit": MAX_FEATURES + 1,
+        "storage_srid": layer.geometry().srid,  # a constant, so the spatial index is used
     }
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
