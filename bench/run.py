@@ -384,7 +384,9 @@ def main() -> int:
     everything["bigtable"] = big  # with the full JSON plans
     (RESULTS / f"ogc-items-{stamp}.json").write_text(json.dumps(everything, indent=2, default=str))
     (RESULTS / f"ogc-items-{stamp}.md").write_text("\n".join(lines) + "\n")
-    (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
+    # A run of some sections only keeps its own "latest" file: latest.md stays the last full run.
+    latest = "latest.md" if SECTIONS >= set(ALL_SECTIONS) else f"latest-{'-'.join(sorted(SECTIONS))}.md"
+    (RESULTS / latest).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 
