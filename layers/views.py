@@ -148,13 +148,6 @@ def _restore(request: HttpRequest, layer_cls, instance, tucbs_no: int) -> HttpRe
     return redirect(request.path)
 
 
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def form_schema(layer) -> list[dict]:
     """The attribute form of a layer, from its model: labels, types, code lists, limits."""
     fields = []
