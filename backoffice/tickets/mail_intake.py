@@ -391,7 +391,10 @@ def read_mailbox(config: IntakeConfig | None = None, *, chunk: int = 50) -> Inta
         return result
     with connect(config) as imap:
         _ok(imap.select(_quote(config.folder)), "SELECT")
-        uidvalidity = int(_ok(imap.response("UIDVALIDITY"), "UIDVALIDITY")[0])
+        _name, values = imap.response("UIDVALIDITY")  # untagged answer of SELECT
+        if not values or values[0] is None:
+            raise imaplib.IMAP4.error("the server sent no UIDVALIDITY")
+        uidvalidity = int(values[0])
         uids = [int(u) for u in _ok(imap.uid("SEARCH", None, "UNSEEN"), "SEARCH")[0].split()][:config.batch]
         known = set(MailboxMessage.objects.filter(mailbox=config.mailbox, uidvalidity=uidvalidity, uid__in=uids)
                     .values_list("uid", flat=True))
