@@ -21,6 +21,16 @@ TR = {
     "30 calendar days (Law 3071): weekends, holidays and waiting do not stop it.":
         "30 takvim günü (3071 sayılı Kanun): hafta sonu, tatil ve bekleme süreyi durdurmaz.",
     "deadline passed": "süre geçti",
+    "CİMER/BİMER applications and the 30-day legal deadline": "CİMER/BİMER başvuruları ve 30 günlük yasal süre",
+    "CİMER/BİMER applications awaiting an answer (30-day legal deadline)":
+        "Yanıt bekleyen CİMER/BİMER başvuruları (30 günlük yasal süre)",
+    "Ticket": "Kayıt",
+    "Application number": "Başvuru numarası",
+    "Applied on": "Başvuru tarihi",
+    "Legal deadline": "Yasal süre sonu",
+    "Answered at": "Yanıtlanma",
+    "Result": "Sonuç",
+    "All in the queue": "Tümü kuyrukta",
     # E-mail intake
     "Attachments of the e-mail not accepted:": "E-postanın kabul edilmeyen ekleri:",
     "E-mail without a subject": "Konusuz e-posta",

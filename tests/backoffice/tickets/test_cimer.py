@@ -82,3 +82,20 @@ def test_queue_filter_badge_and_detail(client, helpdesk, camera_fault):
     assert soon.number not in page
     detail = client.get(reverse("tickets:detail", args=[soon.number]), HTTP_ACCEPT_LANGUAGE="tr").content.decode()
     assert "CMR-2026-0042" in detail and 'id="ticket-legal-due"' in detail
+
+
+def test_dashboard_and_activity_report_show_the_deadlines(client, helpdesk, camera_fault):
+    """The dashboard counts the application two days before its deadline (and lists it); the
+    activity report of its month lists it with its application number and deadline."""
+    from django.utils import timezone
+
+    from cbs.testing import make_user
+
+    today = timezone.localdate()
+    soon = cimer_ticket(camera_fault, helpdesk, today - timedelta(days=29), timezone.now())
+    client.force_login(make_user(("module:reports", "view")))
+    page = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    assert 'id="cimer-deadlines"' in page and soon.number in page
+    report = client.get(reverse("reports:activity"), {"period": "custom", "first": str(today - timedelta(days=40)),
+                                                      "last": str(today)}, HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    assert "CMR-2026-0042" in report and "30 günlük yasal süre" in report
