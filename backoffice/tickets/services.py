@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -104,7 +104,10 @@ def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None) ->
     ticket = Ticket(**data.__dict__, team=data.category.routed_team(), created_at=now, created_by=user
                     if user and user.pk else None, number=_next_number(now), status=Status.NEW)
     if ticket.channel == Channel.CIMER:  # the legal deadline, in calendar days (cimer.py)
-        ticket.cimer_applied_on = ticket.cimer_applied_on or timezone.localdate(now)
+        today = timezone.localdate(now)
+        ticket.cimer_applied_on = ticket.cimer_applied_on or today
+        if not today - timedelta(days=366) <= ticket.cimer_applied_on <= today:
+            raise ValidationError({"cimer_applied_on": _("The application date must lie within the last year.")})
         ticket.legal_due = cimer.legal_due(ticket.cimer_applied_on)
     policy = sla_policy(data.category, data.priority)
     if policy is not None:

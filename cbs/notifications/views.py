@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cbs.http import BIGINT_MAX, BadInput, digits
+from cbs.http import BIGINT_MAX, BadInput, NotFound, digits
 
 from . import selectors, services
 from .kinds import NoticeKind
@@ -47,6 +47,8 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notice's link, marking it read (only the user's own notices)."""
+    if pk > BIGINT_MAX:
+        raise NotFound(_("Unknown notification."))
     notice = get_object_or_404(Notification, pk=pk, user=request.user)
     if notice.read_at is None:
         services.mark_read(user=request.user, ids=[notice.pk], now=timezone.now())

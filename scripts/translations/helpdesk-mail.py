@@ -21,6 +21,7 @@ TR = {
     "30 calendar days (Law 3071): weekends, holidays and waiting do not stop it.":
         "30 takvim günü (3071 sayılı Kanun): hafta sonu, tatil ve bekleme süreyi durdurmaz.",
     "deadline passed": "süre geçti",
+    "The application date must lie within the last year.": "Başvuru tarihi son bir yıl içinde olmalı.",
     "CİMER/BİMER applications and the 30-day legal deadline": "CİMER/BİMER başvuruları ve 30 günlük yasal süre",
     "CİMER/BİMER applications awaiting an answer (30-day legal deadline)":
         "Yanıt bekleyen CİMER/BİMER başvuruları (30 günlük yasal süre)",

@@ -99,3 +99,19 @@ def test_dashboard_and_activity_report_show_the_deadlines(client, helpdesk, came
     report = client.get(reverse("reports:activity"), {"period": "custom", "first": str(today - timedelta(days=40)),
                                                       "last": str(today)}, HTTP_ACCEPT_LANGUAGE="tr").content.decode()
     assert "CMR-2026-0042" in report and "30 günlük yasal süre" in report
+
+
+def test_an_application_date_out_of_range_is_refused(client, helpdesk, camera_fault):
+    """A future date or one at the calendar's end is a form error (400), not a crash."""
+    from backoffice.tickets.models import Category
+
+    client.force_login(helpdesk)
+    form = {"title": "CİMER başvurusu", "description": "Kamera", "channel": "cimer", "priority": "3",
+            "category": str(Category.objects.get(name="Görüntü yok").pk), "requester_name": "Ali Veli",
+            "requester_phone": "0212 555 11 22", "consent_note": "CİMER", "lon": "28.905", "lat": "41.0",
+            "cimer_number": "CMR-1"}
+    for value in ("9999-12-31", "2000-01-01"):
+        response = client.post(reverse("tickets:new"), {**form, "cimer_applied_on": value}, HTTP_ACCEPT_LANGUAGE="tr")
+        assert response.status_code == 400
+        assert "son bir yıl" in response.content.decode()
+    assert not Ticket.objects.filter(title="CİMER başvurusu").exists()
