@@ -185,14 +185,14 @@ def attachments_of(msg: EmailMessage) -> Iterator[SimpleUploadedFile]:
 # --- turning it into work ------------------------------------------------------------------
 
 def intake_category(config: IntakeConfig) -> Category:
+    """The category of tickets opened by mail: CBS_MAIL_INTAKE_CATEGORY as the category shows
+    itself ("Donanım / Bilgisayar"; names may hold a slash themselves, e.g. "Kamera / KGYS")."""
     if config.category:
-        parent, _sep, child = (p.strip() for p in config.category.partition("/"))
-        qs = (Category.objects.filter(name=child, parent__name=parent, parent__parent=None) if child
-              else Category.objects.filter(name=parent, parent=None))
-        category = qs.first()
-        if category is None:
-            raise RuntimeError(f"CBS_MAIL_INTAKE_CATEGORY {config.category!r} is no category")
-        return category
+        wanted = " ".join(config.category.split())
+        for category in Category.objects.select_related("parent"):
+            if str(category) == wanted:
+                return category
+        raise RuntimeError(f"CBS_MAIL_INTAKE_CATEGORY {config.category!r} is no category")
     category = Category.objects.filter(parent=None).order_by("name", "id").first()
     if category is None:
         raise RuntimeError("no ticket category exists for mail intake")
@@ -389,6 +389,7 @@ def read_mailbox(config: IntakeConfig | None = None, *, chunk: int = 50) -> Inta
     result = IntakeResult()
     if not config.enabled:
         return result
+    intake_category(config)  # a configuration error stops the run here, before any mail is touched
     with connect(config) as imap:
         _ok(imap.select(_quote(config.folder)), "SELECT")
         _name, values = imap.response("UIDVALIDITY")  # untagged answer of SELECT

@@ -26,7 +26,7 @@ def read_intake_mailbox(timestamp: int) -> dict:
         return {}
     try:
         return mail_intake.read_mailbox().counts
-    except (OSError, imaplib.IMAP4.error) as exc:
+    except (OSError, imaplib.IMAP4.error, RuntimeError) as exc:  # server, login or configuration
         log.error("mail intake: the mailbox could not be read (tried again in a minute): %r", exc)
         return {"error": str(exc)[:200]}
 

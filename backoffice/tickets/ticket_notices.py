@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from cbs.notifications.kinds import NoticeKind
 from cbs.notifications.models import Notification
@@ -116,8 +117,9 @@ def watch_deadlines(now: datetime | None = None) -> int:
         left = ticket.legal_due - now
         stage = "0" if left <= timedelta(0) else "2" if left < timedelta(days=cimer.WARNINGS[1]) else "7"
         lead = ticket.team.lead if ticket.team_id else None
+        detail = _when(ticket.legal_due) + (f" – {_('deadline passed')}" if stage == "0" else "")
         for user in {u for u in (ticket.assignee, lead) if u is not None}:
-            candidates.append((user, NoticeKind.CIMER, ticket, f"cimer{stage}:{ticket.pk}", _when(ticket.legal_due)))
+            candidates.append((user, NoticeKind.CIMER, ticket, f"cimer{stage}:{ticket.pk}", detail))
     made = 0
     for user, kind, ticket, key, detail in _not_told(candidates):
         made += _tell(user, kind, key, ticket, detail=detail, now=now) is not None

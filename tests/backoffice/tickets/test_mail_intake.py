@@ -222,3 +222,15 @@ def test_the_periodic_job_is_off_without_a_host(settings, db):
 
     settings.CBS_MAIL_INTAKE_HOST = ""
     assert read_intake_mailbox(timestamp=0) == {}
+
+
+def test_a_wrong_category_setting_touches_no_mail(mailbox, settings):
+    """A misconfigured category stops the run before reading: the mail stays unseen, not set aside."""
+    settings.CBS_MAIL_INTAKE_CATEGORY = "Böyle bir kategori yok"
+    mailbox.deliver(mail(subject="Bekleyen posta"))
+    with pytest.raises(RuntimeError, match="CBS_MAIL_INTAKE_CATEGORY"):
+        mail_intake.read_mailbox()
+    assert len(mailbox.unseen()) == 1
+    settings.CBS_MAIL_INTAKE_CATEGORY = "Kamera / KGYS"
+    assert mail_intake.read_mailbox().counts[MailOutcome.TICKET] == 1
+    assert Ticket.objects.get(title="Bekleyen posta").category.name == "Kamera / KGYS"
