@@ -35,10 +35,10 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -200,13 +200,10 @@ def intake_category(config: IntakeConfig) -> Category:
 
 
 def staff_of(address: str) -> Staff | None:
-    """The active member of staff with this address (their own, or their login's)."""
-    staff = Staff.objects.filter(email__iexact=address, active=True).select_related("user").first()
-    if staff is None:
-        user = get_user_model().objects.filter(email__iexact=address, is_active=True).first()
-        staff = getattr(user, "staff_record", None) if user is not None else None
-        staff = staff if staff is not None and staff.active else None
-    return staff
+    """The active member of staff with this address (their own first, else their login's); one query."""
+    return (Staff.objects.filter(Q(email__iexact=address) | Q(user__email__iexact=address, user__is_active=True),
+                                 active=True)
+            .select_related("user").order_by(Case(When(email__iexact=address, then=0), default=1), "pk").first())
 
 
 def _digest(address: str) -> str:
@@ -234,13 +231,13 @@ def _is_requester(ticket: Ticket, address: str, staff: Staff | None) -> bool:
     return bool(ticket.assignee_id and (ticket.assignee.email or "").lower() == address)
 
 
-def _open_ticket(msg: EmailMessage, name: str, address: str, staff: Staff | None, config: IntakeConfig,
+def _open_ticket(msg: EmailMessage, name: str, address: str, staff: Staff | None, category: Category,
                  now: datetime, follows: Ticket | None = None) -> Ticket:
     subject = " ".join(_header(msg, "Subject").split())
     title = TICKET_TAG.sub("", subject).strip()[:200] or _("E-mail without a subject")
     description = body_text(msg, answer=follows is not None) or _("(empty message)")
     data = services.TicketInput(title=title, description=description, channel=Channel.EMAIL,
-                                category=intake_category(config), priority=Priority.NORMAL)
+                                category=category, priority=Priority.NORMAL)
     if staff is not None:
         data.requester_staff = staff
     else:
@@ -255,7 +252,8 @@ def _open_ticket(msg: EmailMessage, name: str, address: str, staff: Staff | None
     return ticket
 
 
-def handle(msg: EmailMessage, config: IntakeConfig, now: datetime) -> tuple[str, str, Ticket | None, str]:
+def handle(msg: EmailMessage, config: IntakeConfig, now: datetime,
+           category: Category) -> tuple[str, str, Ticket | None, str]:
     """Decide and do (call inside a transaction): (outcome, reason, ticket, sender digest)."""
     name, address = sender_of(msg)
     digest = _digest(address)
@@ -271,10 +269,10 @@ def handle(msg: EmailMessage, config: IntakeConfig, now: datetime) -> tuple[str,
     while ticket is not None and ticket.merged_into_id:
         ticket = ticket.merged_into
     if ticket is None:
-        return MailOutcome.TICKET, "", _open_ticket(msg, name, address, staff, config, now), digest
+        return MailOutcome.TICKET, "", _open_ticket(msg, name, address, staff, category, now), digest
     if ticket.status == Status.CLOSED:  # a new request about the same thing
         return MailOutcome.TICKET, f"follows {ticket.number}", _open_ticket(
-            msg, name, address, staff, config, now, follows=ticket), digest
+            msg, name, address, staff, category, now, follows=ticket), digest
     from_requester = _is_requester(ticket, address, staff)
     author = staff.user if staff is not None and staff.user_id else None
     services.ticket_incoming_reply(ticket=ticket, text=body_text(msg, answer=True), from_requester=from_requester,
@@ -291,10 +289,11 @@ def _message_id(raw: bytes) -> str:
 
 
 def process(raw: bytes, *, uid: int, uidvalidity: int, config: IntakeConfig,
-            now: datetime | None = None) -> str:
+            now: datetime | None = None, category: Category | None = None) -> str:
     """Handle one message and record it, in one transaction; the outcome. Errors of the message
     (not of the database) are caught: recorded as rejected, logged."""
     now = now or timezone.now()
+    category = category or intake_category(config)
     message_id = _message_id(raw)
     row = {"mailbox": config.mailbox, "uidvalidity": uidvalidity, "uid": uid, "received_at": now}
     if message_id and MailboxMessage.objects.filter(message_id=message_id).exists():
@@ -303,7 +302,7 @@ def process(raw: bytes, *, uid: int, uidvalidity: int, config: IntakeConfig,
     try:
         with transaction.atomic():
             msg = email.message_from_bytes(raw, policy=email.policy.default)
-            outcome, reason, ticket, digest = handle(msg, config, now)
+            outcome, reason, ticket, digest = handle(msg, config, now, category)
             MailboxMessage.objects.create(**row, message_id=message_id, sender_digest=digest, outcome=outcome,
                                           reason=reason[:250], ticket=ticket)
         return outcome
@@ -389,7 +388,7 @@ def read_mailbox(config: IntakeConfig | None = None, *, chunk: int = 50) -> Inta
     result = IntakeResult()
     if not config.enabled:
         return result
-    intake_category(config)  # a configuration error stops the run here, before any mail is touched
+    category = intake_category(config)  # a configuration error stops the run here, before any mail is touched
     with connect(config) as imap:
         _ok(imap.select(_quote(config.folder)), "SELECT")
         _name, values = imap.response("UIDVALIDITY")  # untagged answer of SELECT
@@ -410,7 +409,7 @@ def read_mailbox(config: IntakeConfig | None = None, *, chunk: int = 50) -> Inta
                 raw = raws.get(uid)
                 if raw is None:  # expunged meanwhile
                     continue
-                outcome = process(raw, uid=uid, uidvalidity=uidvalidity, config=config)
+                outcome = process(raw, uid=uid, uidvalidity=uidvalidity, config=config, category=category)
                 result.add(outcome)
                 (rejected if outcome == MailOutcome.REJECTED else done).append(uid)
             _flag_seen(imap, done + rejected)
