@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "cbs.partners",
     "cbs.backups",
     "cbs.retention",
+    "cbs.notifications",
     "layers",
     "ogc",
     "django_filters",
@@ -423,3 +424,26 @@ CBS_PG_BIN = env("CBS_PG_BIN") or ""
 CBS_KVKK_TICKET_RETENTION_DAYS = env_int("CBS_KVKK_TICKET_RETENTION_DAYS", 730, 1)
 CBS_LOGIN_ATTEMPT_RETENTION_DAYS = env_int("CBS_LOGIN_ATTEMPT_RETENTION_DAYS", 30, 1)
 CBS_IMPORT_RETENTION_DAYS = env_int("CBS_IMPORT_RETENTION_DAYS", 30, 1)
+
+# Help-desk e-mail intake (backoffice/tickets/mail_intake.py, README "E-posta ile talep"): the
+# department mailbox read over IMAP every minute by the queue's worker; off while no host is set.
+CBS_MAIL_INTAKE_HOST = env("CBS_MAIL_INTAKE_HOST") or ""
+CBS_MAIL_INTAKE_PORT = env_int("CBS_MAIL_INTAKE_PORT", 993, 1)
+CBS_MAIL_INTAKE_SECURITY = (env("CBS_MAIL_INTAKE_SECURITY") or "ssl").lower()  # ssl | starttls | none
+if CBS_MAIL_INTAKE_SECURITY not in ("ssl", "starttls", "none"):
+    raise ImproperlyConfigured("CBS_MAIL_INTAKE_SECURITY must be ssl, starttls or none")
+CBS_MAIL_INTAKE_USER = env("CBS_MAIL_INTAKE_USER") or ""
+CBS_MAIL_INTAKE_PASSWORD = env("CBS_MAIL_INTAKE_PASSWORD") or ""
+CBS_MAIL_INTAKE_FOLDER = env("CBS_MAIL_INTAKE_FOLDER") or "INBOX"
+CBS_MAIL_INTAKE_REJECTED_FOLDER = env("CBS_MAIL_INTAKE_REJECTED_FOLDER") or "Reddedilen"
+# Our own address (mail from it, or carrying it in X-Loop, is a loop); default: the sender address.
+CBS_MAIL_INTAKE_ADDRESS = (env("CBS_MAIL_INTAKE_ADDRESS") or DEFAULT_FROM_EMAIL).lower()
+# Category of tickets opened by mail (its name, "Parent / Child" for a subcategory); default: the
+# first top-level category by name.
+CBS_MAIL_INTAKE_CATEGORY = env("CBS_MAIL_INTAKE_CATEGORY") or ""
+CBS_MAIL_INTAKE_BATCH = env_int("CBS_MAIL_INTAKE_BATCH", 500, 1)
+# More mails than this from one sender within an hour are a loop (or a flood) and are ignored.
+CBS_MAIL_INTAKE_MAX_PER_SENDER_HOUR = env_int("CBS_MAIL_INTAKE_MAX_PER_SENDER_HOUR", 30, 1)
+CBS_MAIL_INTAKE_TIMEOUT = env_int("CBS_MAIL_INTAKE_TIMEOUT", 30, 1)
+# The site's address as users reach it, for links in notification mails.
+CBS_SITE_URL = (env("CBS_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

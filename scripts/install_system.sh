@@ -13,6 +13,9 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 ls /usr/lib/postgresql/*/bin/pg_restore >/dev/null 2>&1 || need+=(postgresql-client-15)
 # A TrueType font with Turkish letters for the PDF reports.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# Dovecot's IMAP server: the tests start it privately (own config, maildir under a tmp folder) to
+# read a real mailbox; the help desk's e-mail intake reads any IMAP server.
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "Kent CBS: installing Debian packages: ${need[*]}"
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -194,7 +194,7 @@ def specs(world: World) -> dict[str, dict[str, tuple[dict, list[str]]]]:
     Read off each view's code; a form's plain text fields (Django refuses what they cannot take)
     are represented by one of them."""
     ticket_filter = ["q", "status", "team", "category", "priority", "channel", "assignee", "mahalle", "sla",
-                     "opened_after", "opened_before", "page"]
+                     "opened_after", "opened_before", "page", "legal"]
     no_tickets = {"q": "yok-boyle-kayit"}  # the filters garbled one at a time over an empty list
     new_ticket = {"title": "Yazıcı", "description": "Kağıt sıkışıyor", "channel": "telefon",
                   "category": str(world.category), "priority": "3", "requester_name": "Ali Veli",
@@ -222,13 +222,17 @@ def specs(world: World) -> dict[str, dict[str, tuple[dict, list[str]]]]:
                                         ["name", "query"])},
         "tickets:new": {"get": ({"camera": str(world.camera)}, ["camera", "device", "site"]),
                         "post": (new_ticket, ["title", "channel", "category", "priority", "requester_staff",
-                                              "requester_email", "lon", "lat", "camera", "device", "site"])},
+                                              "requester_email", "lon", "lat", "camera", "device", "site",
+                                              "cimer_number", "cimer_applied_on"])},
         "tickets:detail": {"post": ({"action": "comment", "kind": "not", "text": "not", "minutes": "5"},
                                     ["action", "kind", "text", "minutes"]),
                            "post_assign": ({"action": "assign", "assignee": str(world.user)}, ["assignee"]),
                            "post_transition": ({"action": "transition", "status": "islemde"}, ["status", "note"]),
                            "post_merge": ({"action": "link", "into": world.ticket}, ["into"])},
         "tickets:map": {"get": (no_tickets, ticket_filter)},
+        "notifications:mark_read": {"post": ({"id": "1"}, ["id"])},
+        "notifications:preferences": {"post": ({"atama-in_app": "on", "atama-email": "on"},
+                                               ["atama-in_app", "atama-email"])},
         "tickets:api_geojson": {"get": (no_tickets, ticket_filter)},
         "reports:activity": {"get": ({"period": "week"}, [*period, "format"])},
         "reports:thematic_map": {"get": ({"period": "year"}, [*period, "category"])},

@@ -15,7 +15,7 @@ from backoffice.tickets.models import Channel
 from cbs.spreadsheet import xlsx_append
 from cbs.text import xml_text
 
-from . import labels, selectors
+from . import cimer, labels, selectors
 from .period import Period
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Turkish letters (Debian fonts-dejavu-core)
@@ -47,6 +47,8 @@ def activity_report(period: Period) -> Report:
                 [_("Channel"), _("Opened"), _("Resolved or closed"), _("Still open")],
                 [[channels[r["channel"]], r["opened"], r["done"], r["still_open"]] for r in per_channel
                  if r["channel"] in ("cimer", "muhtarlik")]),
+        Section(_("CİMER/BİMER applications and the 30-day legal deadline"), cimer.report_columns(),
+                cimer.report_rows(period)),
         Section(_("Work done per unit"), [_("Unit"), _("Requests"), _("Resolved or closed")],
                 [[r["unit"], r["opened"], r["done"]] for r in selectors.work_per_unit(period)]),
         Section(_("Resolution time per category (hours)"),

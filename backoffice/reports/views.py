@@ -19,6 +19,7 @@ from cbs.http import digits
 from cbs.permissions import module_required
 
 from . import labels, selectors
+from .cimer import legal_deadlines_now
 from .period import period_from
 from .report import activity_report, to_pdf, to_xlsx
 
@@ -60,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "reports/dashboard.html", {
         "data": data, "totals": selectors.ticket_totals(year), "period": year,
-        "expiring": expiring(90)[:20]})
+        "expiring": expiring(90)[:20], "cimer": legal_deadlines_now()})
 
 
 @require_GET

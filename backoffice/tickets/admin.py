@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from cbs.audit.admin_mixins import AuditedAdminMixin
 
-from .models import Category, Holiday, SlaPolicy, Team, Ticket
+from .models import Category, Holiday, MailboxMessage, SlaPolicy, Team, Ticket
 
 
 @admin.register(Team, Category, SlaPolicy, Holiday)
@@ -26,4 +26,20 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MailboxMessage)
+class MailboxMessageAdmin(admin.ModelAdmin):
+    """What the e-mail intake read (read-only): outcome and reason per message."""
+
+    list_display = ("received_at", "outcome", "ticket", "reason", "mailbox", "uid")
+    list_filter = ("outcome",)
+    search_fields = ("message_id", "ticket__number")
+    readonly_fields = [f.name for f in MailboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

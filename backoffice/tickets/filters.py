@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from layers.models import Mahalle
 
 from .models import Category, Channel, Priority, Status, Team, Ticket
+from .cimer import LegalState, legal_q
 from .selectors import Sla, sla_filter
 
 SLA_CHOICES = ((Sla.OK, _("On time")), (Sla.AT_RISK, _("At risk")), (Sla.BREACHED, _("Breached")),
                (Sla.NONE, _("No SLA")))
+LEGAL_CHOICES = (("pending", _("Awaiting answer")), (LegalState.WARN7, _("7 days or less left")),
+                 (LegalState.WARN2, _("2 days or less left")), (LegalState.OVERDUE, _("Legal deadline passed")))
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -29,6 +32,7 @@ class TicketFilter(django_filters.FilterSet):
                                                method="in_mahalle")
     sla = django_filters.ChoiceFilter(label=_("SLA"), choices=SLA_CHOICES, method="sla_state")
     opened = django_filters.DateFromToRangeFilter(label=_("Opened between"), field_name="created_at")
+    legal = django_filters.ChoiceFilter(label=_("CİMER deadline"), choices=LEGAL_CHOICES, method="legal_state")
 
     class Meta:
         model = Ticket
@@ -46,6 +50,9 @@ class TicketFilter(django_filters.FilterSet):
 
     def in_mahalle(self, qs, name, value):
         return qs.filter(location__within=value.geom)
+
+    def legal_state(self, qs, name, value):
+        return qs.filter(legal_q(value))
 
     def sla_state(self, qs, name, value):
         return sla_filter(qs, value)

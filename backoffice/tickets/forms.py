@@ -27,6 +27,11 @@ class TicketForm(forms.Form):
     consent_note = forms.CharField(label=_("Consent (KVKK)"), max_length=250, required=False,
                                    help_text=_("How the citizen agreed to the processing, e.g. “verbal, by phone”."))
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
+    cimer_number = forms.CharField(label=_("CİMER/BİMER application number"), max_length=30, required=False)
+    cimer_applied_on = forms.DateField(label=_("CİMER/BİMER application date"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}),
+                                       help_text=_("The 30-day legal answer deadline counts from this day "
+                                                   "(calendar days; default: today)."))
     # The place picked on the map, in degrees (finite numbers: FloatField refuses NaN and inf).
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PLACE_INVALID})
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PLACE_INVALID})

@@ -8,11 +8,15 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     email = models.EmailField(_("team e-mail"), blank=True)
+    # Breached SLAs escalate to the lead (notifications).
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("team", "team lead"), null=True,
+                             blank=True, on_delete=models.SET_NULL, related_name="led_teams")
 
     class Meta:
         verbose_name = _("team")
@@ -161,6 +165,11 @@ class Ticket(models.Model):
                                     on_delete=models.PROTECT, related_name="merged")
     related = models.ManyToManyField("self", verbose_name=_("related tickets"), blank=True, symmetrical=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # CİMER/BİMER: the legal answer deadline runs in calendar days from the application and is
+    # never paused (see cimer.py); kept apart from the working-time SLA above.
+    cimer_number = models.CharField(_("CİMER/BİMER application number"), max_length=30, blank=True)
+    cimer_applied_on = models.DateField(_("CİMER/BİMER application date"), null=True, blank=True)
+    legal_due = models.DateTimeField(_("legal answer deadline"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -172,6 +181,7 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status"], name="tickets_team_status"),
             models.Index(fields=["category", "created_at"], name="tickets_category_created"),
             models.Index(fields=["created_at"], name="tickets_created"),
+            models.Index(fields=["legal_due"], name="tickets_legal_due", condition=Q(legal_due__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +194,7 @@ class EventKind(models.TextChoices):
     WORK = "is", _("Work log")
     TRANSITION = "durum", _("Status change")
     ASSIGNMENT = "atama", _("Assignment")
+    INCOMING = "gelen", _("Reply from the requester")
 
 
 class TicketEvent(models.Model):
@@ -233,3 +244,7 @@ class SavedFilter(models.Model):
         verbose_name = _("saved filter")
         verbose_name_plural = _("saved filters")
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="tickets_filter_unique_name")]
+
+
+# Issue 19 (e-mail intake, CİMER deadlines): kept in their own modules, registered with this app.
+from .mail_models import MailboxMessage  # noqa: E402,F401

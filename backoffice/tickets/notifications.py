@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from .models import Ticket, TicketEvent
 
-ASSIGNED, RESOLVED = "assigned", "resolved"
+ASSIGNED, RESOLVED, RECEIVED, REPLY = "assigned", "resolved", "received", "reply"
+
+
+def subject_tag(ticket: Ticket) -> str:
+    """"[#2026-000123]": every outgoing subject starts with it; an answer keeping it is threaded
+    onto the ticket by the e-mail intake (mail_intake.TICKET_TAG)."""
+    return f"[#{ticket.number}]"
 
 
 def _language() -> str:
@@ -37,6 +43,24 @@ def queue_resolved(ticket: Ticket, event: TicketEvent) -> int:
     return send_ticket_mail.defer(ticket_id=ticket.pk, kind=RESOLVED, event_id=event.pk, language=_language())
 
 
+def queue_received(ticket: Ticket) -> int:
+    """The requester of a ticket opened by e-mail learns its number (once the transaction commits)."""
+    from .tasks import send_ticket_mail
+
+    return send_ticket_mail.defer(ticket_id=ticket.pk, kind=RECEIVED, language=_language())
+
+
+def queue_reply(ticket: Ticket, event: TicketEvent) -> int:
+    """The requester reads a reply of the help desk (once the caller's transaction commits)."""
+    from .tasks import send_ticket_mail
+
+    return send_ticket_mail.defer(ticket_id=ticket.pk, kind=REPLY, event_id=event.pk, language=_language())
+
+
+def _requester_address(ticket: Ticket) -> str:
+    return ticket.requester_email or (ticket.requester_staff.email if ticket.requester_staff else "")
+
+
 def message(*, ticket_id: int, kind: str, language: str, assignee_id: int | None = None,
             event_id: int | None = None) -> EmailMessage | None:
     """The mail as it is to be sent now; None when there is nobody (left) to send it to."""
@@ -49,8 +73,18 @@ def message(*, ticket_id: int, kind: str, language: str, assignee_id: int | None
             recipient = assignee.email if assignee is not None else ""
             subject = _("Ticket %(number)s assigned to you") % {"number": ticket.number}
             body = f"{ticket.title}\n\n{ticket.description}\n\n{_('Resolution due')}: {ticket.resolution_due}"
+        elif kind == RECEIVED:
+            recipient = _requester_address(ticket)
+            subject = _("Your request %(number)s was received") % {"number": ticket.number}
+            body = "\n\n".join((ticket.title, _("Your request was recorded as %(number)s. To add to it, answer this "
+                                                "mail and keep the number in the subject.") % {"number": ticket.number}))
+        elif kind == REPLY:
+            recipient = _requester_address(ticket)
+            note = TicketEvent.objects.filter(pk=event_id, ticket=ticket).values_list("text", flat=True).first() or ""
+            subject = _("Reply to your request %(number)s") % {"number": ticket.number}
+            body = f"{ticket.title}\n\n{note}"
         elif kind == RESOLVED:
-            recipient = ticket.requester_email or (ticket.requester_staff.email if ticket.requester_staff else "")
+            recipient = _requester_address(ticket)
             note = TicketEvent.objects.filter(pk=event_id, ticket=ticket).values_list("text", flat=True).first() or ""
             subject = _("Your request %(number)s is resolved") % {"number": ticket.number}
             body = f"{ticket.title}\n\n{note}"
@@ -58,7 +92,10 @@ def message(*, ticket_id: int, kind: str, language: str, assignee_id: int | None
             raise ValueError(f"unknown ticket mail {kind!r}")
     if not recipient:
         return None
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    # Marked automatic and carrying our address in X-Loop: auto-responders stay quiet and an echo
+    # of our own mail is recognised by the intake.
+    return EmailMessage(f"{subject_tag(ticket)} {subject}", body, settings.DEFAULT_FROM_EMAIL, [recipient],
+                        headers={"Auto-Submitted": "auto-generated", "X-Loop": settings.CBS_MAIL_INTAKE_ADDRESS})
 
 
 def deliver(**job_args) -> bool:

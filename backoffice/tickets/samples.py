@@ -59,7 +59,8 @@ def load_tickets(count: int = 300) -> int:
             if rng.random() < 0.15:
                 continue
             step += timedelta(hours=rng.randint(1, 30))
-            ticket = services.ticket_transition(ticket=ticket, status=Status.IN_PROGRESS, user=tech, now=step)
+            ticket = services.ticket_transition(ticket=ticket, status=Status.IN_PROGRESS, user=tech, now=step,
+                                                notify=False)
             if rng.random() < 0.2 or step > now:
                 continue
             step += timedelta(hours=rng.randint(1, 60))
@@ -68,5 +69,5 @@ def load_tickets(count: int = 300) -> int:
                                                     note="Sorun giderildi.", notify=False)
                 if rng.random() < 0.7 and step + timedelta(days=2) < now:
                     services.ticket_transition(ticket=ticket, status=Status.CLOSED, user=desk,
-                                               now=step + timedelta(days=2))
+                                               now=step + timedelta(days=2), notify=False)
     return count

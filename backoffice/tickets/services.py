@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from cbs.accounts.selectors import user_can
 from cbs.audit.services import audit_model_write, model_snapshot
 
-from . import notifications
+from . import cimer, notifications, ticket_notices
 from .business_time import add_business_seconds, business_seconds, calendar_from_settings
-from .models import Attachment, Category, EventKind, SlaPolicy, Status, Ticket, TicketEvent
+from .models import Attachment, Category, Channel, EventKind, SlaPolicy, Status, Ticket, TicketEvent
 from .workflow import ALLOWED
 
 
@@ -79,6 +79,8 @@ class TicketInput:
     device: object = None
     site: object = None
     item: object = None
+    cimer_number: str = ""
+    cimer_applied_on: object = None  # date; CİMER tickets without one count from the day opened
 
 
 @transaction.atomic
@@ -92,13 +94,21 @@ def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None) ->
         raise ValidationError({"requester_phone": _("A citizen's telephone or e-mail is needed to reply.")})
     if data.requester_staff is None and not data.consent_note.strip():
         raise ValidationError({"consent_note": _("Record the citizen's consent to the processing (KVKK).")})
-    if data.location is None and not any((data.camera, data.device, data.site, data.item, data.address)):
+    # A mail rarely says where; the help desk adds the place when it works on the ticket.
+    if data.channel != Channel.EMAIL and data.location is None and not any(
+            (data.camera, data.device, data.site, data.item, data.address)):
         raise ValidationError({"location": _("Give a place: a point on the map, an asset or an address.")})
     if data.location is None:  # the linked asset's place
         asset = data.camera or data.device or data.site
         data.location = asset.geom if asset is not None else None
     ticket = Ticket(**data.__dict__, team=data.category.routed_team(), created_at=now, created_by=user
                     if user and user.pk else None, number=_next_number(now), status=Status.NEW)
+    if ticket.channel == Channel.CIMER:  # the legal deadline, in calendar days (cimer.py)
+        today = timezone.localdate(now)
+        ticket.cimer_applied_on = ticket.cimer_applied_on or today
+        if not today - timedelta(days=366) <= ticket.cimer_applied_on <= today:
+            raise ValidationError({"cimer_applied_on": _("The application date must lie within the last year.")})
+        ticket.legal_due = cimer.legal_due(ticket.cimer_applied_on)
     policy = sla_policy(data.category, data.priority)
     if policy is not None:
         calendar = calendar_from_settings()
@@ -161,8 +171,8 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
         _move(ticket, Status.ASSIGNED, user, now)
     _event(ticket, EventKind.ASSIGNMENT, user, str(assignee), now=now)
     _save(ticket, before, user)
-    if notify and assignee.email:  # queued with this transaction, sent by the worker
-        notifications.queue_assigned(ticket, assignee)
+    if notify:  # in the bell and/or by e-mail as the assignee chose; mail queued with this transaction
+        ticket_notices.assigned(ticket=ticket, assignee=assignee, actor=user, now=now)
     return ticket
 
 
@@ -182,6 +192,8 @@ def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
     if notify and status == Status.RESOLVED:
         if ticket.requester_email or (ticket.requester_staff and ticket.requester_staff.email):
             notifications.queue_resolved(ticket, event)  # queued with this transaction, sent by the worker
+    if notify:
+        ticket_notices.status_changed(ticket=ticket, event=event, actor=user, now=now)
     return ticket
 
 
@@ -204,6 +216,31 @@ def ticket_comment(*, ticket: Ticket, kind: str, text: str, minutes: int = 0, us
         ticket.first_response_at = now
         _save(ticket, before, user)
     audit_model_write(action="create", obj=event, after=model_snapshot(event), user=user)
+    if kind == EventKind.REPLY:  # the requester reads it (mail with the number in the subject, bell)
+        ticket_notices.replied_to_requester(ticket=ticket, event=event, actor=user, now=now)
+    return event
+
+
+@transaction.atomic
+def ticket_incoming_reply(*, ticket: Ticket, text: str, from_requester: bool, sender: str = "", author=None,
+                          now: datetime | None = None) -> TicketEvent:
+    """An answer that came in by e-mail (backoffice/tickets/mail_intake.py): from the requester it
+    is a reply event and a ticket waiting on them or resolved goes back to work; from anyone else
+    it is kept as an internal note naming the sender. The assignee (else the team lead) is told."""
+    now = now or timezone.now()
+    ticket = _locked(ticket, None)
+    text = text.strip() or _("(empty message)")
+    if from_requester:
+        event = _event(ticket, EventKind.INCOMING, author, text, now=now)
+    else:
+        event = _event(ticket, EventKind.NOTE, author, _("E-mail from %(sender)s:") % {"sender": sender} + "\n\n" + text,
+                       now=now)
+    audit_model_write(action="create", obj=event, after=model_snapshot(event), user=None)
+    if from_requester and ticket.status in (Status.WAITING, Status.RESOLVED):
+        before = model_snapshot(ticket)
+        _move(ticket, Status.IN_PROGRESS, None, now, _("The requester answered by e-mail."))
+        _save(ticket, before, None)
+    ticket_notices.reply_received(ticket=ticket, event=event, now=now)
     return event
 
 

@@ -55,3 +55,6 @@ def send_ticket_mail(context, **job_args) -> bool:
             log.warning("%s not sent (attempt %d of %d, tried again later): %r", what, attempt,
                         settings.CBS_MAIL_RETRIES + 1, exc)
         raise
+
+
+from . import periodic  # noqa: E402,F401  (mail intake and deadline watch: registered with the queue)

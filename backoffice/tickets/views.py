@@ -27,7 +27,7 @@ from cbs.permissions import module_required
 from cbs.audit.services import personal_data_viewed
 from layers.views import map_config
 
-from . import selectors, services
+from . import cimer, selectors, services
 from .filters import TicketFilter
 from .forms import AssignForm, AttachForm, BulkAssignForm, CommentForm, MergeForm, TicketForm, TransitionForm
 from .models import OPEN_STATES, Attachment, SavedFilter, Status, Ticket
@@ -64,6 +64,7 @@ def _queue_page(request: HttpRequest, params: QueryDict, status: int = 200) -> H
     base = Ticket.objects.select_related("category", "team", "assignee", "requester_staff__unit")
     filterset = TicketFilter(params or None, queryset=base)
     qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
+    qs = cimer.with_legal_state(qs)
     page = Paginator(qs.order_by("-created_at"), 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
@@ -125,7 +126,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"], priority=data["priority"], requester_staff=data["requester_staff"],
                 requester_name=data["requester_name"], requester_phone=data["requester_phone"],
                 requester_email=data["requester_email"], consent_note=data["consent_note"],
-                address=data["address"], location=location, **links))
+                address=data["address"], location=location, cimer_number=data.get("cimer_number") or "",
+                cimer_applied_on=data.get("cimer_applied_on"), **links))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -140,8 +142,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @tickets_permission()
 def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
-    ticket = get_object_or_404(selectors.with_sla_state(Ticket.objects.select_related(
-        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item", "merged_into")),
+    ticket = get_object_or_404(cimer.with_legal_state(selectors.with_sla_state(Ticket.objects.select_related(
+        "category", "team", "assignee", "requester_staff", "camera", "device", "site", "item", "merged_into"))),
         number=number)
     can_edit = user_can(request.user, "module:tickets", "edit")
     if request.method == "POST":
