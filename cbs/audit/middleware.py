@@ -47,6 +47,8 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
+            if getattr(request, "cbs_access_recorded", False):
+                return response  # the view's own statement wrote it (ogc.fast_items)
             caller = getattr(request, "cbs_caller", None)
             # A staff member's API token acts as that member (and is rate limited as such).
             user = caller.user if caller is not None and caller.token is not None and caller.user \
