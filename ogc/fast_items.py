@@ -27,7 +27,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import DataError, connection, connections, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pygeoapi import __version__ as pygeoapi_version
 from pygeoapi import l10n
@@ -35,9 +34,7 @@ from pygeoapi.api import SYSTEM_LOCALE, evaluate_limit
 from pygeoapi.formats import F_HTML, F_JSON, F_JSONLD, FORMAT_TYPES
 from pygeoapi.util import get_base_url, get_dataset_formatters
 
-from cbs.audit.chain import unsealed_insert_sql
-from cbs.audit.context import current
-from cbs.audit.models import AccessRecord
+from cbs.audit.services import access_record_insert
 from cbs.db import REPLICA
 from layers.models import PublicationState
 from layers.registry import Access, Layer, get_layer
@@ -62,7 +59,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
 def applies(request: HttpRequest) -> bool:
     """A plain anonymous GeoJSON items request, read on the primary."""
     meta = request.META
-    if request.method != "GET" or REPLICA in connections.settings:
+    if request.method != "GET" or REPLICA in connections.settings or not settings.CBS_OGC_FAST_ITEMS:
         return False
     if meta.get("HTTP_AUTHORIZATION") or meta.get("HTTP_X_API_KEY") \
             or settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -172,15 +169,12 @@ def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: str, l
     table = qn(layer.meta().db_table)
     features = feature_sql(layer, target_uri, list(layer.properties()), False)
     relaxed = not connection.in_atomic_block
-    actor = current.get()
-    record = AccessRecord(time=timezone.now(), source_ip=actor.source_ip, request_id=actor.request_id,
-                          user="", institution="", method="GET", path=request.get_full_path()[:2000],
-                          status=200, purpose="")
     without_next, with_next = page.sizes()
     size = (f"{without_next} - 1 + length(page.n::text) + octet_length(page.body) "
             f"+ CASE WHEN page.n = {int(limit)} THEN {with_next - without_next} ELSE 0 END")
-    insert, insert_params = unsealed_insert_sql(record, "page, cfg" if relaxed else "page",
-                                                {"bytes": size})
+    insert, insert_params = access_record_insert(
+        method="GET", path=request.get_full_path(), source="page, cfg" if relaxed else "page",
+        computed={"status": "200", "bytes": size})
     # Like the access-log middleware's own insert: its commit does not wait for the WAL flush.
     cfg = "cfg AS (SELECT set_config('synchronous_commit', 'off', true)), " if relaxed else ""
     sql = (
