@@ -41,7 +41,7 @@ from layers.registry import Access, Layer, get_layer
 
 from . import params, transactions, views
 from .config import FORMATTERS, PROVIDER, server_languages, title_translations
-from .crs import CRS84, storage_area
+from .crs import CRS84, storage_area_bounds
 from .gate import resolve_caller
 from .provider import feature_sql
 
@@ -144,6 +144,12 @@ def _locales() -> tuple:
     return tuple(l10n.get_locales({"server": {"languages": server_languages()}}))
 
 
+@cache
+def _locale(language: str):
+    """pygeoapi's locale for the site's language (views._in_site_language)."""
+    return l10n.best_match([language], list(_locales()))
+
+
 def _rows_condition(layer: type[Layer], bbox) -> str:
     """The WHERE condition of the provider's row query: the envelope, clipped to where the
     storage CRS is defined (two rectangles: their intersection is min/max), transformed to it."""
@@ -151,7 +157,7 @@ def _rows_condition(layer: type[Layer], bbox) -> str:
         return "TRUE"
     (minx, miny, maxx, maxy), srid = bbox
     storage = layer.geometry().srid
-    ax, ay, bx, by = storage_area(storage, srid).extent
+    ax, ay, bx, by = storage_area_bounds(storage, srid)
     x0, y0, x1, y1 = max(minx, ax), max(miny, ay), min(maxx, bx), min(maxy, by)
     if x0 > x1 or y0 > y1:
         return "FALSE"  # outside the storage CRS: nothing matches
@@ -204,7 +210,7 @@ class Page:
         self.layer, self.limit, self.offset = layer, limit, offset
         self.format = query.get("f")  # "json" or None
         language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
-        self.locale = l10n.best_match([language], list(_locales()))
+        self.locale = _locale(language)
         base = get_base_url({"server": {"url": views._base_url(request)}})
         self.uri = f"{base}/collections/{layer.name}/items"
         # pygeoapi's serialised parameters: all but f and offset (and the moved ones), in order.
@@ -246,28 +252,31 @@ class Page:
                       "rel": "collection", "href": "/".join(uri.split("/")[:-1])})
         return links
 
-    def _text(self, count: int, with_next: bool) -> str:
-        """The document with `"features":[]`, serialised as pygeoapi (to_json), then as
-        views._links_with when the bbox parameters were moved."""
-        doc = {"type": "FeatureCollection", "features": [], "numberReturned": count,
-               "links": self._links(with_next), "timeStamp": self.time_stamp}
-        text = json.dumps(doc, separators=(",", ":")).replace("<", "&lt;").replace(">", "&gt;")
-        if not self.moved:
-            return text
-        doc = json.loads(text)
-        for link in doc["links"]:
-            if "/items" in link["href"]:
-                link["href"] += self.extra
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    def _text(self, with_next: bool) -> str:
+        """The document with `"features":[],"numberReturned":0`, serialised as pygeoapi's to_json
+        (ASCII, "<" and ">" as entities) – or, when the bbox parameters were moved, as
+        views._links_with re-serialises that (not ASCII, the parameters back in the item links;
+        quoted, they hold no "<" or ">"). One json.dumps either way."""
+        links = self._links(with_next)
+        if self.moved:
+            for link in links:
+                if "/items" in link["href"]:
+                    link["href"] += self.extra
+        doc = {"type": "FeatureCollection", "features": [], "numberReturned": 0,
+               "links": links, "timeStamp": self.time_stamp}
+        text = json.dumps(doc, ensure_ascii=not self.moved, separators=(",", ":"))
+        return text.replace("<", "&lt;").replace(">", "&gt;")
 
     def sizes(self) -> tuple[int, int]:
         """Bytes of the document with no features and numberReturned 0, without and with a
         next link (the access record's size is computed from these in SQL)."""
-        return (len(self._text(0, False).encode()), len(self._text(0, True).encode()))
+        self._templates = (self._text(False), self._text(True))
+        return tuple(len(t.encode()) for t in self._templates)
 
     def content(self, count: int, body: str) -> str:
-        text = self._text(count, count == self.limit)
-        return text.replace('"features":[]', f'"features":[{body}]', 1)
+        template = self._templates[count == self.limit]
+        return template.replace('"features":[],"numberReturned":0',
+                                f'"features":[{body}],"numberReturned":{count}', 1)
 
     def headers(self, target_uri: str) -> dict:
         """pygeoapi's response headers for this request (get_response_headers, Content-Crs)."""

@@ -22,7 +22,7 @@ from layers.registry import Layer, get_layer
 from layers.state import LayerState, layer_state
 
 from . import tile_store, views
-from .crs import storage_area
+from .crs import storage_area_bounds
 
 TMS = "WebMercatorQuad"
 MVT = "application/vnd.mapbox-vector-tile"
@@ -76,7 +76,7 @@ def render_tile(layer: type[Layer], z: int, x: int, y: int) -> bytes:
     from the read replica when cbs.db allows (it has replayed the generation the tile is cached
     under)."""
     west, south, east, north = tile_lonlat_bounds(z, x, y)
-    area = storage_area(layer.geometry().srid, 4326).extent
+    area = storage_area_bounds(layer.geometry().srid, 4326)
     a = (max(west, area[0]), max(south, area[1]), min(east, area[2]), min(north, area[3]))
     if a[0] >= a[2] or a[1] >= a[3]:
         return b""
@@ -93,7 +93,7 @@ def render_and_record(request: HttpRequest, layer: type[Layer], z: int, x: int, 
     if read_alias() != DEFAULT_DB_ALIAS:
         return None
     west, south, east, north = tile_lonlat_bounds(z, x, y)
-    area = storage_area(layer.geometry().srid, 4326).extent
+    area = storage_area_bounds(layer.geometry().srid, 4326)
     a = (max(west, area[0]), max(south, area[1]), min(east, area[2]), min(north, area[3]))
     if a[0] >= a[2] or a[1] >= a[3]:
         return None

@@ -81,6 +81,11 @@ def _insert_unsealed(record: AccessRecord) -> AccessRecord:
     return record
 
 
+@lru_cache(maxsize=1)
+def _unsealed_columns() -> str:
+    return ", ".join(connection.ops.quote_name(f.column) for f in _unsealed_sql(False)[1])
+
+
 def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, str]) -> tuple[str, list]:
     """`INSERT … SELECT … FROM <source>` of one unsealed access record, for a caller that sends it
     inside a statement of its own (ogc.fast_items: a read and its access record in one round
@@ -90,7 +95,7 @@ def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, s
     relaxes its commit like _insert_unsealed does (README: what a database crash may lose)."""
     record.day = record.time.astimezone(UTC).date()
     _sql, fields = _unsealed_sql(False)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = _unsealed_columns()
     values, params = [], []
     for f in fields:
         if f.column in computed:
