@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from django.conf import settings
@@ -144,6 +144,12 @@ def _locales() -> tuple:
     return tuple(l10n.get_locales({"server": {"languages": server_languages()}}))
 
 
+@lru_cache(maxsize=256)
+def _feature_sql(layer_name: str, target_uri: str) -> str:
+    layer = get_layer(layer_name)
+    return feature_sql(layer, target_uri, list(layer.properties()), False)
+
+
 @cache
 def _locale(language: str):
     """pygeoapi's locale for the site's language (views._in_site_language)."""
@@ -173,7 +179,7 @@ def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: str, l
     """(count, features text), or None when the layer is not public: one statement."""
     qn = connection.ops.quote_name
     table = qn(layer.meta().db_table)
-    features = feature_sql(layer, target_uri, list(layer.properties()), False)
+    features = _feature_sql(layer.name, target_uri)
     relaxed = not connection.in_atomic_block
     without_next, with_next = page.sizes()
     size = (f"{without_next} - 1 + length(page.n::text) + octet_length(page.body) "
