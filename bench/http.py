@@ -270,7 +270,8 @@ def drain(url: str) -> None:
 
 
 def fetch_count(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+    # A fresh worker builds pygeoapi on its first request: minutes on a loaded machine.
+    with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 (loopback)
         assert response.status == 200, (url, response.status)
         return len(json.loads(response.read())["features"])
 
