@@ -155,7 +155,7 @@ def gunicorn(key: str, label: str, env: dict, log: Path) -> Server:
     argv = [sys.executable, "-m", "gunicorn", "cbs.wsgi:application", "--bind", f"127.0.0.1:{port}",
             "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
             "--log-level", "warning"]
-    prefix = f"/ogc/collections/{LAYER}/items" if key == "kent" else "/items"
+    prefix = f"/ogc/collections/{LAYER}/items" if key in ("kent", "generic") else "/items"
     return Server(key, label, argv, env, port, prefix, log)
 
 
@@ -270,7 +270,8 @@ def drain(url: str) -> None:
 
 
 def fetch_count(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+    # A fresh worker builds pygeoapi on its first request: minutes on a loaded machine.
+    with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310 (loopback)
         assert response.status == 200, (url, response.status)
         return len(json.loads(response.read())["features"])
 
@@ -294,9 +295,9 @@ def versions(servers: dict) -> dict:
     return out
 
 
-def child_json(args: list[str]) -> dict:
+def child_json(args: list[str], **env: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "bench.memory", *args], capture_output=True,
-                         text=True, cwd=ROOT, env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"})
+                         text=True, cwd=ROOT, env={**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", **env})
     line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH-JSON ")), None)
     if line is None:
         return {"error": (out.stderr or out.stdout)[-2000:]}
@@ -317,6 +318,10 @@ def bench_http(client, raw_index_ms: float | None) -> dict:
     base_env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
     servers: dict[str, Server] = {
         "kent": gunicorn("kent", f"Kent CBS (gunicorn {WORKERS}×{THREADS})", base_env, workdir / "kent.log"),
+        # The same site with the items fast path switched off: every request through pygeoapi
+        # (what the numbers were before ogc/fast_items.py), in the same run.
+        "generic": gunicorn("generic", f"Kent CBS, generic path (CBS_OGC_FAST_ITEMS=0, gunicorn {WORKERS}×{THREADS})",
+                            {**base_env, "CBS_OGC_FAST_ITEMS": "0"}, workdir / "generic.log"),
         "bare": gunicorn("bare", f"bare Django view (gunicorn {WORKERS}×{THREADS})",
                          {**base_env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings",
                           "CBS_BENCH_BARE_SQL": str(workdir / "bare.json")}, workdir / "bare.log"),
@@ -377,6 +382,7 @@ def bench_http(client, raw_index_ms: float | None) -> dict:
     result["worker_rss"] = child_json(["rss", *urls])
     result["worker_traced"] = child_json(["traced", *urls])
     result["profile"] = child_json(["profile", *urls])
+    result["profile_generic"] = child_json(["profile", *urls], CBS_OGC_FAST_ITEMS="0")
     shutil.rmtree(workdir, ignore_errors=True)
     return result
 
@@ -424,7 +430,7 @@ def markdown(result: dict) -> list[str]:
               "against its bounding box, hence fewer for the big bbox).", "",
               "| case | connections | server | requests/s | p50 ms | p99 ms | errors |",
               "|---|---|---|---|---|---|---|"]
-    servers = [k for k in ("kent", "bare", "mapserver") if k in labels]
+    servers = [k for k in ("kent", "generic", "bare", "mapserver") if k in labels]
     for case in CASES:
         for conns in CONNECTIONS:
             for server in servers:
@@ -437,6 +443,10 @@ def markdown(result: dict) -> list[str]:
                     f"{_span([r['p99_ms'] for r in runs], 2)} | {sum(r['errors'] for r in runs)} |")
     lines += ["", "Targets (reported, not asserted):", ""]
     for conns in (8, 32):
+        before = _ratios(result, "small", conns, "generic", "bare")
+        if before:
+            lines.append(f"- (before: the generic path, {conns} connections: / bare view = {_span(before, 2)}, "
+                         f"/ MapServer = {_span(_ratios(result, 'small', conns, 'generic', 'mapserver'), 2)})")
         floor = _ratios(result, "small", conns, "kent", "bare")
         if floor:
             lines.append(f"- small bbox, {conns} connections: Kent CBS / bare view = {_span(floor, 2)} "
@@ -479,16 +489,23 @@ def markdown(result: dict) -> list[str]:
                       f"{traced.get('traced_mib', '?')} MiB of Python objects alive after the requests):",
                   "", "| package | anonymous RSS MiB | of it Python objects MiB |", "|---|---|---|"]
         lines += [f"| {name} | {anon[name]:.1f} | {objs.get(name, 0):.1f} |" for name in top]
-    profile = result.get("profile", {})
+    for key, title in (("profile", "fast path"), ("profile_generic", "generic path (CBS_OGC_FAST_ITEMS=0)")):
+        lines += _profile_lines(result.get(key, {}), title)
+    return lines
+
+
+def _profile_lines(profile: dict, title: str) -> list[str]:
+    lines: list[str] = []
     if "profile_ms_per_request" in profile:
         wanted = ("cbs/", "ogc/", "layers/", "pygeoapi/api", "django/core/handlers/base.py:_get_response",
                   "psycopg/cursor.py:execute", "whitenoise/middleware.py:__call__",
                   "django/contrib/sessions", "django/middleware/locale.py", "django/middleware/csrf.py")
         picked = [(label, ms) for label, ms in profile["profile_ms_per_request"]
                   if any(w in label for w in wanted)][:24]
-        lines += ["", f"Where a small-bbox request's time goes: {profile['per_request_ms']} ms per request "
-                      f"through the WSGI callable in one thread, no load (cProfile over "
-                      f"{profile['profiled_requests']} requests; cumulative ms per request, profiling "
-                      "inflates pure-Python parts):", "", "| function | ms / request |", "|---|---|"]
+        lines += ["", f"Where a small-bbox request's time goes, {title}: {profile.get('unprofiled_ms', '?')} ms "
+                      f"per request through the WSGI callable in one thread without the profiler, "
+                      f"{profile['per_request_ms']} ms under cProfile ({profile['profiled_requests']} requests; "
+                      "cumulative ms per request, profiling inflates pure-Python parts):", "",
+                  "| function | ms / request |", "|---|---|"]
         lines += [f"| `{label}` | {ms} |" for label, ms in picked]
     return lines

@@ -100,20 +100,57 @@ def _ogr2ogr_baselines(source: Path) -> tuple[float, float]:
     return fresh, into_layer
 
 
+class StatementTimes:
+    """Django execute wrapper: wall time per kind of statement (its first words, numbers
+    blanked), so the bench can say where an import's time goes statement by statement."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    @staticmethod
+    def kind(sql: str) -> str:
+        import re
+
+        text = re.sub(r"\s+", " ", sql).strip()
+        text = re.sub(r"\d+", "N", text)
+        # The statement's verb and its target: what a reader needs to recognise it.
+        match = re.match(r"(WITH \w+ AS \(\s*)?(INSERT INTO \S+|UPDATE \S+|DELETE FROM \S+|CREATE [A-Z ]*TABLE \S+"
+                         r"|SELECT .{0,60}?FROM \S+|LOCK TABLE \S+|ANALYZE \S+|\w+)", text)
+        head = match.group(0) if match else text[:60]
+        return head[:110]
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = self.kind(sql)
+            self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - started
+            self.calls[key] = self.calls.get(key, 0) + 1
+
+    def top(self, n: int = 12) -> list[tuple[str, int, float]]:
+        return sorted(((k, self.calls[k], v) for k, v in self.seconds.items()), key=lambda r: -r[2])[:n]
+
+
 def _import(source: Path, mode: str) -> dict[str, float]:
     from layers.imports import areas, jobs
 
     phases = {}
+    times = {"check": StatementTimes(), "write": StatementTimes()}
+    phases["statements"] = times
     started = time.perf_counter()
     with open(source, "rb") as handle:
         job = jobs.job_create(user=None, layer_name="bi-bina", upload=File(handle, name="bina.gpkg"))
     settings_ = {"mode": mode, **({"area": areas.FILE_EXTENT} if mode == "replace" else {})}
     job = jobs.job_configure(job=job, user=None, settings_=settings_)
-    job = jobs.run(job.pk, "check")
+    with connection.execute_wrapper(times["check"]):
+        job = jobs.run(job.pk, "check")
     phases["check"] = time.perf_counter() - started
     assert job.status == "checked" and job.rejected == 0, (job.message, job.rejected)
     started = time.perf_counter()
-    job = jobs.run(job.pk, "write")
+    with connection.execute_wrapper(times["write"]):
+        job = jobs.run(job.pk, "write")
     phases["write"] = time.perf_counter() - started
     assert job.status == "done", job.message
     jobs.uploads.remove_folder(job.pk)
@@ -162,6 +199,14 @@ def bench_import(rows_wanted: int) -> list[tuple[str, float]]:
                  (f"Kent CBS import {label}: total (s)", total),
                  (f"Kent CBS import {label}: total / ogr2ogr into a new table", total / baseline),
                  (f"Kent CBS import {label}: total / ogr2ogr into the layer's copy", total / baseline_layer)]
+    for label, phases in (("append", append), ("replace", replace)):
+        for phase in ("check", "write"):
+            times = phases["statements"][phase]
+            in_sql = sum(times.seconds.values())
+            rows.append((f"{label} {phase}: outside SQL statements (ogr2ogr staging subprocess, Python) (s)",
+                         phases[phase] - in_sql))
+            rows += [(f"{label} {phase}: `{kind}` ×{calls} (s)", secs) for kind, calls, secs in times.top()
+                     if secs >= 0.05]
     for label, value in rows:
         print(f"import: {label:70} {value:8.2f}", flush=True)
     return rows

@@ -19,9 +19,13 @@ from django.test.utils import CaptureQueriesContext
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
-def provider_sql(client, layer_name: str, params: dict) -> str:
-    """The items SQL our provider sent for this request, as PostgreSQL received it."""
-    with CaptureQueriesContext(connection) as queries:
+def provider_sql(client, layer_name: str, params: dict, fast: bool = False) -> str:
+    """The items SQL our provider sent for this request, as PostgreSQL received it (the generic
+    path's read); fast=True: the fast path's one statement (ogc.fast_items: the publication
+    state, the same rows and text, and the access record)."""
+    from django.test import override_settings
+
+    with CaptureQueriesContext(connection) as queries, override_settings(CBS_OGC_FAST_ITEMS=fast):
         response = client.get(f"/ogc/collections/{layer_name}/items", params)
     assert response.status_code == 200, response.content[:300]
     return next(q["sql"] for q in queries.captured_queries if "string_agg" in q["sql"])
@@ -91,7 +95,7 @@ def run_sql(sql: str, *, serial: bool = False):
             if serial:
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute(sql)
-            count, text = cursor.fetchone()
+            *_state, count, _text = cursor.fetchone()
         return count
     return run
 
@@ -110,21 +114,25 @@ def check_bbox(client, timed, raw_sql_text, layer_name: str, table: str, bbox: t
     from layers.registry import get_layer
 
     now = provider_sql(client, layer_name, {"bbox": ",".join(map(str, bbox)), "limit": limit})
+    fast = provider_sql(client, layer_name, {"bbox": ",".join(map(str, bbox)), "limit": limit}, fast=True)
     before = provider_sql_before(layer_name, bbox, limit)
     with connection.cursor() as cursor:
         cursor.execute(now)
         now_result = cursor.fetchone()
         cursor.execute(before)
         before_result = cursor.fetchone()
+        cursor.execute(fast)
+        fast_result = tuple(cursor.fetchone()[1:])
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
         rows = cursor.fetchone()[0]
     columns = list(get_layer(layer_name).properties())
     raw_statement = raw_sql_text(table, columns, limit, bbox, form="subquery").sql  # literal
     out = {"table_rows": rows, "features": now_result[0],
-           "identical_text": now_result == before_result, "cases": []}
+           "identical_text": now_result == before_result == fast_result, "cases": []}
     for label, sql, serial in (
         ("provider before issue 16 (Feature JSON in the row query)", before, False),
         ("provider now (rows in a MATERIALIZED CTE)", now, False),
+        ("fast path: publication state + the same rows and text + the access record, one statement", fast, False),
         ("raw SQL (rows in a subquery) as planned", raw_statement, False),
         ("raw SQL (rows in a subquery), index plan (no parallel workers)", raw_statement, True),
     ):
@@ -139,7 +147,7 @@ def check_bbox(client, timed, raw_sql_text, layer_name: str, table: str, bbox: t
 
 def markdown(result: dict) -> list[str]:
     lines = [f"Table of {result['table_rows']} rows, {result['features']} features returned; "
-             f"the provider's two forms return {'identical' if result['identical_text'] else 'DIFFERENT'} "
+             f"the provider's two forms and the fast path return {'identical' if result['identical_text'] else 'DIFFERENT'} "
              "text.", "",
              "| query | median ms | EXPLAIN ANALYZE: planning / execution ms | plan |", "|---|---|---|---|"]
     for case in result["cases"]:

@@ -273,6 +273,9 @@ CBS_MAP_BBOX = env_floats("CBS_MAP_BBOX", "28.86,40.97,28.95,41.03", 4)
 CBS_OGC_BASE_URL = env("CBS_OGC_BASE_URL", "").rstrip("/")
 CBS_OGC_MAX_ITEMS = int(env("CBS_OGC_MAX_ITEMS", "10000"))
 CBS_OGC_DEFAULT_ITEMS = int(env("CBS_OGC_DEFAULT_ITEMS", "100"))
+# Plain anonymous GeoJSON item reads in one statement (ogc/fast_items.py); 0 sends them through
+# pygeoapi like every other request (same answer, ~3 round trips).
+CBS_OGC_FAST_ITEMS = env_bool("CBS_OGC_FAST_ITEMS", True)
 # The municipality's logo on the OGC API pages (a URL the site serves); empty: pygeoapi's logo.
 CBS_OGC_LOGO_URL = env("CBS_OGC_LOGO_URL", "")
 # Optional base map tile URL ({z}/{x}/{y}); empty: the maps work without one.

@@ -26,6 +26,16 @@ def _i18n(value) -> dict[str, str]:
     return out
 
 
+def title_translations(layer: type[Layer]) -> dict[str, str]:
+    """A layer's title per language, as its resource in the configuration has it."""
+    return _i18n(layer.title)
+
+
+def server_languages() -> list[str]:
+    """The languages of the configuration's server section (the first is pygeoapi's default)."""
+    return [code for code, _n in settings.LANGUAGES]
+
+
 def ogc_layers() -> list[type[Layer]]:
     """Every layer has a resource; the access gate decides per caller which ones exist."""
     return all_layers()
@@ -36,7 +46,7 @@ def build_resource(layer: type[Layer]) -> dict:
     bbox = layer_extent_lonlat(layer) or list(settings.CBS_MAP_BBOX)
     return {
         "type": "collection",
-        "title": _i18n(layer.title),
+        "title": title_translations(layer),
         "description": _i18n(layer.description),
         # Per language, like the titles: a str() here would freeze the language of the request
         # that happened to build the cached config.
@@ -83,7 +93,7 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
             "mimetype": "application/json; charset=UTF-8",
             "encoding": "utf-8",
             "gzip": False,
-            "languages": [code for code, _n in settings.LANGUAGES],
+            "languages": server_languages(),
             "pretty_print": False,
             "limits": {
                 "default_items": settings.CBS_OGC_DEFAULT_ITEMS,

@@ -67,6 +67,12 @@ def storage_area(storage_srid: int, srid: int):
     return area
 
 
+@cache
+def storage_area_bounds(storage_srid: int, srid: int) -> tuple[float, float, float, float]:
+    """storage_area()'s (xmin, ymin, xmax, ymax), without a GEOS call per request."""
+    return storage_area(storage_srid, srid).extent
+
+
 def clip_to_storage_area(bbox: tuple[float, float, float, float], storage_srid: int):
     """A lon/lat bbox cut to the storage CRS's area of use (beyond it, transforming the box to the
     TM zone folds it into a sliver: the whole world would select nothing); None when it lies

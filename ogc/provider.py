@@ -67,6 +67,32 @@ def coerce(field: models.Field, raw: str) -> Any:
     return raw
 
 
+def feature_sql(layer: type[Layer], target_uri: str, names: list[str], skip_geometry: bool) -> str:
+    """SQL expression producing one GeoJSON Feature as text for the current row of the layer's
+    table (or of rows selected under the table's name); ogc.fast_items builds the same text."""
+    qn = connection.ops.quote_name
+    table = qn(layer.meta().db_table)
+    props = layer.properties()
+    pairs = ", ".join(f"'{n}', {table}.{qn(props[n].column)}" for n in names)
+    id_col = f"{table}.{qn('tucbsNo')}"
+    if skip_geometry:
+        geometry = "'null'"
+    else:
+        target = srid_of(target_uri)
+        geom = f"{table}.{qn(layer.geometry().column)}"
+        if target != layer.geometry().srid:
+            geom = f"ST_Transform({geom}, {int(target)})"
+        if axis_swapped(target_uri):
+            geom = f"ST_FlipCoordinates({geom})"
+        digits = DIGITS_DEGREES if target in (4326, 5252) else DIGITS_METRES
+        geometry = f"ST_AsGeoJSON({geom}, {digits})"
+    # Concatenating text avoids re-parsing each geometry as json.
+    return (
+        f"""'{{"type":"Feature","id":' || {id_col} || ',"geometry":' || {geometry} """
+        f"""|| ',"properties":' || json_build_object({pairs})::text || '}}'"""
+    )
+
+
 class KentPostGISProvider(BaseProvider):
     """Feature provider over one registered layer (provider `data` = layer name)."""
 
@@ -83,28 +109,7 @@ class KentPostGISProvider(BaseProvider):
 
     # --- SQL building --------------------------------------------------------------------------
     def _feature_sql(self, target_uri: str, names: list[str], skip_geometry: bool) -> str:
-        """SQL expression producing one GeoJSON Feature as text for the current row."""
-        qn = connection.ops.quote_name
-        table = qn(self.layer.meta().db_table)
-        props = self.layer.properties()
-        pairs = ", ".join(f"'{n}', {table}.{qn(props[n].column)}" for n in names)
-        id_col = f"{table}.{qn('tucbsNo')}"
-        if skip_geometry:
-            geometry = "'null'"
-        else:
-            target = srid_of(target_uri)
-            geom = f"{table}.{qn(self.layer.geometry().column)}"
-            if target != self.storage_srid:
-                geom = f"ST_Transform({geom}, {int(target)})"
-            if axis_swapped(target_uri):
-                geom = f"ST_FlipCoordinates({geom})"
-            digits = DIGITS_DEGREES if target in (4326, 5252) else DIGITS_METRES
-            geometry = f"ST_AsGeoJSON({geom}, {digits})"
-        # Concatenating text avoids re-parsing each geometry as json.
-        return (
-            f"""'{{"type":"Feature","id":' || {id_col} || ',"geometry":' || {geometry} """
-            f"""|| ',"properties":' || json_build_object({pairs})::text || '}}'"""
-        )
+        return feature_sql(self.layer, target_uri, names, skip_geometry)
 
     def _queryset(self, *, bbox, properties, sortby, filterq) -> models.QuerySet | None:
         qs = self.layer.model.objects.all()

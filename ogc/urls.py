@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tiles, transactions, views
+from . import fast_items, tiles, transactions, views
 
 app_name = "ogc"
 
@@ -14,7 +14,8 @@ urlpatterns = [
     path("collections/<str:collection_id>/queryables", views.collection_queryables,
          name="queryables"),
     # Reads go to pygeoapi; Part 4 writes to the layer services (ogc/transactions.py).
-    path("collections/<str:collection_id>/items", transactions.items, name="items"),
+    # Plain anonymous GeoJSON reads take the one-statement fast path (ogc/fast_items.py).
+    path("collections/<str:collection_id>/items", fast_items.items, name="items"),
     path("collections/<str:collection_id>/items/<str:item_id>", transactions.item, name="item"),
     path("collections/<str:collection_id>/tiles", tiles.tilesets, name="tilesets"),
     path("collections/<str:collection_id>/tiles/<str:tms>", tiles.tileset, name="tileset"),

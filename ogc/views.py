@@ -67,12 +67,16 @@ def gated(view):
         # if it has replayed that same state (cbs.db), reads only.
         with replica_scope(request):
             response = view(request, *args, **kwargs)
-        # Answers differ per caller: shared caches must not mix them up.
-        response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
-        if caller.kind != "anonymous":
-            response["Cache-Control"] = "private"
-        return response
+        return per_caller(response, caller)
     return wrapper
+
+
+def per_caller(response: HttpResponse, caller) -> HttpResponse:
+    """Answers differ per caller: shared caches must not mix them up."""
+    response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
+    if caller.kind != "anonymous":
+        response["Cache-Control"] = "private"
+    return response
 
 
 @lru_cache(maxsize=64)

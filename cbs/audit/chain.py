@@ -81,6 +81,33 @@ def _insert_unsealed(record: AccessRecord) -> AccessRecord:
     return record
 
 
+@lru_cache(maxsize=1)
+def _unsealed_columns() -> str:
+    return ", ".join(connection.ops.quote_name(f.column) for f in _unsealed_sql(False)[1])
+
+
+def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, str]) -> tuple[str, list]:
+    """`INSERT … SELECT … FROM <source>` of one unsealed access record, for a caller that sends it
+    inside a statement of its own (ogc.fast_items: a read and its access record in one round
+    trip). `computed` maps a column to an SQL expression over `source` (e.g. the byte count
+    of a response built by that statement); the other values are bound. The record's time
+    must be set. The caller's statement is its own transaction unless it runs inside one, and
+    relaxes its commit like _insert_unsealed does (README: what a database crash may lose)."""
+    record.day = record.time.astimezone(UTC).date()
+    _sql, fields = _unsealed_sql(False)
+    columns = _unsealed_columns()
+    values, params = [], []
+    for f in fields:
+        if f.column in computed:
+            values.append(computed[f.column])
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(getattr(record, f.attname), connection))
+    table = connection.ops.quote_name(AccessRecord._meta.db_table)
+    return (f"INSERT INTO {table} ({columns}) SELECT {', '.join(values)} FROM {source}",  # noqa: S608
+            params)
+
+
 SEAL_BATCH = 50_000
 
 

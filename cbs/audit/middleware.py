@@ -35,6 +35,16 @@ def client_ip(request: HttpRequest) -> str | None:
     return address or peer
 
 
+def access_identity(request: HttpRequest) -> tuple[str, str]:
+    """(user name, institution) of the request's access record."""
+    caller = getattr(request, "cbs_caller", None)
+    # A staff member's API token acts as that member (and is rate limited as such).
+    user = caller.user if caller is not None and caller.token is not None and caller.user \
+        else getattr(request, "user", None)
+    return (user.get_username() if user is not None and user.is_authenticated else "",
+            caller.institution_name if caller is not None else "")
+
+
 class RequestContextMiddleware:
     """Gives each request an id (X-Request-ID) and records it in the access log afterwards."""
 
@@ -47,17 +57,12 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
-            caller = getattr(request, "cbs_caller", None)
-            # A staff member's API token acts as that member (and is rate limited as such).
-            user = caller.user if caller is not None and caller.token is not None and caller.user \
-                else getattr(request, "user", None)
+            if getattr(request, "cbs_access_recorded", False):
+                return response  # the view's own statement wrote it (ogc.fast_items)
             size = len(response.content) if not response.streaming else 0
-            access_record(
-                method=request.method, path=request.get_full_path(), status=response.status_code,
-                size=size,
-                user=user.get_username() if user is not None and user.is_authenticated else "",
-                institution=caller.institution_name if caller is not None else "",
-            )
+            user, institution = access_identity(request)
+            access_record(method=request.method, path=request.get_full_path(), status=response.status_code,
+                          size=size, user=user, institution=institution)
             return response
         finally:
             current.reset(token)

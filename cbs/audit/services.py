@@ -89,6 +89,21 @@ def access_record(
     return chain.append(record)
 
 
+def access_record_insert(*, method: str, path: str, user: str = "", institution: str = "",
+                         source: str, computed: dict[str, str]) -> tuple[str, list]:
+    """SQL (and its parameters) inserting the access record of the current request as
+    access_record() would, for a view that sends it inside its own statement – one round trip
+    for the read and its record (ogc.fast_items, ogc.tiles). `computed` maps columns (status,
+    bytes) to SQL expressions over `source`, the statement's CTE(s) that built the answer."""
+    ctx = current.get()
+    record = AccessRecord(
+        time=timezone.now(), source_ip=ctx.source_ip, request_id=ctx.request_id,
+        user=user[:150], institution=institution[:200], method=method[:10], path=path[:2000],
+        status=0, bytes=0, purpose="",
+    )
+    return chain.unsealed_insert_sql(record, source, computed)
+
+
 def personal_data_viewed(*, request, subject: models.Model, fields: list[str], purpose: str) -> None:
     """Record that personal data of `subject` was shown or exported (KVKK): call from the view."""
     user = getattr(request, "user", None)

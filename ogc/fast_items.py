@@ -1,0 +1,298 @@
+"""The fast path of the OGC API's most common request: a public layer's items by bbox, limit,
+offset and crs, as GeoJSON, asked anonymously.
+
+It answers with the same bytes and headers as the generic path (pygeoapi's
+`get_collection_items` through `ogc.views.execute`; only `timeStamp` differs, being the time of
+the answer) – tests/ogc/test_fast_items.py compares them request by request – but in one
+database round trip instead of three: the layer's publication state (read in the same snapshot,
+so a withdrawn layer is never served), the page of features (the provider's SQL, rows in a
+MATERIALIZED CTE) and the request's access record (inserted unsealed, as the access-log
+middleware would) are one statement. The envelope is clipped to the storage CRS's area of use
+with four comparisons instead of GEOS, and pygeoapi's generic request handling is not run.
+bench/results: where the per-request time went before and after.
+
+Anything else takes the generic path, which answers and records it: another parameter or
+format, a token or a session cookie, a layer that is not public now, a read replica (reads
+there, access records on the primary), a value the checks or PostgreSQL refuse.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import DataError, connection, connections, transaction
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from pygeoapi import __version__ as pygeoapi_version
+from pygeoapi import l10n
+from pygeoapi.api import SYSTEM_LOCALE, evaluate_limit
+from pygeoapi.formats import F_HTML, F_JSON, F_JSONLD, FORMAT_TYPES
+from pygeoapi.util import get_base_url, get_dataset_formatters
+
+from cbs.audit.services import access_record_insert
+from cbs.db import REPLICA
+from layers.models import PublicationState
+from layers.registry import Access, Layer, get_layer
+
+from . import params, transactions, views
+from .config import FORMATTERS, PROVIDER, server_languages, title_translations
+from .crs import CRS84, storage_area_bounds
+from .gate import resolve_caller
+from .provider import feature_sql
+
+PLAIN_PARAMETERS = frozenset({"bbox", "bbox-crs", "limit", "offset", "crs", "f"})
+MOVED = ("bbox", "bbox-crs")  # views.execute takes them from pygeoapi and puts them back in links
+
+
+@csrf_exempt  # like transactions.items, which gets every request this path does not answer
+def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """The items route: the fast path when it applies, else the generic one."""
+    response = answer(request, collection_id)
+    return response if response is not None else transactions.items(request, collection_id)
+
+
+def applies(request: HttpRequest) -> bool:
+    """A plain anonymous GeoJSON items request, read on the primary."""
+    meta = request.META
+    if request.method != "GET" or REPLICA in connections.settings or not settings.CBS_OGC_FAST_ITEMS:
+        return False
+    if meta.get("HTTP_AUTHORIZATION") or meta.get("HTTP_X_API_KEY") \
+            or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    for key, values in request.GET.lists():
+        if key not in PLAIN_PARAMETERS or len(values) != 1:
+            return False
+    f = request.GET.get("f")
+    if f is None:  # pygeoapi would pick a format from Accept
+        return meta.get("HTTP_ACCEPT") in (None, "*/*")
+    return f == F_JSON
+
+
+def answer(request: HttpRequest, collection_id: str) -> HttpResponse | None:
+    """The response, or None when the generic path must answer."""
+    if not applies(request):
+        return None
+    layer = _public_layer(collection_id)
+    if layer is None:
+        return None
+    caller = resolve_caller(request)  # no token, no session: anonymous without a query
+    if caller.kind != "anonymous":
+        return None
+    query = request.GET
+    try:
+        params.check_crs(query)
+        params.check_paging(query)
+        bbox = params.parse_bbox(query)
+    except params.BadParameter:
+        return None
+    limit = evaluate_limit(query.get("limit"), _limits(), _limits())
+    offset = int(query.get("offset", 0))
+    target_uri = query.get("crs") or CRS84
+    page = Page(request, layer, limit, offset, bbox is not None)
+    rows = _rows_condition(layer, bbox)
+    try:
+        found = _run(request, layer, target_uri, rows, limit, offset, page)
+    except DataError:
+        return None
+    if found is None:
+        return None  # not public now: the generic path answers 404
+    count, body = found
+    request.cbs_caller = caller
+    request.cbs_access_recorded = True
+    response = views._to_response(page.headers(target_uri), 200, page.content(count, body), None)
+    return views.per_caller(response, caller)
+
+
+@cache
+def _public_layer_names() -> frozenset[str]:
+    from layers.registry import all_layers
+
+    return frozenset(layer.name for layer in all_layers()
+                     if not layer.sensitive and layer.access != Access.INTERNAL)
+
+
+def _public_layer(name: str) -> type[Layer] | None:
+    """The layer if it may be public at all (ogc.gate.public_layers: the state decides the rest)."""
+    return get_layer(name) if name in _public_layer_names() else None
+
+
+@cache
+def _title(layer_name: str) -> dict[str, str]:
+    return title_translations(get_layer(layer_name))
+
+
+@cache
+def _limits() -> dict:
+    return {"default_items": settings.CBS_OGC_DEFAULT_ITEMS, "max_items": settings.CBS_OGC_MAX_ITEMS,
+            "on_exceed": "error"}
+
+
+@cache
+def _formatters() -> tuple[tuple[str, str, str], ...]:
+    """(key, mimetype, name) of the item formatters pygeoapi links (the same for every layer)."""
+    resource = {"providers": [{"type": "feature", "name": PROVIDER}], "formatters": FORMATTERS}
+    return tuple((key, f.mimetype, f.name) for key, f in get_dataset_formatters(resource).items())
+
+
+@cache
+def _locales() -> tuple:
+    return tuple(l10n.get_locales({"server": {"languages": server_languages()}}))
+
+
+@lru_cache(maxsize=256)
+def _feature_sql(layer_name: str, target_uri: str) -> str:
+    layer = get_layer(layer_name)
+    return feature_sql(layer, target_uri, list(layer.properties()), False)
+
+
+@cache
+def _locale(language: str):
+    """pygeoapi's locale for the site's language (views._in_site_language)."""
+    return l10n.best_match([language], list(_locales()))
+
+
+def _rows_condition(layer: type[Layer], bbox) -> str:
+    """The WHERE condition of the provider's row query: the envelope, clipped to where the
+    storage CRS is defined (two rectangles: their intersection is min/max), transformed to it."""
+    if bbox is None:
+        return "TRUE"
+    (minx, miny, maxx, maxy), srid = bbox
+    storage = layer.geometry().srid
+    ax, ay, bx, by = storage_area_bounds(storage, srid)
+    x0, y0, x1, y1 = max(minx, ax), max(miny, ay), min(maxx, bx), min(maxy, by)
+    if x0 > x1 or y0 > y1:
+        return "FALSE"  # outside the storage CRS: nothing matches
+    geom = connection.ops.quote_name(layer.geometry().column)
+    envelope = f"ST_MakeEnvelope({x0!r}, {y0!r}, {x1!r}, {y1!r}, {int(srid)})"
+    if srid != storage:
+        envelope = f"ST_Transform({envelope}, {int(storage)})"
+    return f"{geom} && {envelope}"
+
+
+def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: str, limit: int,
+         offset: int, page: Page) -> tuple[int, str] | None:
+    """(count, features text), or None when the layer is not public: one statement."""
+    qn = connection.ops.quote_name
+    table = qn(layer.meta().db_table)
+    features = _feature_sql(layer.name, target_uri)
+    relaxed = not connection.in_atomic_block
+    without_next, with_next = page.sizes()
+    size = (f"{without_next} - 1 + length(page.n::text) + octet_length(page.body) "
+            f"+ CASE WHEN page.n = {int(limit)} THEN {with_next - without_next} ELSE 0 END")
+    insert, insert_params = access_record_insert(
+        method="GET", path=request.get_full_path(), source="page, cfg" if relaxed else "page",
+        computed={"status": "200", "bytes": size})
+    # Like the access-log middleware's own insert: its commit does not wait for the WAL flush.
+    cfg = "cfg AS (SELECT set_config('synchronous_commit', 'off', true)), " if relaxed else ""
+    sql = (
+        f"WITH {cfg}pub AS (SELECT EXISTS (SELECT 1 FROM layers_layerpublication "  # noqa: S608
+        f"WHERE layer = %s AND state = %s) AS ok), "
+        f"_rows AS MATERIALIZED (SELECT * FROM {table} WHERE (SELECT ok FROM pub) AND {rows} "
+        f"ORDER BY {table}.{qn('tucbsNo')} ASC LIMIT {int(limit)} OFFSET {int(offset)}), "
+        f"page AS (SELECT count(*) AS n, coalesce(string_agg({features}, ','), '') AS body "
+        f"FROM _rows AS {table}), "
+        f"logged AS ({insert} WHERE (SELECT ok FROM pub)) "
+        f"SELECT (SELECT ok FROM pub), page.n, page.body FROM page"
+    )
+    # In autocommit a failed statement harms nothing; inside a caller's transaction a savepoint
+    # keeps it usable (as in the provider).
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(sql, [layer.name, PublicationState.HERKESE_ACIK, *insert_params])
+        ok, count, body = cursor.fetchone()
+    return (count, body) if ok else None
+
+
+class Page:
+    """The FeatureCollection document around the SQL-built features, as pygeoapi's
+    get_collection_items and views.execute write it."""
+
+    def __init__(self, request: HttpRequest, layer: type[Layer], limit: int, offset: int, moved: bool):
+        query = request.GET
+        self.layer, self.limit, self.offset = layer, limit, offset
+        self.format = query.get("f")  # "json" or None
+        language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+        self.locale = _locale(language)
+        base = get_base_url({"server": {"url": views._base_url(request)}})
+        self.uri = f"{base}/collections/{layer.name}/items"
+        # pygeoapi's serialised parameters: all but f and offset (and the moved ones), in order.
+        self.serialized = "".join(
+            f"&{quote(k, safe='')}={quote(str(v), safe=',')}" for k, v in query.items()
+            if k not in ("f", "offset") and not (moved and k in MOVED))
+        self.extra = "".join(
+            f"&{key}={quote(query[key], safe=',' if key == 'bbox' else '')}"
+            for key in MOVED if moved and key in query)
+        self.moved = moved
+        self.time_stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def _links(self, with_next: bool) -> list[dict]:
+        uri, sq, loc = self.uri, self.serialized, self.locale
+        rel_json = "self"  # the format is json or none (JSON is the default)
+        links = [{
+            "type": "application/geo+json", "rel": rel_json,
+            "title": l10n.translate("This document as GeoJSON", loc), "href": f"{uri}?f={F_JSON}{sq}",
+        }, {
+            "rel": "alternate", "type": FORMAT_TYPES[F_JSONLD],
+            "title": l10n.translate("This document as RDF (JSON-LD)", loc), "href": f"{uri}?f={F_JSONLD}{sq}",
+        }, {
+            "type": FORMAT_TYPES[F_HTML], "rel": "alternate",
+            "title": l10n.translate("This document as HTML", loc), "href": f"{uri}?f={F_HTML}{sq}",
+        }]
+        links += [{"type": mimetype, "rel": "alternate", "title": f"This document as {key}",
+                   "href": f"{uri}?f={name}{sq}"} for key, mimetype, name in _formatters()]
+        fmt = f"f={self.format}&" if self.format is not None else ""
+        if self.offset > 0:
+            links.append({"type": "application/geo+json", "rel": "prev",
+                          "title": l10n.translate("Items (prev)", loc),
+                          "href": f"{uri}?{fmt}offset={max(0, self.offset - self.limit)}{sq}"})
+        if with_next:
+            links.append({"type": "application/geo+json", "rel": "next",
+                          "title": l10n.translate("Items (next)", loc),
+                          "href": f"{uri}?{fmt}offset={self.offset + self.limit}{sq}"})
+        links.append({"type": FORMAT_TYPES[F_JSON],
+                      "title": l10n.translate(_title(self.layer.name), loc),
+                      "rel": "collection", "href": "/".join(uri.split("/")[:-1])})
+        return links
+
+    def _text(self, with_next: bool) -> str:
+        """The document with `"features":[],"numberReturned":0`, serialised as pygeoapi's to_json
+        (ASCII, "<" and ">" as entities) – or, when the bbox parameters were moved, as
+        views._links_with re-serialises that (not ASCII, the parameters back in the item links;
+        quoted, they hold no "<" or ">"). One json.dumps either way."""
+        links = self._links(with_next)
+        if self.moved:
+            for link in links:
+                if "/items" in link["href"]:
+                    link["href"] += self.extra
+        doc = {"type": "FeatureCollection", "features": [], "numberReturned": 0,
+               "links": links, "timeStamp": self.time_stamp}
+        text = json.dumps(doc, ensure_ascii=not self.moved, separators=(",", ":"))
+        return text.replace("<", "&lt;").replace(">", "&gt;")
+
+    def sizes(self) -> tuple[int, int]:
+        """Bytes of the document with no features and numberReturned 0, without and with a
+        next link (the access record's size is computed from these in SQL)."""
+        self._templates = (self._text(False), self._text(True))
+        return tuple(len(t.encode()) for t in self._templates)
+
+    def content(self, count: int, body: str) -> str:
+        template = self._templates[count == self.limit]
+        return template.replace('"features":[],"numberReturned":0',
+                                f'"features":[{body}],"numberReturned":{count}', 1)
+
+    def headers(self, target_uri: str) -> dict:
+        """pygeoapi's response headers for this request (get_response_headers, Content-Crs)."""
+        headers = {"Content-Type": "application/json", "X-Powered-By": f"pygeoapi {pygeoapi_version}"}
+        l10n.set_response_language(headers, SYSTEM_LOCALE)
+        if self.format:
+            headers["Content-Type"] = FORMAT_TYPES[self.format]
+        headers["Content-Crs"] = f"<{self.crs_header(target_uri)}>"
+        l10n.set_response_language(headers, None, self.locale)
+        return headers
+
+    def crs_header(self, target_uri: str) -> str:
+        return target_uri
