@@ -2,7 +2,6 @@
 
 import json
 import warnings
-from dataclasses import asdict
 from functools import cache
 
 import pyproj
@@ -23,7 +22,6 @@ from ogc.gate import Caller, visible_collections
 
 from .history import feature_restore, last_edit_by, versions
 from .registry import THEMES, all_layers, get_layer
-from .selectors import map_search
 from .services import VersionConflict
 
 
@@ -60,7 +58,7 @@ def map_config(request: HttpRequest) -> dict:
         "bbox": settings.CBS_MAP_BBOX,
         "tm": {"code": f"EPSG:{srid}", "proj4": _proj4(srid)},
         "basemap": settings.CBS_BASEMAP_URL,
-        "searchUrl": reverse("layers:map_search"),
+        "searchUrl": reverse("search"),
         "formUrl": reverse("layers:feature_form", args=["LAYER"]),
         "itemsUrl": "/ogc/collections/LAYER/items",
         "historyUrl": reverse("layers:feature_history", args=["LAYER", 0]).replace("/0/", "/ID/"),
@@ -71,12 +69,6 @@ def map_config(request: HttpRequest) -> dict:
 def map_view(request: HttpRequest) -> HttpResponse:
     """Full-screen map with the layer tree, pointer coordinates, search, measuring and popups."""
     return render(request, "layers/map.html", {"config": map_config(request)})
-
-
-@require_GET
-def map_search_view(request: HttpRequest) -> JsonResponse:
-    hits = map_search(request.GET.get("q", ""), _visible(request))
-    return JsonResponse({"results": [asdict(h) for h in hits]}, json_dumps_params={"ensure_ascii": False})
 
 
 def _layer_or_404(name: str):

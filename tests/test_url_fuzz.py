@@ -201,7 +201,7 @@ def specs(world: World) -> dict[str, dict[str, tuple[dict, list[str]]]]:
                   "requester_phone": "0212 555 11 22", "consent_note": "sözlü", "lon": "28.905", "lat": "41.0"}
     period = ["period", "day", "first", "last"]
     return {
-        "layers:map_search": {"get": ({"q": "Atatürk"}, ["q"])},
+        "search": {"get": ({"q": "Atatürk"}, ["q"])},
         "layers:feature_history": {"post": ({"record": str(world.record), "version": str(world.version),
                                              "mode": "undo"}, ["record", "version", "mode"])},
         "layers:export": {"get": ({"layer": "kh-hizmet", "format": "geojson", "crs": "4326",
