@@ -185,6 +185,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     from ogc.crs import offered_srids
 
     from .export import FORMATS, export_layer
+    from .table_views import id_list
 
     from ogc.params import BadParameter, parse_lonlat_bbox
 
@@ -199,8 +200,9 @@ def export_view(request: HttpRequest) -> HttpResponse:
         bbox = parse_lonlat_bbox(request.GET["bbox"]) if request.GET.get("bbox") else None
     except BadParameter as exc:
         return _text(str(exc), 400)
+    ids = id_list(request.GET["ids"]) if "ids" in request.GET else None  # the table's selection
     layer = get_layer(name)
-    data, filename = export_layer(layer, fmt, srid, bbox)
+    data, filename = export_layer(layer, fmt, srid, bbox, ids)
     if layer.sensitive:
         user = request.user
         access_record(method="GET", path=request.get_full_path(), status=200, size=len(data),
