@@ -17,7 +17,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const PAGE = 100;
 
     function fmt(template, values) {
-        return template.replace(/%\((\w+)\)s/g, function (_m, key) { return String(values[key]); });
+        return template.replace(/\{(\w+)\}/g, function (_m, key) { return String(values[key]); });
     }
     function number(n) { return Number(n).toLocaleString(document.documentElement.lang || "tr"); }
 

@@ -13,7 +13,7 @@ document.addEventListener("DOMContentLoaded", function () {
     const $ = function (id) { return document.getElementById(id); };
     const texts = $("map-texts") ? $("map-texts").dataset : {};
     function sentence(template, values) {
-        return (template || "").replace(/%\((\w+)\)s/g, function (_m, key) { return String(values[key]); });
+        return (template || "").replace(/\{(\w+)\}/g, function (_m, key) { return String(values[key]); });
     }
     const section = $("editor");
     section.hidden = false;

@@ -34,7 +34,7 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     function showOnMap(geometry) {
         const template = geometry.getType() === "Polygon" ? texts.area : texts.length;
-        label.textContent = template.replace("%(value)s", measured(geometry));
+        label.textContent = template.replace("{value}", measured(geometry));
         overlay.setPosition(place(geometry));
     }
     function stop() {
