@@ -42,10 +42,12 @@ class AttributeTableTests:
         _open_table(page, "bi-bina")
         total = page.evaluate("window.kentAttributeTable.count")
         page.click("#attr-head button[data-column=zeminUstuKatSayisi]")
+        _wait_loaded(page)
+        rising = [int(v) for v in _column(page, "zeminUstuKatSayisi")]
         page.click("#attr-head button[data-column=zeminUstuKatSayisi]")  # second click: descending
         _wait_loaded(page)
         floors = [int(v) for v in _column(page, "zeminUstuKatSayisi")]
-        assert floors == sorted(floors, reverse=True) and floors[0] > floors[-1]
+        assert rising == sorted(rising) and floors == sorted(floors, reverse=True) and rising[0] < floors[0]
         page.select_option("#attr-filter-field", "adi")
         page.select_option("#attr-filter-op", "contains")
         page.fill("#attr-filter-value", "BESTELSIZ")
