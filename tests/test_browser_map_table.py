@@ -17,6 +17,22 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, name))
 
 
+@pytest.fixture(scope="module")
+def live_ticket(django_db_setup, django_db_blocker):
+    """A committed ticket (the live server cannot see a test's own rows), removed afterwards."""
+    from backoffice.tickets import services as tickets
+    from backoffice.tickets.models import Category, Ticket
+
+    with django_db_blocker.unblock():
+        ticket = tickets.ticket_open(user=None, data=tickets.TicketInput(
+            title="Kamera görüntü yok", description="Görüntü yok.", channel="telefon",
+            category=Category.objects.get(name="Görüntü yok"), priority=2, requester_name="Ayşe Yılmaz",
+            requester_phone="0532 123 45 67", consent_note="sözlü"))
+    yield ticket.number
+    with django_db_blocker.unblock():
+        Ticket.objects.filter(pk=ticket.pk).delete()
+
+
 def _open_table(page, layer):
     page.wait_for_selector("#layer-tree .layer-row")
     page.click("#open-attribute-table")
@@ -57,7 +73,7 @@ class AttributeTableTests:
         assert names and all("Beştelsiz" in n for n in names)
         filtered = page.evaluate("window.kentAttributeTable.count")
         assert 0 < filtered < total
-        assert "Beştelsiz" in page.locator("#attr-filters").inner_text()
+        assert "BESTELSIZ" in page.locator("#attr-filters").inner_text()
         # Only what the map shows: zoom onto one building, the count drops.
         page.locator("#attr-body tr[data-id]").first.click()
         selected = page.evaluate("Array.from(window.kentAttributeTable.selected.keys())")
@@ -155,10 +171,10 @@ class AttributeTableTests:
 
 class SearchEverywhereTests:
     def _search(self, page, text):
-        page.fill("#search", text)
-        page.wait_for_function("t => document.querySelector('#search-results .search-hit, #search-results .search-empty')"
-                               " && document.getElementById('search').value === t", arg=text)
-        page.wait_for_timeout(400)
+        page.evaluate("() => document.getElementById('search-results').replaceChildren()")
+        with page.expect_response(lambda r: "/search/?q=" in r.url):
+            page.fill("#search", text)
+        page.wait_for_selector("#search-results .search-hit, #search-results .search-empty")
         return page.locator("#search-results .search-label").all_inner_texts()
 
     def test_turkish_folding_addresses_parcels_and_coordinates(self, page, live_site, db, live_admin):
@@ -183,14 +199,15 @@ class SearchEverywhereTests:
         labels = self._search(page, "Y=407500 X=4541200")
         assert labels and labels[0].startswith("EPSG:5254 Y 407500.00")
 
-    def test_assets_and_tickets_only_for_who_may_see_them(self, page, live_site, db, live_technician, live_editor):
+    def test_assets_and_tickets_only_for_who_may_see_them(self, page, live_site, db, live_technician, live_editor,
+                                                          live_ticket):
         """A technician finds a camera by its IP and a ticket by its number; a CBS editor (no
         tickets or assets grant) gets neither."""
         from backoffice.assets.models import Camera
         from backoffice.tickets.models import Ticket
 
         camera = Camera.objects.exclude(ip=None).order_by("tucbs_no").first()
-        ticket = Ticket.objects.order_by("pk").first()
+        ticket = Ticket.objects.get(number=live_ticket)
         _login(page, live_site, live_technician)
         page.goto(live_site + "/map/")
         page.wait_for_selector("#layer-tree .layer-row")

@@ -48,7 +48,14 @@ class EverywhereTests:
         from backoffice.tickets.models import Ticket
 
         camera = Camera.objects.exclude(ip=None).order_by("tucbs_no").first()
-        ticket = Ticket.objects.order_by("pk").first()
+        from backoffice.tickets import services as tickets
+        from backoffice.tickets.models import Category
+
+        ticket = tickets.ticket_open(user=None, data=tickets.TicketInput(
+            title="Kamera görüntü yok", description="Görüntü yok.", channel="telefon",
+            category=Category.objects.get(name="Görüntü yok"), priority=2, requester_name="Ayşe Yılmaz",
+            requester_phone="0532 123 45 67", consent_note="sözlü"))
+        assert Ticket.objects.filter(pk=ticket.pk).exists()
         staff = make_user(("module:assets", "view"), ("module:tickets", "view"))
         groups = {g["kind"]: g for g in search_everywhere(camera.ip, user=staff, visible=ALL)}
         assert groups["asset"]["results"][0]["label"] == f"Camera {camera.adi} ({camera.ip})"
