@@ -27,7 +27,7 @@ def live_ticket(django_db_setup, django_db_blocker):
         ticket = tickets.ticket_open(user=None, data=tickets.TicketInput(
             title="Kamera görüntü yok", description="Görüntü yok.", channel="telefon",
             category=Category.objects.get(name="Görüntü yok"), priority=2, requester_name="Ayşe Yılmaz",
-            requester_phone="0532 123 45 67", consent_note="sözlü"))
+            requester_phone="0532 123 45 67", consent_note="sözlü", address="Telsiz Mah."))
     yield ticket.number
     with django_db_blocker.unblock():
         Ticket.objects.filter(pk=ticket.pk).delete()

@@ -54,7 +54,7 @@ class EverywhereTests:
         ticket = tickets.ticket_open(user=None, data=tickets.TicketInput(
             title="Kamera görüntü yok", description="Görüntü yok.", channel="telefon",
             category=Category.objects.get(name="Görüntü yok"), priority=2, requester_name="Ayşe Yılmaz",
-            requester_phone="0532 123 45 67", consent_note="sözlü"))
+            requester_phone="0532 123 45 67", consent_note="sözlü", address="Telsiz Mah."))
         assert Ticket.objects.filter(pk=ticket.pk).exists()
         staff = make_user(("module:assets", "view"), ("module:tickets", "view"))
         groups = {g["kind"]: g for g in search_everywhere(camera.ip, user=staff, visible=ALL)}
