@@ -58,7 +58,7 @@ class EverywhereTests:
         assert Ticket.objects.filter(pk=ticket.pk).exists()
         staff = make_user(("module:assets", "view"), ("module:tickets", "view"))
         groups = {g["kind"]: g for g in search_everywhere(camera.ip, user=staff, visible=ALL)}
-        assert groups["asset"]["results"][0]["label"] == f"Camera {camera.adi} ({camera.ip})"
+        assert groups["asset"]["results"][0]["label"] == f"Kamera {camera.adi} ({camera.ip})"
         found = search_everywhere(ticket.number, user=staff, visible=ALL)
         assert any(r["label"].startswith(f"#{ticket.number}") for g in found for r in g["results"])
         nobody = make_user()
