@@ -88,7 +88,7 @@ class AttributeTableTests:
         highlighted = page.evaluate("""id => {
             const layer = window.kentLayers['bi-bina'];
             const style = layer.getStyle();
-            const features = layer.getSource().getFeaturesInExtent(window.kentMap.getView().calculateExtent());
+            const features = layer.getFeaturesInExtent(window.kentMap.getView().calculateExtent());
             const mine = features.filter(f => String(f.getId()) === String(id));
             return mine.length > 0 && mine.every(f => style(f).getStroke().getColor() === '#00e5ff');
         }""", selected[0])
