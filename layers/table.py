@@ -58,7 +58,12 @@ def _ref_name_field(field: models.Field) -> str | None:
 def table_columns(layer: type[Layer]) -> list[dict]:
     """The table's columns: published name, the form's label, type, code list, editable."""
     columns = []
-    for name, field in layer.properties().items():
+    # The layer's own attributes first (as QGIS lists a layer's fields), the TUCBS version and
+    # validity columns every layer carries after them; tucbsNo leads as the feature's number.
+    fields = layer.properties()
+    common = [f.column for f in layer.property_fields()[:len(layer.common_fields)]]
+    order = ["tucbsNo", *[n for n in fields if n not in common], *[n for n in common if n != "tucbsNo"]]
+    for name, field in ((n, fields[n]) for n in order):
         kind = column_type(field)
         entry = {"name": name, "label": capfirst(str(field.verbose_name)), "type": kind,
                  "editable": field.editable and name != "tucbsNo" and name not in SPAN and kind != "ref",

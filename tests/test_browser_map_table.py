@@ -255,6 +255,7 @@ class MeasureTests:
         assert abs(metres - 1000) < 5, (value, unit)
         page.wait_for_timeout(400)
         assert page.evaluate("window.kentMap.getView().getZoom()") == zoom
+        assert page.locator("#feature-panel").is_hidden()  # the closing clicks identify nothing
         assert "1.000 km" in page.locator("#measure-label").inner_text()
         _shot(page, "measure-1440.png")
         # Esc cancels a drawing under way.
@@ -263,7 +264,7 @@ class MeasureTests:
         page.mouse.click(*at(end))
         page.keyboard.press("Escape")
         assert page.locator("#measure-result").inner_text() == "Ölçüm iptal edildi."
-        assert page.evaluate("window.kentMeasuring") is False
+        page.wait_for_function("() => window.kentMeasuring === false")
         # The shortcuts help.
         page.click("#open-shortcuts")
         assert page.locator("#shortcuts").is_visible()

@@ -311,7 +311,7 @@ document.addEventListener("DOMContentLoaded", function () {
         Array.from($("attr-filter-op").options).forEach(function (o) { ops[o.value] = o.textContent; });
         state.filters.forEach(function (f, index) {
             const chip = document.createElement("span");
-            chip.className = "badge text-bg-light border attr-chip";
+            chip.className = "badge attr-chip";
             const column = state.byName[f.name];
             let value = f.value;
             if (column && column.choices && f.op !== "contains") {

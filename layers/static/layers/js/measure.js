@@ -35,11 +35,19 @@ document.addEventListener("DOMContentLoaded", function () {
     function showOnMap(geometry) {
         const template = geometry.getType() === "Polygon" ? texts.area : texts.length;
         label.textContent = template.replace("{value}", measured(geometry));
-        overlay.setPosition(place(geometry));
+        const at = place(geometry);
+        // Near the right edge the label goes to the left of the point, so that it stays readable.
+        const pixel = map.getPixelFromCoordinate(at);
+        const right = pixel && pixel[0] > map.getSize()[0] - 200;
+        overlay.setPositioning(right ? "bottom-right" : "bottom-left");
+        overlay.setOffset(right ? [-10, -10] : [10, -10]);
+        overlay.setPosition(at);
     }
     function stop() {
         if (draw) { map.removeInteraction(draw); window.kentDrawTools.detach(draw); draw = null; }
-        setTimeout(function () { window.kentMeasuring = false; }, 0);
+        // The map's identify waits ~250 ms to tell a click from a double-click: the closing
+        // double-click must not open the feature panel.
+        setTimeout(function () { window.kentMeasuring = false; }, 500);
     }
     function start(type) {
         stop();
