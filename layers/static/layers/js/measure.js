@@ -47,7 +47,8 @@ document.addEventListener("DOMContentLoaded", function () {
         if (draw) { map.removeInteraction(draw); window.kentDrawTools.detach(draw); draw = null; }
         // The map's identify waits ~250 ms to tell a click from a double-click: the closing
         // double-click must not open the feature panel.
-        setTimeout(function () { window.kentMeasuring = false; }, 500);
+        // A new measurement started meanwhile keeps the flag.
+        setTimeout(function () { if (!draw) { window.kentMeasuring = false; } }, 500);
     }
     function start(type) {
         stop();
