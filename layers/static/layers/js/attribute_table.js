@@ -152,7 +152,8 @@ document.addEventListener("DOMContentLoaded", function () {
         const value = row.values[column.name];
         if (value === null || value === undefined) { return ""; }
         if (typeof value === "boolean") { return value ? texts.yes : texts.no; }
-        if (typeof value === "number") { return number(value); }
+        // Identifiers and counts as QGIS shows them (no digit grouping); decimals with the locale's comma.
+        if (typeof value === "number") { return Number.isInteger(value) ? String(value) : number(value); }
         return String(value);
     }
 
