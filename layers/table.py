@@ -9,6 +9,7 @@ the view turns into a 400). Built on the ORM over the layer tables (not on pygeo
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -234,3 +235,30 @@ def table_page(*, layer: type[Layer], filters: list[Filter] = (), bbox: tuple | 
     limit = max(1, min(limit, MAX_LIMIT))
     return {"count": qs.count(), "offset": offset, "limit": limit,
             "rows": table_rows(layer, qs.order_by(*order)[offset:offset + limit])}
+
+
+def check_edit_values(layer: type[Layer], properties: dict) -> None:
+    """Values a JSON client sent for attribute edits: scalars the column can take, text without
+    control characters (PostgreSQL refuses NUL). ValidationError with a clear message otherwise;
+    the services then validate the feature as a whole."""
+    from cbs.text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+
+    for name, value in properties.items():
+        field = _field(layer, name)
+        if value is None:
+            continue
+        bad = ValidationError(_("%(value)s is not a valid value for %(label)s.")
+                              % {"value": str(value)[:40], "label": field.verbose_name})
+        if not isinstance(value, str | int | float | bool):
+            raise bad
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValidationError(f"{capfirst(str(field.verbose_name))}: {CONTROL_CHARACTERS_MESSAGE}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            raise bad
+        target = field.target_field if field.is_relation else field
+        try:
+            target.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            raise bad from None

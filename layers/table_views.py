@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http.request import RawPostDataException
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +18,7 @@ from ogc.gate import Caller, visible_collections
 
 from .registry import get_layer
 from .services import AttributeChange, BatchConflict, features_update_attributes
-from .table import MAX_LIMIT, Filter, table_columns, table_page
+from .table import MAX_LIMIT, Filter, check_edit_values, table_columns, table_page
 
 MAX_IDS = 5000  # a selection sent back (export, "selected only")
 MAX_CHANGES = 1000  # features changed by one bulk edit
@@ -123,9 +124,11 @@ def table_edit(request: HttpRequest, layer: str) -> JsonResponse:
         return _error(_("No such layer."), 404)
     if not request.user.is_authenticated or not user_can(request.user, layer_resource(target), "edit"):
         return _error(_("You may not edit the layer %(layer)s.") % {"layer": target.title}, 403)
+    if request.content_type != "application/json":  # a form's body was already read as a form
+        return _error(_("The request body is not valid JSON."), 400)
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RawPostDataException):
         return _error(_("The request body is not valid JSON."), 400)
     changes = _changes(body)
     editable = {c["name"] for c in table_columns(target) if c["editable"]}
@@ -134,6 +137,10 @@ def table_edit(request: HttpRequest, layer: str) -> JsonResponse:
         if unknown:
             return _error(_("These attributes cannot be edited in the table: %(names)s.")
                           % {"names": ", ".join(n[:60] for n in unknown[:10])}, 400)
+        try:
+            check_edit_values(target, change.properties)
+        except ValidationError as exc:
+            return _error(_("Nothing was saved. %(problems)s") % {"problems": " ".join(exc.messages)}, 400)
     try:
         written = features_update_attributes(layer=target, changes=changes, user=request.user,
                                              reason=_("Attribute table"))

@@ -129,3 +129,25 @@ class TableHttpTests:
         features = json.loads(response.content)["features"]
         assert sorted(f["properties"]["tucbsNo"] for f in features) == ids
         assert client.get("/map/export/", {"layer": "kh-hizmet", "format": "geojson", "ids": "1,x"}).status_code == 400
+
+
+class TableEditGarbageTests:
+    @pytest.mark.parametrize("layer, properties", [
+        ("kh-hizmet", {"adi": "a\x00b"}), ("kh-hizmet", {"adi": ["x"]}), ("kh-hizmet", {"adi": {"a": 1}}),
+        ("kh-hizmet", {"adi": "ç" * 5000}), ("kh-hizmet", {"hizmetTipi": "yok"}), ("kh-hizmet", {"adi": None}),
+        ("bi-bina", {"zeminUstuKatSayisi": 1e308}), ("bi-bina", {"zeminUstuKatSayisi": 2**70}),
+        ("bi-bina", {"zeminUstuKatSayisi": "abc"}), ("bi-bina", {"zeminUstuKatSayisi": -1}),
+        ("bi-bina", {"yapiKullanimIzniTarihi": "2024-02-30"}), ("bi-bina", {"yapiKullanimIzniTarihi": 5}),
+        ("bi-bina", {"gecerlilikBaslangici": "9999-12-31", "gecerlilikSonu": "2000-01-01"}),
+    ])
+    def test_bad_values_are_a_400_and_write_nothing(self, client, db, layer, properties):
+        client.force_login(make_user(superuser=True))
+        target = get_layer(layer)
+        row = client.get(f"/map/table/{layer}/").json()["rows"][0]
+        versions = target.history.objects.count()
+        response = client.post(f"/map/table/{layer}/edit", json.dumps(
+            {"changes": [{"id": row["id"], "version": row["version"], "properties": properties}]}),
+            content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert response.json()["detail"]
+        assert target.history.objects.count() == versions
