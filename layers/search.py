@@ -111,7 +111,8 @@ def _buildings(query: str, words: list[str]) -> list[Hit]:
     if query.isdigit():
         qs = Bina.objects.filter(bina_kimlik_no=int(query)) if len(query) <= 18 else Bina.objects.none()
     elif len(query) >= 3:
-        qs = _ranked(folded_contains(Bina.objects.exclude(adi=""), "adi", words), "adi", words)
+        # Ranked by name only: buildings are many, a top-N sort on the name is what stays fast.
+        qs = folded_contains(Bina.objects.exclude(adi=""), "adi", words).order_by("adi", "tucbs_no")
     else:
         return []
     return [Hit("building", b.adi or _("Building %(id)s") % {"id": b.bina_kimlik_no},
@@ -126,8 +127,8 @@ def layer_search(query: str, visible: frozenset[str] | set[str]) -> list[Hit]:
     if len(query) < 2 or not words:
         return []
     hits: list[Hit] = []
-    if "ad-numarataj" in visible:
-        hits += _doors(query)
+    addresses = _doors(query) if "ad-numarataj" in visible else []
+    hits += addresses
     if "tk-parsel" in visible:
         hits += _parcels(query)
     text_query = not query.replace(" ", "").replace("/", "").isdigit()
@@ -142,7 +143,7 @@ def layer_search(query: str, visible: frozenset[str] | set[str]) -> list[Hit]:
             qs = _ranked(_roads(road_words, kind), "adi", road_words)
             hits += [Hit("road", road_label(r), r.get_yol_tipi_display(), "ad-yol", r.tucbs_no, lonlat_bbox(r))
                      for r in with_lonlat(qs, "geom")[:PER_KIND]]
-    if "bi-bina" in visible:
+    if "bi-bina" in visible and not addresses:  # "sehit er 12" is an address, not "Şehit Er Apt. 112"
         hits += _buildings(query, words)
     if "kh-hizmet" in visible and text_query:
         qs = _ranked(folded_contains(KamuHizmeti.objects.all(), "adi", words), "adi", words)

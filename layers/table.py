@@ -221,8 +221,11 @@ def table_rows(layer: type[Layer], qs: QuerySet) -> list[dict]:
             if shown is not None:
                 labels[name] = shown
         box = obj._box.extent if obj._box is not None else None
-        rows.append({"id": obj.tucbs_no, "version": obj.version, "values": values, "labels": labels,
-                     "bbox": [round(v, 7) for v in box] if box else None})
+        row = {"id": obj.tucbs_no, "version": obj.version, "values": values, "labels": labels,
+               "bbox": [round(v, 7) for v in box] if box else None}
+        if hasattr(obj, "_total"):
+            row["_total"] = obj._total
+        rows.append(row)
     return rows
 
 
@@ -230,11 +233,18 @@ def table_page(*, layer: type[Layer], filters: list[Filter] = (), bbox: tuple | 
                mahalle: int | None = None, ids: list[int] | None = None, sort: str | None = None,
                descending: bool = False, offset: int = 0, limit: int = 100) -> dict:
     """{count, offset, limit, rows}: one page of the filtered, sorted features."""
+    from django.db.models import Count, Window
+
     qs = table_queryset(layer=layer, filters=filters, bbox=bbox, mahalle=mahalle, ids=ids)
     order = sort_key(layer, sort, descending)
     limit = max(1, min(limit, MAX_LIMIT))
-    return {"count": qs.count(), "offset": offset, "limit": limit,
-            "rows": table_rows(layer, qs.order_by(*order)[offset:offset + limit])}
+    # The total comes with the page (a window count runs before LIMIT): one scan, not two.
+    page = qs.annotate(_total=Window(Count("pk"))).order_by(*order)[offset:offset + limit]
+    rows = table_rows(layer, page)
+    count = rows[0].pop("_total") if rows else (qs.count() if offset else 0)
+    for row in rows:
+        row.pop("_total", None)
+    return {"count": count, "offset": offset, "limit": limit, "rows": rows}
 
 
 def check_edit_values(layer: type[Layer], properties: dict) -> None:
