@@ -91,7 +91,8 @@ def _doors(query: str) -> list[Hit]:
         return []
     roads = _ranked(_roads(words, kind), "adi", words).values("tucbs_no")[:20]
     qs = (Numarataj.objects.filter(yol__in=roads, kapi_numarasi__iexact=door["door"])
-          .select_related("yol", "mahalle").order_by("yol__adi", "tucbs_no"))
+          .select_related("yol", "mahalle").order_by("yol__adi", "tucbs_no")
+          .only("tucbs_no", "kapi_numarasi", "yol__adi", "yol__yol_tipi", "mahalle__adi"))
     return [Hit("address", address_label(n.yol, n.kapi_numarasi), f"{n.mahalle.adi} Mahallesi",
                 "ad-numarataj", n.tucbs_no, lonlat_bbox(n)) for n in with_lonlat(qs, "geom")[:PER_KIND]]
 
@@ -101,7 +102,7 @@ def _parcels(query: str) -> list[Hit]:
     if not parcel:
         return []
     qs = (Parsel.objects.filter(ada_no=int(parcel["ada"]), parsel_no=int(parcel["parsel"]))
-          .select_related("mahalle").order_by("tucbs_no"))
+          .select_related("mahalle").order_by("tucbs_no").only("tucbs_no", "ada_no", "parsel_no", "mahalle__adi"))
     return [Hit("parcel", _("Ada %(ada)s Parsel %(parsel)s") % {"ada": p.ada_no, "parsel": p.parsel_no},
                 f"{p.mahalle.adi} Mahallesi", "tk-parsel", p.tucbs_no, lonlat_bbox(p))
             for p in with_lonlat(qs, "geom")[:PER_KIND]]
@@ -115,6 +116,7 @@ def _buildings(query: str, words: list[str]) -> list[Hit]:
         qs = folded_contains(Bina.objects.exclude(adi=""), "adi", words).order_by("adi", "tucbs_no")
     else:
         return []
+    qs = qs.only("tucbs_no", "adi", "bina_kimlik_no")  # not the geometry: only its CRS84 box is shown
     return [Hit("building", b.adi or _("Building %(id)s") % {"id": b.bina_kimlik_no},
                 _("Building id %(id)s") % {"id": b.bina_kimlik_no}, "bi-bina", b.tucbs_no, lonlat_bbox(b))
             for b in with_lonlat(qs, "geom")[:PER_KIND]]
@@ -136,17 +138,17 @@ def layer_search(query: str, visible: frozenset[str] | set[str]) -> list[Hit]:
         mahalle_words = [w for w in words if w.translate(FOLD_TABLE).lower() not in ("mah", "mahallesi", "mh")]
         qs = _ranked(folded_contains(Mahalle.objects.all(), "adi", mahalle_words or words), "adi", mahalle_words or words)
         hits += [Hit("mahalle", f"{m.adi} Mahallesi", "", "id-mahalle", m.tucbs_no, lonlat_bbox(m))
-                 for m in with_lonlat(qs, "geom")[:PER_KIND]]
+                 for m in with_lonlat(qs.only("tucbs_no", "adi"), "geom")[:PER_KIND]]
     if "ad-yol" in visible and text_query:
         road_words, kind = _road_terms(query)
         if road_words:
             qs = _ranked(_roads(road_words, kind), "adi", road_words)
             hits += [Hit("road", road_label(r), r.get_yol_tipi_display(), "ad-yol", r.tucbs_no, lonlat_bbox(r))
-                     for r in with_lonlat(qs, "geom")[:PER_KIND]]
+                     for r in with_lonlat(qs.only("tucbs_no", "adi", "yol_tipi"), "geom")[:PER_KIND]]
     if "bi-bina" in visible and not addresses:  # "sehit er 12" is an address, not "Şehit Er Apt. 112"
         hits += _buildings(query, words)
     if "kh-hizmet" in visible and text_query:
         qs = _ranked(folded_contains(KamuHizmeti.objects.all(), "adi", words), "adi", words)
         hits += [Hit("service", s.adi, s.get_hizmet_tipi_display(), "kh-hizmet", s.tucbs_no, lonlat_bbox(s))
-                 for s in with_lonlat(qs, "geom")[:PER_KIND]]
+                 for s in with_lonlat(qs.only("tucbs_no", "adi", "hizmet_tipi"), "geom")[:PER_KIND]]
     return hits

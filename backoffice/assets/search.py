@@ -25,7 +25,8 @@ def _ip(text: str) -> str | None:
         return None
 
 
-def _named(model, text: str, words: list[str], *, code: str | None = None, ip: str | None = None):
+def _named(model, text: str, words: list[str], *, columns: tuple[str, ...], code: str | None = None,
+           ip: str | None = None):
     """Rows whose folded name (or code) holds every word, or whose IP is the typed address."""
     qs = model.objects.annotate(_fold_adi=Fold("adi"))
     match = Q()
@@ -36,7 +37,7 @@ def _named(model, text: str, words: list[str], *, code: str | None = None, ip: s
         match |= Q(_fold_code__contains=fold_value(text))
     if ip:
         match = Q(ip=ip)  # an address is exact: 10.2.3.4 is not 10.2.3.40
-    return with_lonlat(qs.filter(match), "geom").order_by("adi")[:PER_KIND]
+    return with_lonlat(qs.filter(match).only("tucbs_no", "adi", *columns), "geom").order_by("adi")[:PER_KIND]
 
 
 def asset_search_hits(query: str, user) -> list[Hit]:
@@ -49,18 +50,18 @@ def asset_search_hits(query: str, user) -> list[Hit]:
                 else _("Camera %(name)s") % {"name": c.adi},
                 f"{c.get_tur_display()} · {c.get_durum_display()}", KIND_LAYER["kamera"], c.tucbs_no,
                 lonlat_bbox(c), asset_url("kamera", c.tucbs_no))
-            for c in _named(Camera, text, words, ip=ip)]
+            for c in _named(Camera, text, words, columns=("ip", "tur", "durum"), ip=ip)]
     hits += [Hit("asset", _("Device %(name)s (%(ip)s)") % {"name": d.adi, "ip": d.ip} if d.ip
                  else _("Device %(name)s") % {"name": d.adi},
                  f"{d.get_tur_display()} · {d.get_durum_display()}", KIND_LAYER["cihaz"], d.tucbs_no,
                  lonlat_bbox(d), asset_url("cihaz", d.tucbs_no))
-             for d in _named(NetworkDevice, text, words, ip=ip)]
+             for d in _named(NetworkDevice, text, words, columns=("ip", "tur", "durum"), ip=ip)]
     if ip is None:
         hits += [Hit("asset", _("Site %(code)s %(name)s") % {"code": s.kod, "name": s.adi},
                      s.get_tur_display(), KIND_LAYER["lokasyon"], s.tucbs_no, lonlat_bbox(s),
                      asset_url("lokasyon", s.tucbs_no))
-                 for s in _named(Site, text, words, code="kod")]
+                 for s in _named(Site, text, words, columns=("kod", "tur"), code="kod")]
         hits += [Hit("asset", _("Fiber link %(name)s") % {"name": f.adi}, f.get_durum_display(),
                      KIND_LAYER["fiber"], f.tucbs_no, lonlat_bbox(f), asset_url("fiber", f.tucbs_no))
-                 for f in _named(FiberLink, text, words)]
+                 for f in _named(FiberLink, text, words, columns=("durum",))]
     return hits

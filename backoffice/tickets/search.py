@@ -27,6 +27,7 @@ def ticket_search_hits(query: str, user) -> list[Hit]:
         for word in text.split():
             words &= Q(_fold_title__contains=fold_value(word))
         match |= words
-    rows = with_lonlat(qs.filter(match), "location").order_by("-created_at")[:PER_KIND]
+    rows = with_lonlat(qs.filter(match).only("number", "title", "status", "created_at"), "location") \
+        .order_by("-created_at")[:PER_KIND]
     return [Hit("ticket", f"#{t.number} {t.title}", t.get_status_display(), None, t.number,
                 lonlat_bbox(t), reverse("tickets:detail", args=[t.number])) for t in rows]
