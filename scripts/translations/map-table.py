@@ -133,4 +133,8 @@ TR = {
     "edit it, Enter saves":
         "Tıklama: satırı seçer; Ctrl+tıklama: seçime ekler; Shift+tıklama: aralık seçer; hücreye çift tıklama: "
         "düzenler, Enter kaydeder",
+    # the geometry widget (admin and forms)
+    "Delete the drawn geometry?": "Çizilen geometri silinsin mi?",
+    "The map is emptied; nothing is saved until you save the form.":
+        "Harita boşaltılır; formu kaydedene kadar hiçbir şey kaydedilmez.",
 }
