@@ -270,3 +270,27 @@ class MeasureTests:
         assert page.locator("#shortcuts").is_visible()
         assert "Esc" in page.locator("#shortcuts").inner_text()
         _shot(page, "shortcuts-1440.png")
+
+
+class DeleteAsksFirstTests:
+    def test_geometry_widget_asks_before_deleting_the_drawn_geometry(self, page, live_site, db, live_admin):
+        """The admin's map widget: 'Delete all Features' opens a dialog; Cancel keeps the geometry,
+        Delete empties it (nothing is saved until the form is)."""
+        page.goto(live_site + "/admin/login/")
+        page.fill("#id_username", live_admin[0])
+        page.fill("#id_password", live_admin[1])
+        page.click("input[type=submit]")
+        page.goto(live_site + "/admin/layers/kamuhizmeti/")
+        page.click("#result_list tbody tr th a")
+        page.wait_for_selector(".dj_map canvas", timeout=15000)
+        field = page.locator("textarea.vSerializedField")
+        assert field.input_value()
+        page.click(".clear_features a")
+        dialog = page.locator("dialog.cbs-dialog[open]")
+        assert dialog.is_visible()
+        dialog.locator("button[value=cancel]").click()
+        assert field.input_value()
+        page.click(".clear_features a")
+        page.locator("dialog.cbs-dialog[open] button[value=ok]").click()
+        page.wait_for_function("() => document.querySelector('textarea.vSerializedField').value === ''")
+        assert not [e for e in page.console_errors if "Content Security Policy" in e]
