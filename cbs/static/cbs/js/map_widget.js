@@ -7,6 +7,10 @@
 function askBeforeClearing(wrapper, dialogId) {
     const link = wrapper.querySelector(".clear_features a");
     if (!link || !window.kentConfirm) { return; }
+    const dialog = document.getElementById(dialogId);
+    dialog.querySelectorAll("button[value]").forEach(function (button) {
+        button.addEventListener("click", function () { dialog.close(button.value); });
+    });
     let confirmed = false;
     link.addEventListener("click", function (event) {
         if (confirmed) { confirmed = false; return; }
