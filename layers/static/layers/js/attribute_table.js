@@ -228,6 +228,8 @@ document.addEventListener("DOMContentLoaded", function () {
                 if (state.editable && c.editable) { td.classList.add("attr-editable"); }
                 line.appendChild(td);
             });
+            // Shift/Ctrl+click selects rows, not the page's text.
+            line.addEventListener("mousedown", function (e) { if (e.shiftKey || e.ctrlKey || e.metaKey) { e.preventDefault(); } });
             line.addEventListener("click", function (e) { rowClick(row, index, e); });
             line.addEventListener("dblclick", function (e) {
                 const td = e.target.closest("td");
