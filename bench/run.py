@@ -5,7 +5,7 @@ The bench database is topped up to 100 000 buildings and door numbers (CBS_BENCH
 copying sample rows (shifted east) with SQL: a benchmark fixture, not an application write.
 A bench database a run before this one left bigger is trimmed back to that size. The
 1 000 000-row checks run in a database of their own (bench.bigtable, CBS_BENCH_BIG_DATABASE_URL).
-CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, print, bigtable, tickets, mail, import)
+CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, print, table, bigtable, tickets, mail, import)
 runs only some sections; the default is all of them.
 """
 
@@ -33,7 +33,7 @@ LIMIT = 10_000  # features of the "10 000 features" case
 BBOX = (28.895, 40.99, 28.91, 41.005)
 REPEAT = int(os.environ.get("CBS_BENCH_REPEAT", "15"))
 RESULTS = Path(__file__).resolve().parent / "results"
-ALL_SECTIONS = ("items", "plans", "tiles", "http", "map", "print", "bigtable", "tickets", "mail", "import")
+ALL_SECTIONS = ("items", "plans", "tiles", "http", "map", "print", "table", "bigtable", "tickets", "mail", "import")
 SECTIONS = set(filter(None, os.environ.get("CBS_BENCH_SECTIONS", ",".join(ALL_SECTIONS)).split(",")))
 
 
@@ -377,6 +377,17 @@ def main() -> int:
         lines += ["", "## E-mail intake (private Dovecot; target: 1 000 mails in < 60 s)", "",
                   "| case | value |", "|---|---|"]
         lines += [f"| {label} | {value} |" for label, value in bench_mail_intake()]
+    if "table" in SECTIONS:
+        from django.contrib.auth import get_user_model
+
+        from bench.map_table import bench_map_table
+
+        admin, _created = get_user_model().objects.get_or_create(username="bench-superuser",
+                                                                 defaults={"is_superuser": True, "is_staff": True})
+        table_rows_ms = bench_map_table(timed, admin)
+        lines += ["", "## Attribute table and search everywhere (100 000 buildings; targets: page < 150 ms, "
+                      "search < 50 ms)", "", "| case | ms (median) |", "|---|---|"]
+        lines += [f"| {label} | {value} |" for label, value in table_rows_ms]
     if "import" in SECTIONS:
         from bench.imports import bench_import
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from cbs import views
+from cbs import search_views, views
 from cbs.accounts.forms import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("cbs.accounts.urls")),
     path("admin/", admin.site.urls),
     path("map/", include("layers.urls")),
+    path("search/", search_views.search_view, name="search"),
     path("ogc/", include("ogc.urls")),
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),

@@ -14,8 +14,8 @@ class LocalMapWidget(OpenLayersWidget):
 
     class Media:
         extend = False  # the parent's Media points at a CDN
-        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
-        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "cbs/js/map_widget.js")
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "cbs/css/site.css")}
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "cbs/js/confirm.js", "cbs/js/map_widget.js")
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

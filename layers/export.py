@@ -51,7 +51,7 @@ def _column(name: str, f: Field, spreadsheet: bool) -> str:
 
 
 def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float] | None,
-                      spreadsheet: bool = False) -> str:
+                      spreadsheet: bool = False, ids: list[int] | None = None) -> str:
     qn = connection.ops.quote_name
     geom = qn(layer.geometry().column)
     columns = ", ".join(_column(name, f, spreadsheet) for name, f in layer.properties().items())
@@ -65,6 +65,9 @@ def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float
             where = (f"WHERE t.{geom} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), "
                      f"{int(layer.geometry().srid)})")
             params = list(clipped)
+    if ids is not None:  # the attribute table's selection (tucbsNo values)
+        where = (where + " AND " if where else "WHERE ") + 't."tucbsNo" = ANY(%s::bigint[])'
+        params.append(list(ids))
     sql = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features',
                                  coalesce(json_agg(ST_AsGeoJSON(q.*, 'g', 4)::json), '[]'))::text
@@ -77,10 +80,11 @@ def _features_geojson(layer: type[Layer], bbox: tuple[float, float, float, float
 
 
 def export_layer(layer: type[Layer], fmt: str, srid: int,
-                 bbox: tuple[float, float, float, float] | None = None) -> tuple[bytes, str]:
-    """The file's bytes and its download name."""
+                 bbox: tuple[float, float, float, float] | None = None,
+                 ids: list[int] | None = None) -> tuple[bytes, str]:
+    """The file's bytes and its download name (only the features `ids` names, if given)."""
     srid = 4326 if fmt == "kml" else srid  # KML is always WGS 84
-    geojson = _features_geojson(layer, bbox, spreadsheet=fmt in SPREADSHEETS)
+    geojson = _features_geojson(layer, bbox, spreadsheet=fmt in SPREADSHEETS, ids=ids)
     content = convert(geojson, fmt, layer.name, layer.geometry().srid, srid)
     return content, f"{layer.name}-epsg{srid}{FORMATS[fmt].extension}"
 

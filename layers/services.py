@@ -388,3 +388,54 @@ def feature_undelete(*, layer: type[Layer], tucbs_no: int, properties: Mapping[s
     instance.save()
     _versioned("restore", layer, instance, user, reason)
     return instance
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    """New attribute values for one stored feature, with the version the editor saw."""
+
+    tucbs_no: int
+    version: int
+    properties: Mapping[str, Any]
+
+
+class BatchConflict(Exception):
+    """Features of a batch were saved by someone else after the editor read them."""
+
+    def __init__(self, conflicts: dict[int, int]):
+        numbers = ", ".join(f"#{n}" for n in sorted(conflicts)[:20])
+        super().__init__(_("Someone else changed or deleted %(numbers)s meanwhile. Reload the table and "
+                           "apply your change again.") % {"numbers": numbers})
+        self.conflicts = conflicts  # tucbsNo -> stored version (0: deleted)
+
+
+@transaction.atomic
+def features_update_attributes(*, layer: type[Layer], changes: Iterable[AttributeChange], user=None,
+                               reason: str = "") -> list[Model]:
+    """Attribute edits of several features at once (a table cell, or one value applied to a column
+    of a selection): all of them or none. Each feature goes through `feature_update` (permission,
+    editing area, validation, its own version in the history table and its own audit record)
+    inside this one transaction; a refused feature or a version conflict undoes the whole batch."""
+    changes = list(changes)
+    errors: dict[str, list[str]] = {}
+    conflicts: dict[int, int] = {}
+    stored = layer.model.objects.in_bulk([c.tucbs_no for c in changes], field_name="tucbs_no")
+    written = []
+    for change in changes:
+        instance = stored.get(change.tucbs_no)
+        if instance is None:
+            conflicts[change.tucbs_no] = 0
+            continue
+        try:
+            written.append(feature_update(layer=layer, instance=instance, properties=change.properties,
+                                          user=user, expected_version=change.version, reason=reason))
+        except VersionConflict as exc:
+            conflicts[change.tucbs_no] = exc.current
+        except ValidationError as exc:
+            messages = [m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms]
+            errors[f"#{change.tucbs_no}"] = messages
+    if conflicts:
+        raise BatchConflict(conflicts)
+    if errors:
+        raise ValidationError(errors)
+    return written

@@ -2,7 +2,6 @@
 
 import json
 import warnings
-from dataclasses import asdict
 from functools import cache
 
 import pyproj
@@ -23,7 +22,6 @@ from ogc.gate import Caller, visible_collections
 
 from .history import feature_restore, last_edit_by, versions
 from .registry import THEMES, all_layers, get_layer
-from .selectors import map_search
 from .services import VersionConflict
 
 
@@ -65,7 +63,7 @@ def map_config(request: HttpRequest) -> dict:
         "bbox": settings.CBS_MAP_BBOX,
         "tm": {"code": f"EPSG:{srid}", "proj4": _proj4(srid)},
         "basemap": settings.CBS_BASEMAP_URL,
-        "searchUrl": reverse("layers:map_search"),
+        "searchUrl": reverse("search"),
         "formUrl": reverse("layers:feature_form", args=["LAYER"]),
         "itemsUrl": "/ogc/collections/LAYER/items",
         "historyUrl": reverse("layers:feature_history", args=["LAYER", 0]).replace("/0/", "/ID/"),
@@ -79,12 +77,6 @@ def map_view(request: HttpRequest) -> HttpResponse:
 
     scales = [(s, f"1:{s:,}".replace(",", "\u202f")) for s in SCALES]  # 1:2 500, as on the page
     return render(request, "layers/map.html", {"config": map_config(request), "print_scales": scales})
-
-
-@require_GET
-def map_search_view(request: HttpRequest) -> JsonResponse:
-    hits = map_search(request.GET.get("q", ""), _visible(request))
-    return JsonResponse({"results": [asdict(h) for h in hits]}, json_dumps_params={"ensure_ascii": False})
 
 
 def _layer_or_404(name: str):
@@ -194,6 +186,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     from ogc.crs import offered_srids
 
     from .export import FORMATS, export_layer
+    from .table_views import id_list
 
     from ogc.params import BadParameter, parse_lonlat_bbox
 
@@ -208,8 +201,9 @@ def export_view(request: HttpRequest) -> HttpResponse:
         bbox = parse_lonlat_bbox(request.GET["bbox"]) if request.GET.get("bbox") else None
     except BadParameter as exc:
         return _text(str(exc), 400)
+    ids = id_list(request.GET["ids"]) if "ids" in request.GET else None  # the table's selection
     layer = get_layer(name)
-    data, filename = export_layer(layer, fmt, srid, bbox)
+    data, filename = export_layer(layer, fmt, srid, bbox, ids)
     if layer.sensitive:
         user = request.user
         access_record(method="GET", path=request.get_full_path(), status=200, size=len(data),

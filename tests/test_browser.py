@@ -94,7 +94,7 @@ class MapTests:
             page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
         pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", end)
         page.mouse.dblclick(box["x"] + pixel[0], box["y"] + pixel[1])
-        page.wait_for_function("() => document.getElementById('measure-result').textContent.length > 0")
+        page.wait_for_function("() => /[0-9] k?m$/.test(document.getElementById('measure-result').textContent)")
         value, unit = page.locator("#measure-result").inner_text().split()
         metres = float(value) * (1000 if unit == "km" else 1)
         assert abs(metres - 1000) < 5, (value, unit)  # Web Mercator would say ~1320 m here

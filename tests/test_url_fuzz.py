@@ -201,11 +201,16 @@ def specs(world: World) -> dict[str, dict[str, tuple[dict, list[str]]]]:
                   "requester_phone": "0212 555 11 22", "consent_note": "sözlü", "lon": "28.905", "lat": "41.0"}
     period = ["period", "day", "first", "last"]
     return {
-        "layers:map_search": {"get": ({"q": "Atatürk"}, ["q"])},
+        "search": {"get": ({"q": "Atatürk"}, ["q"])},
+        "layers:table": {"get": ({"sort": "adi", "order": "desc", "f": "adi:contains:a", "mahalle": "1",
+                                  "bbox": "28.89,40.98,28.91,41.0", "ids": "1,2", "offset": "0", "limit": "10",
+                                  "meta": "1"},
+                                 ["sort", "order", "f", "mahalle", "bbox", "ids", "offset", "limit"])},
         "layers:feature_history": {"post": ({"record": str(world.record), "version": str(world.version),
                                              "mode": "undo"}, ["record", "version", "mode"])},
         "layers:export": {"get": ({"layer": "kh-hizmet", "format": "geojson", "crs": "4326",
-                                   "bbox": "28.89,40.98,28.91,41.0"}, ["layer", "format", "crs", "bbox"])},
+                                   "bbox": "28.89,40.98,28.91,41.0", "ids": "1,2"},
+                                  ["layer", "format", "crs", "bbox", "ids"])},
         "layers:metadata_edit": {"post": ({"title": "Başlık", "update_frequency": "daily",
                                            "scale_denominator": "1000"},
                                           ["title", "update_frequency", "scale_denominator", "contact_email"])},

@@ -281,7 +281,7 @@ class ImportSettingsTests:
 
 
 class NulTests:
-    @pytest.mark.parametrize("url", ["/map/search?q=a%00b", "/tickets/a%00b/", "/assets/?q=a%00b"])
+    @pytest.mark.parametrize("url", ["/search/?q=a%00b", "/tickets/a%00b/", "/assets/?q=a%00b"])
     def test_nul_is_400_before_any_view(self, turkish, db, url):
         turkish.force_login(make_user(superuser=True))
         response = turkish.get(url)

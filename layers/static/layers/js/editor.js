@@ -11,6 +11,10 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!map || editable.length === 0) { return; }
 
     const $ = function (id) { return document.getElementById(id); };
+    const texts = $("map-texts") ? $("map-texts").dataset : {};
+    function sentence(template, values) {
+        return (template || "").replace(/\{(\w+)\}/g, function (_m, key) { return String(values[key]); });
+    }
     const section = $("editor");
     section.hidden = false;
     const csrf = section.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -42,6 +46,17 @@ document.addEventListener("DOMContentLoaded", function () {
         $("edit-layer").appendChild(option);
     });
 
+    // Ctrl+Z / Backspace while a geometry is edited: back to the geometry before the last change.
+    function undoableModify(modifyInteraction, features, others) {
+        const before = [];
+        const remember = function () { before.push(features[0].getGeometry().clone()); };
+        modifyInteraction.on("modifystart", remember);
+        others.forEach(function (i) { if (i) { i.on("translatestart", remember); } });
+        window.kentDrawTools.setUndo(function () {
+            if (before.length) { features[0].setGeometry(before.pop()); }
+        });
+    }
+
     function url(template, layer) { return template.replace("LAYER", layer); }
     function message(text, kind) {
         const box = $("edit-message");
@@ -49,6 +64,8 @@ document.addEventListener("DOMContentLoaded", function () {
         box.className = "small mt-2 " + (kind === "error" ? "text-danger" : "text-success");
     }
     function clearInteractions() {
+        if (draw) { window.kentDrawTools.detach(draw); }
+        window.kentDrawTools.setUndo(null);
         [draw, modify, translate].concat(snap || []).forEach(function (i) { if (i) { map.removeInteraction(i); } });
         draw = modify = snap = translate = null;
     }
@@ -204,12 +221,16 @@ document.addEventListener("DOMContentLoaded", function () {
         draw.on("drawend", function (event) {
             state.feature = event.feature;
             map.removeInteraction(draw);
+            window.kentDrawTools.detach(draw);
             draw = null;
             modify = new ol.interaction.Modify({features: new ol.Collection([state.feature])});
+            undoableModify(modify, [state.feature], [translate]);
             map.addInteraction(modify);
             buildForm(null);
         });
         map.addInteraction(draw);
+        // Esc cancels, Backspace / Ctrl+Z removes the last vertex, the closing double-click does not zoom.
+        window.kentDrawTools.attach(draw, function () { resetSelection(); message(texts.drawingCancelled, "ok"); });
         // Snap must be added after Draw to act on it.
         (snap || []).forEach(function (i) { map.removeInteraction(i); });
         addSnap();
@@ -230,12 +251,13 @@ document.addEventListener("DOMContentLoaded", function () {
                 // Drag the whole feature, or its vertices (alt+click removes a vertex).
                 translate = new ol.interaction.Translate({features: selected});
                 modify = new ol.interaction.Modify({features: selected});
+                undoableModify(modify, [hit], [translate]);
                 map.addInteraction(translate);
                 map.addInteraction(modify);
                 addSnap();
                 buildForm(data.properties);
                 $("edit-delete").disabled = false;
-                message("#" + state.id + " " + state.etag, "ok");
+                message(sentence(texts.selectedFeature, {id: state.id, version: data.properties.version || (state.etag || "").replace(/\W/g, "")}), "ok");
             });
     });
 
@@ -285,8 +307,9 @@ document.addEventListener("DOMContentLoaded", function () {
         return send(method, body, state.id ? etag : null).then(function (response) {
             return response.json().then(function (data) {
                 if (response.ok) {
-                    refreshAfterWrite((state.id ? "#" + state.id + " " : "") + "✓ " + (data.id ? "#" + data.id : "") +
-                                      (data.warnings && data.warnings.length ? " — ⚠ " + data.warnings.join(" ") : ""));
+                    const done = state.id ? sentence(texts.saved, {id: state.id}) : sentence(texts.created, {id: data.id});
+                    refreshAfterWrite("✓ " + done + (data.warnings && data.warnings.length
+                        ? " ⚠ " + sentence(texts.warnings, {warnings: data.warnings.join(" ")}) : ""));
                 } else if (response.status === 412) {
                     showConflict(data);
                 } else {
@@ -340,7 +363,7 @@ document.addEventListener("DOMContentLoaded", function () {
         window.kentConfirm("confirm-delete").then(function (yes) {
             if (!yes || !state.id) { return; }
             send("DELETE", null, state.etag).then(function (response) {
-                if (response.status === 204) { refreshAfterWrite("#" + state.id + " ✗"); }
+                if (response.status === 204) { refreshAfterWrite(sentence(texts.deleted, {id: state.id})); }
                 else if (response.status === 412) { response.json().then(showConflict); }
                 else { response.json().then(showErrors); }
             });

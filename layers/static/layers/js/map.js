@@ -1,5 +1,5 @@
-/* Kent CBS map: vector tiles from our OGC API, layer tree, pointer coordinates in the TM zone,
-   search, measuring in the TM zone and an attribute panel. Attribute values are always set
+/* Kent CBS map: vector tiles from our OGC API, layer tree, pointer coordinates in the TM zone
+   and an attribute panel (search: map_search.js, measuring: measure.js). Attribute values are always set
    with textContent (never as HTML). No inline script: configuration comes from #map-config. */
 "use strict";
 
@@ -9,6 +9,7 @@
     ol.proj.proj4.register(proj4);
 
     const selection = {layer: null, id: null};
+    const highlighted = {layer: null, ids: new Set()};  // the attribute table's selected rows
     const layersByName = {};
 
     function hexToRgba(hex, alpha) {
@@ -31,7 +32,8 @@
                                         stroke: new ol.style.Stroke({color: "#000", width: 1})}),
         });
         return function (feature) {
-            const hit = selection.layer === layer.name && String(feature.getId()) === String(selection.id);
+            const hit = (selection.layer === layer.name && String(feature.getId()) === String(selection.id)) ||
+                (highlighted.layer === layer.name && highlighted.ids.has(String(feature.getId())));
             return hit ? highlight : normal;
         };
     }
@@ -65,15 +67,9 @@
         return rank(a) - rank(b);
     });
 
-    const measureSource = new ol.source.Vector();
-    const measureLayer = new ol.layer.Vector({source: measureSource, style: new ol.style.Style({
-        stroke: new ol.style.Stroke({color: "#d62728", width: 2, lineDash: [6, 4]}),
-        fill: new ol.style.Fill({color: "rgba(214,39,40,0.1)"}),
-    })});
-
     const map = new ol.Map({
         target: "map",
-        layers: baseLayers.concat(dataLayers, [measureLayer]),
+        layers: baseLayers.concat(dataLayers),
         view: new ol.View({center: [0, 0], zoom: 2, maxZoom: 21}),
         controls: ol.control.defaults.defaults({attribution: false}).extend([new ol.control.ScaleLine()]),
     });
@@ -165,7 +161,6 @@
         panel.hidden = true;
         select(null, null);
     });
-    let measuring = null;
     // The topmost feature of the named (visible) data layers under a pixel. Each vector-tile
     // layer's own getFeatures() is used (the map-wide forEachFeatureAtPixel missed MVT points
     // in our browser tests).
@@ -182,8 +177,15 @@
         });
     }
     window.kentFeatureAt = featureAt;
+    window.kentSelect = select;
+    // Highlight several features of one layer (attribute_table.js); null/[] clears.
+    window.kentHighlight = function (layerName, ids) {
+        highlighted.layer = layerName;
+        highlighted.ids = new Set((ids || []).map(String));
+        Object.values(layersByName).forEach(function (l) { l.changed(); });
+    };
     map.on("singleclick", function (event) {
-        if (measuring || window.kentEditing) { return; }
+        if (window.kentMeasuring || window.kentEditing) { return; }
         featureAt(event.pixel).then(function (found) {
             if (found) {
                 select(found.layer, found.feature.getId());
@@ -192,60 +194,5 @@
         });
     });
 
-    // --- search ---------------------------------------------------------------------------------
-    const input = document.getElementById("search");
-    const results = document.getElementById("search-results");
-    let timer = null;
-    document.getElementById("search-form").addEventListener("submit", function (e) { e.preventDefault(); });
-    input.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () {
-            if (input.value.trim().length < 2) { results.replaceChildren(); return; }
-            fetch(config.searchUrl + "?q=" + encodeURIComponent(input.value), {credentials: "same-origin"})
-                .then(function (r) { return r.json(); })
-                .then(function (data) {
-                    results.replaceChildren();
-                    data.results.forEach(function (hit) {
-                        const li = document.createElement("li");
-                        li.tabIndex = 0;
-                        li.textContent = hit.label;
-                        li.dataset.layer = hit.layer;
-                        const go = function () {
-                            const extent = ol.proj.transformExtent(hit.bbox, "EPSG:4326", "EPSG:3857");
-                            map.getView().fit(ol.extent.buffer(extent, 30), {maxZoom: 19, duration: 300});
-                            if (layersByName[hit.layer]) { layersByName[hit.layer].setVisible(true); }
-                            const box = document.getElementById("layer-" + hit.layer);
-                            if (box) { box.checked = true; }
-                            select(hit.layer, hit.tucbs_no);
-                        };
-                        li.addEventListener("click", go);
-                        li.addEventListener("keydown", function (e) { if (e.key === "Enter") { go(); } });
-                        results.appendChild(li);
-                    });
-                });
-        }, 250);
-    });
-
-    // --- measuring in the TM zone (not in Web Mercator) -----------------------------------------
-    const out = document.getElementById("measure-result");
-    function startMeasure(type) {
-        if (measuring) { map.removeInteraction(measuring); }
-        measureSource.clear();
-        measuring = new ol.interaction.Draw({source: measureSource, type: type});
-        measuring.on("drawend", function (event) {
-            const geom = event.feature.getGeometry().clone().transform("EPSG:3857", config.tm.code);
-            if (type === "LineString") {
-                const m = geom.getLength();
-                out.textContent = m >= 1000 ? (m / 1000).toFixed(3) + " km" : m.toFixed(2) + " m";
-            } else {
-                const a = geom.getArea();
-                out.textContent = a >= 10000 ? (a / 10000).toFixed(4) + " ha (" + a.toFixed(0) + " m²)" : a.toFixed(2) + " m²";
-            }
-            map.removeInteraction(measuring);
-            setTimeout(function () { measuring = null; }, 0);
-        });
-        map.addInteraction(measuring);
-    }
-    document.getElementById("measure-line").addEventListener("click", function () { startMeasure("LineString"); });
-    document.getElementById("measure-area").addEventListener("click", function () { startMeasure("Polygon"); });
+    // Search: map_search.js; measuring: measure.js (they use window.kentMap).
 })();

@@ -50,7 +50,10 @@
                 .then(function (r) { return r.json(); })
                 .then(function (data) {
                     $("pick-search-results").replaceChildren();
-                    data.results.slice(0, 8).forEach(function (hit) {
+                    // Search everywhere answers in groups; places (not other tickets) are picked.
+                    const hits = [].concat.apply([], (data.groups || []).map(function (g) { return g.results; }))
+                        .filter(function (hit) { return hit.bbox && hit.kind !== "ticket"; });
+                    hits.slice(0, 8).forEach(function (hit) {
                         const li = document.createElement("li");
                         const a = document.createElement("a");
                         a.href = "#";
