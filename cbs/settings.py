@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "cbs.retention",
     "layers",
     "ogc",
+    "field",
     "django_filters",
     "backoffice.tickets",
     "backoffice.assets",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),
     path("reports/", include("backoffice.reports.urls")),
+    path("saha/", include("field.urls")),
 ]
 
 # Error pages in the user's language (cbs/views.py); 500 stays Django's plain page.
