@@ -136,7 +136,10 @@ def _device_change(request: HttpRequest) -> DeviceChange:
     if not isinstance(properties, dict) or (geometry is not None and not isinstance(geometry, dict)):
         raise Refused(HTTPStatus.BAD_REQUEST, _("properties and geometry must be JSON objects."))
     if geometry is not None:  # GeoJSON in CRS84 (a crs member of the device's is not trusted)
-        geometry = {"type": geometry.get("type"), "coordinates": geometry.get("coordinates")}
+        coordinates = geometry.get("coordinates")
+        if not isinstance(coordinates, list) or not coordinates:  # GDAL would read "a" as an empty point
+            raise Refused(HTTPStatus.BAD_REQUEST, _("The geometry is not GeoJSON."))
+        geometry = {"type": geometry.get("type"), "coordinates": coordinates}
     try:
         made_at = parse_datetime(body["madeAt"]) if isinstance(body.get("madeAt"), str) else None
     except ValueError:  # well formed but no such moment (e.g. 25:00)
