@@ -27,9 +27,16 @@ def layer_can_edit(user, layer: type[Layer]) -> bool:
 
 
 def field_forms(user) -> dict[str, dict]:
-    """The attribute forms of the layers the user may edit (the map editor's form schema)."""
-    return {layer.name: {"geometry": layer.geometry_type(), "fields": form_schema(layer)}
-            for layer in field_layers(user) if layer_can_edit(user, layer)}
+    """The attribute forms of the layers the user may edit (the map editor's form schema, without
+    the version span the services set: a surveyor never types it)."""
+    from layers.models.history import SPAN_FIELDS
+
+    forms = {}
+    for layer in field_layers(user):
+        if layer_can_edit(user, layer):
+            fields = [f for f in form_schema(layer) if f["field"] not in SPAN_FIELDS]
+            forms[layer.name] = {"geometry": layer.geometry_type(), "fields": fields}
+    return forms
 
 
 def _lonlat_box(bbox: tuple[float, float, float, float], layer: type[Layer]) -> Polygon:

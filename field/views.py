@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from .strings import ui_strings
 
 # Bump when the service worker's own logic changes (its cache names carry it).
-SHELL_VERSION = "1"
+SHELL_VERSION = "2"
 
 SHELL_ASSETS = (
     "vendor/bootstrap/bootstrap.min.css", "vendor/ol/ol.css", "vendor/ol/ol.js",

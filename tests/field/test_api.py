@@ -129,6 +129,7 @@ class FieldSyncTests:
         fields = {f["name"]: f for f in config["forms"][LAYER]["fields"]}
         assert fields["adi"]["required"] and fields["adi"]["label"] == "adı"
         assert ["diger", "Diğer"] in fields["hizmetTipi"]["choices"]
+        assert "surumBaslangicZamani" not in fields  # set by the services, never typed
         assert any(a["name"] for a in config["areas"])
         assert {"bi-bina", "kh-hizmet"} <= {layer["name"] for layer in config["layers"] if layer["editable"]}
 

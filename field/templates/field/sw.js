@@ -2,7 +2,7 @@
 // The app shell is cached at install; the prepared area's base map tiles live in TILES (the page
 // fills it when it stores an area); the app's data and queued changes are in IndexedDB.
 "use strict";
-const VERSION = "{{ version }}";
+const VERSION = "{{ version }}";  // responses vary on Cookie and Accept-Language: matched with ignoreVary
 const SHELL = "kentcbs-field-shell-" + VERSION;
 const TILES = "kentcbs-field-tiles";
 const SHELL_URLS = {{ shell|safe }};
@@ -31,14 +31,14 @@ async function networkFirst(request) {
     if (storable(response)) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const hit = await cache.match(request, { ignoreSearch: true });
+    const hit = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
     if (hit) return hit;
     throw error;
   }
 }
 
 async function cacheFirst(request, name) {
-  const hit = await caches.match(request, { cacheName: name });
+  const hit = await caches.match(request, { cacheName: name, ignoreVary: true });
   if (hit) return hit;
   const response = await fetch(request);
   if (name === SHELL && storable(response)) (await caches.open(SHELL)).put(request, response.clone());

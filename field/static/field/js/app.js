@@ -52,9 +52,9 @@
   window.addEventListener("offline", () => { showNetwork(); say(S.offlineNow); });
 
   // --- map ------------------------------------------------------------------------------------
-  function styleFor(color, pending) {
+  function styleFor(color, pending, base) {
     const stroke = new ol.style.Stroke({ color: pending ? "#ff7f00" : color, width: pending ? 3 : 1.5 });
-    const fill = new ol.style.Fill({ color: (pending ? "#ff7f00" : color) + "33" });
+    const fill = new ol.style.Fill({ color: (pending ? "#ff7f00" : color) + (base ? "12" : "33") });
     const image = new ol.style.Circle({ radius: pending ? 9 : 6, stroke: new ol.style.Stroke({ color: "#fff", width: 2 }),
       fill: new ol.style.Fill({ color: pending ? "#ff7f00" : color }) });
     return new ol.style.Style({ stroke, fill, image });
@@ -79,7 +79,7 @@
     for (const layer of state.config.layers.filter((l) => l.base && !chosen.includes(l.name))) {
       map.addLayer(new ol.layer.VectorTile({
         base: true, minZoom: Math.max(layer.minZoom, state.config.zooms[0]) - 0.5, zIndex: 1,
-        declutter: false, style: styleFor(layer.color, false),
+        declutter: false, style: styleFor(layer.color, false, true),
         source: new ol.source.VectorTile({ format: new ol.format.MVT(), maxZoom: state.config.zooms[1],
           url: urls.tiles.replace("LAYER", layer.name) }),
       }));
@@ -429,11 +429,16 @@
     });
   }
 
+  // An empty input is "no value", whether the server stores it as null or "".
+  function sameValue(a, b) {
+    const plain = (v) => (v === undefined || v === "" ? null : v);
+    return JSON.stringify(plain(a)) === JSON.stringify(plain(b));
+  }
+
   // An edit joins the feature's waiting change (one change per feature until it is sent).
   async function queueEdit(record, values) {
     const before = record.feature.properties;
-    const changed = Object.fromEntries(Object.entries(values)
-      .filter(([name, v]) => JSON.stringify(v) !== JSON.stringify(before[name] === undefined ? null : before[name])));
+    const changed = Object.fromEntries(Object.entries(values).filter(([name, v]) => !sameValue(v, before[name])));
     if (!Object.keys(changed).length && !state.photos.length) { say(S.nothingChanged); return false; }
     const existing = record.changeId ? await F.store.get("queue", record.changeId) : null;
     let change = existing;
@@ -613,6 +618,7 @@
     document.body.dataset.ready = "1";
   }
 
-  window.kentField = { map, state, drawFeatures };
+  // For tests and the bench: the map, the state and choosing an area without drawing it.
+  window.kentField = { map, state, drawFeatures, setCandidate };
   start();
 })();

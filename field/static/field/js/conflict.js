@@ -12,12 +12,14 @@
     return String(value);
   }
 
+  const plain = (v) => (v === undefined || v === "" ? null : v);
+
   // Rows: the fields the device changed, with both values and a choice (mine by default).
   function rows(change) {
     const server = (change.server && change.server.properties) || {};
     return Object.keys(change.properties).map((name) => ({
       name, mine: change.properties[name], theirs: server[name],
-      same: JSON.stringify(change.properties[name]) === JSON.stringify(server[name]),
+      same: JSON.stringify(plain(change.properties[name])) === JSON.stringify(plain(server[name])),
     }));
   }
 
