@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/versions", api.versions, name="versions"),
     path("api/changes", api.changes, name="changes"),
     path("api/photos", api.photos, name="photos"),
+    path("photos/<uuid:photo_id>", views.photo_file, name="photo_file"),
 ]

@@ -69,3 +69,22 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     }, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@login_required
+@require_GET
+def photo_file(request: HttpRequest, photo_id) -> HttpResponse:
+    """A field photo, for those who may see its layer (media files are never served directly)."""
+    from django.http import FileResponse
+
+    from cbs.http import NotFound
+
+    from .models import FieldPhoto
+    from .selectors import field_layers
+
+    photo = FieldPhoto.objects.filter(pk=photo_id).first()
+    if photo is None or photo.layer not in {layer.name for layer in field_layers(request.user)}:
+        raise NotFound(_("No such photo."))
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = f'inline; filename="{photo.layer}-{photo.tucbs_no}-{photo.id}.jpg"'
+    return response

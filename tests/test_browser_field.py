@@ -221,6 +221,9 @@ class FieldOfflineTests:
             assert rows.count() == 2
             adi = page.locator("#conflict-table tr[data-field='adi']").inner_text()
             assert "Sahada değişen B" in adi and "Sunucuda değişen B" in adi
+            # Only the name was changed on both sides: that row is marked, the address is not.
+            assert page.locator("#conflict-table tr.differs").get_attribute("data-field") == "adi"
+            assert page.locator("#conflict-table tr.differs").count() == 1
             history = get_layer(LAYER).history.objects.filter(tucbs_no=b)
             versions_before = history.count()
             page.check("#conflict-table tr[data-field='adi'] input[value='theirs']")

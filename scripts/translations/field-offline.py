@@ -121,6 +121,8 @@ TR = {
         "Bu nesnede çakışma var; Gönderilecek altında çözün.",
     "This browser cannot work offline here (service worker refused).":
         "Bu tarayıcı burada çevrimdışı çalışamıyor (service worker reddedildi).",
+    "No such photo.": "Böyle bir fotoğraf yok.",
+    "open": "aç",
     "yes": "evet",
     "no": "hayır",
 }

@@ -175,3 +175,16 @@ class FieldAppShellTests:
         assert '"/saha/"' in text and "/static/field/js/app.js" in text and "http" not in text.split("\n", 3)[3]
         page = client.get("/saha/")
         assert page.status_code == 200 and b'rel="manifest"' in page.content
+
+
+class FieldPhotoViewTests:
+    def test_a_photo_is_shown_to_staff_who_see_its_layer_only(self, client, editor):
+        created = post_change(client, **new_point()).json()
+        photo_id = str(uuid.uuid4())
+        client.post("/saha/api/photos", {"id": photo_id, "layer": LAYER, "tucbsNo": created["tucbsNo"],
+                                         "file": SimpleUploadedFile("a.jpg", jpeg_bytes())})
+        response = client.get(f"/saha/photos/{photo_id}")
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert client.get(f"/saha/photos/{uuid.uuid4()}").status_code == 404
+        client.logout()
+        assert client.get(f"/saha/photos/{photo_id}").status_code == 302  # to the login page

@@ -14,12 +14,16 @@
 
   const plain = (v) => (v === undefined || v === "" ? null : v);
 
-  // Rows: the fields the device changed, with both values and a choice (mine by default).
+  const same = (a, b) => JSON.stringify(plain(a)) === JSON.stringify(plain(b));
+
+  // Rows: the fields the device changed, with both values and a choice (mine by default);
+  // `clash` when the server changed the field too (to another value than yours).
   function rows(change) {
     const server = (change.server && change.server.properties) || {};
+    const base = change.base || {};
     return Object.keys(change.properties).map((name) => ({
       name, mine: change.properties[name], theirs: server[name],
-      same: JSON.stringify(plain(change.properties[name])) === JSON.stringify(plain(server[name])),
+      clash: !same(change.properties[name], server[name]) && (!(name in base) || !same(base[name], server[name])),
     }));
   }
 
@@ -30,7 +34,7 @@
     for (const row of rows(change)) {
       const tr = document.createElement("tr");
       tr.dataset.field = row.name;
-      if (!row.same) tr.className = "differs";
+      if (row.clash) tr.className = "differs";
       const th = document.createElement("th");
       th.scope = "row";
       th.textContent = labels[row.name] || row.name;

@@ -1,0 +1,158 @@
+"""Preparing a 1 km² area for the offline field app (/saha/), in headless Chromium at 390×844
+against gunicorn, as a surveyor's phone does it: the base map's vector tiles (zooms 13–18) into
+the service worker's cache, the point layers' features with their versions into IndexedDB.
+
+Measured: wall time from the button to "ready offline" and the bytes the origin then holds on the
+device (`navigator.storage.estimate()`: Cache Storage + IndexedDB). Targets: < 10 s, < 30 MB.
+The floor, in the same run: the same tiles rendered by PostGIS (ST_AsMVT, one after another,
+no HTTP) plus the features' GeoJSON as the raw SQL of bench.run.raw_sql_text."""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+# 1 km × 1 km around the sample district's centre (41.0° N: 1 km = 0.008993° lat, 0.011904° lon).
+CENTER = (28.9005, 41.0)
+HALF = (0.011904 / 2, 0.008993 / 2)
+AREA = (CENTER[0] - HALF[0], CENTER[1] - HALF[1], CENTER[0] + HALF[0], CENTER[1] + HALF[1])
+USER = ("bench-surveyor", "bench-surveyor-pass-1")
+RUNS = 3
+
+
+def tile_list(bbox, zooms, layers) -> list[tuple[str, int, int, int]]:
+    """(layer, z, x, y) of the base tiles the app stores (the same ranges as prepare.js)."""
+    out = []
+    for z in range(zooms[0], zooms[1] + 1):
+        n = 2 ** z
+
+        def tx(lon):
+            return min(n - 1, max(0, math.floor((lon + 180) / 360 * n)))
+
+        def ty(lat):
+            r = math.radians(lat)
+            return min(n - 1, max(0, math.floor((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * n)))
+
+        for layer in layers:
+            if z < layer.map_min_zoom:
+                continue
+            for x in range(tx(bbox[0]), tx(bbox[2]) + 1):
+                for y in range(ty(bbox[3]), ty(bbox[1]) + 1):
+                    out.append((layer.name, z, x, y))
+    return out
+
+
+def _surveyor():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user, _created = get_user_model().objects.get_or_create(username=USER[0])
+    user.groups.add(Group.objects.get(name="CBS editörü"))
+    user.set_password(USER[1])
+    user.save()
+
+
+def _floor(chosen: list[str], base: list) -> dict:
+    """Raw PostGIS: every tile through ST_AsMVT and the chosen layers' GeoJSON, sequentially."""
+    from bench.run import raw_sql_text
+    from layers.registry import get_layer
+    from ogc.tiles import render_tile
+
+    tiles = tile_list(AREA, (13, 18), base)
+    start = time.perf_counter()
+    size = sum(len(render_tile(get_layer(name), z, x, y)) for name, z, x, y in tiles)
+    tiles_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for name in chosen:
+        layer = get_layer(name)
+        raw_sql_text(layer.meta().db_table, list(layer.properties()), 10_000, AREA)()
+    return {"tiles": len(tiles), "tile_bytes": size, "tiles_s": round(tiles_s, 2),
+            "features_s": round(time.perf_counter() - start, 2)}
+
+
+def bench_field() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from field.api import TILE_ZOOMS
+    from layers.registry import all_layers
+
+    _surveyor()
+    chosen = [layer.name for layer in all_layers() if layer.geometry_type() == "Point" and layer.module is None]
+    base = [layer for layer in all_layers() if layer.map_visible and layer.name not in chosen]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cbs.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--worker-class", "gthread"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    runs = []
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        site = f"http://127.0.0.1:{port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=["--no-sandbox", "--disable-background-networking"])
+            for _ in range(RUNS):  # a new device each time; the server's tile cache warms after run 1
+                context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                              locale="tr-TR")
+                page = context.new_page()
+                page.goto(site + "/accounts/login/")
+                page.fill("#id_username", USER[0])
+                page.fill("#id_password", USER[1])
+                page.click("#login-form button")
+                page.wait_for_load_state()
+                page.goto(site + "/saha/")
+                page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+                page.evaluate("navigator.serviceWorker.ready")
+                page.evaluate("bbox => window.kentField.setCandidate(bbox, 'bench')", list(AREA))
+                for box in page.locator("#area-layers input").all():
+                    box.set_checked(box.get_attribute("value") in chosen)
+                start = time.perf_counter()
+                page.click("#area-prepare")
+                page.wait_for_selector("body[data-prepared='1']", timeout=300_000)
+                wall = time.perf_counter() - start
+                area = page.evaluate("KentField.store.get('meta', 'area')")
+                runs.append({"wall_s": round(wall, 2), "bytes": area["bytes"], "tiles": area["tiles"],
+                             "features": area["features"], "tile_bytes": area["tileBytes"]})
+                context.close()
+            browser.close()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+    floor = _floor(chosen, base)
+    result = {"area": AREA, "zooms": list(TILE_ZOOMS), "chosen": chosen, "base": [b.name for b in base],
+              "runs": runs, "floor": floor,
+              "warm_median_s": round(statistics.median(r["wall_s"] for r in runs[1:]), 2) if len(runs) > 1 else None}
+    for r in runs:
+        print(f"field: 1 km² prepared in {r['wall_s']} s, {r['bytes'] / 2**20:.1f} MB on the device "
+              f"({r['tiles']} tiles, {r['features']} features)", flush=True)
+    print(f"field: floor {floor['tiles_s']} s for the tiles + {floor['features_s']} s for the features "
+          "(PostGIS, sequential)", flush=True)
+    return result
+
+
+def markdown(result: dict) -> list[str]:
+    floor = result["floor"]
+    lines = [f"Area {result['area']} (1 km²), zooms {result['zooms'][0]}–{result['zooms'][1]}; features of "
+             f"{', '.join(result['chosen'])}; base tiles of {', '.join(result['base'])}. Headless Chromium "
+             "390×844, gunicorn 2×4; a new browser context (empty device) per run, run 1 with the "
+             "server's tile cache cold. Targets: < 10 s and < 30 MB.", "",
+             "| run | seconds | MB on the device | tiles | features |", "|---|---|---|---|---|"]
+    for number, r in enumerate(result["runs"], start=1):
+        lines.append(f"| {number} | {r['wall_s']} | {r['bytes'] / 2**20:.1f} | {r['tiles']} | {r['features']} |")
+    lines += ["", f"Floor (raw PostGIS, same tiles and features, sequential, no HTTP): {floor['tiles_s']} s "
+              f"for {floor['tiles']} tiles ({floor['tile_bytes'] / 2**20:.1f} MB) + {floor['features_s']} s "
+              "for the features."]
+    return lines
