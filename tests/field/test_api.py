@@ -80,7 +80,7 @@ class FieldSyncTests:
         assert body["server"]["properties"]["Iletisim_adres"] == "Sunucuda"
         assert body["server"]["version"] == base + 1
         assert "sunucuda değişti" in body["description"]
-        assert not FieldChange.objects.filter(tucbs_no=feature.tucbs_no).exists()
+        assert not FieldChange.objects.filter(user=editor, tucbs_no=feature.tucbs_no).exists()
         resolved = post_change(client, id=str(uuid.uuid4()), layer=LAYER, operation="update",
                                tucbsNo=feature.tucbs_no, baseVersion=base + 1, properties={"adi": "Sahadan"})
         assert resolved.status_code == 200 and resolved.json()["version"] == base + 2
@@ -93,7 +93,7 @@ class FieldSyncTests:
         client.force_login(user)
         response = post_change(client, **new_point())
         assert response.status_code == 403
-        assert not FieldChange.objects.exists()
+        assert not FieldChange.objects.filter(user=user).exists()
 
     def test_without_a_session_the_api_answers_401_json(self, client):
         response = client.get("/saha/api/config")
@@ -116,12 +116,12 @@ class FieldSyncTests:
         response = client.post("/saha/api/changes", body, content_type="application/json")
         assert 400 <= response.status_code < 500, response.content
         assert response.json()["description"]
-        assert not FieldChange.objects.exists()
+        assert not FieldChange.objects.filter(user=editor).exists()
 
     def test_a_moment_that_does_not_exist_is_left_out_not_refused(self, client, editor):
         response = post_change(client, **new_point(madeAt="2026-13-45T99:00"))
         assert response.status_code == 201
-        assert FieldChange.objects.get().made_at is None
+        assert FieldChange.objects.get(user=editor).made_at is None
 
     def test_config_has_forms_areas_and_a_csrf_token(self, client, editor):
         config = client.get("/saha/api/config").json()
@@ -149,7 +149,7 @@ class FieldSyncTests:
                 "file": SimpleUploadedFile("IMG_1.jpg", jpeg_bytes(), content_type="image/jpeg")})
         assert send().status_code == 201
         assert send().status_code == 200
-        photo = FieldPhoto.objects.get()
+        photo = FieldPhoto.objects.get(user=editor)
         assert (photo.tucbs_no, str(photo.change_id), photo.content_type) == (
             created["tucbsNo"], created["id"], "image/jpeg")
         assert photo.file.read()[:2] == b"\xff\xd8"
@@ -160,7 +160,7 @@ class FieldSyncTests:
         response = client.post("/saha/api/photos", {
             "id": str(uuid.uuid4()), "layer": LAYER, "tucbsNo": created["tucbsNo"],
             "file": SimpleUploadedFile("x.jpg", b"<html>", content_type="image/jpeg")})
-        assert response.status_code == 400 and not FieldPhoto.objects.exists()
+        assert response.status_code == 400 and not FieldPhoto.objects.filter(user=editor).exists()
 
 
 class FieldAppShellTests:
