@@ -478,15 +478,21 @@
       const li = document.createElement("li");
       li.dataset.status = change.status;
       li.dataset.id = change.id;
+      const form = state.config.forms[change.layer] || { fields: [] };
+      const labels = Object.fromEntries(form.fields.map((f) => [f.name, f.label]));
+      const record = await F.store.get("features", change.localKey || `${change.layer}/${change.tucbsNo}`);
+      const first = form.fields.find((f) => f.type === "text");
+      const named = record && first ? record.feature.properties[first.name] : null;
       const title = document.createElement("strong");
-      title.textContent = `${layerTitle(change.layer)} ${change.tucbsNo ? "#" + change.tucbsNo : "· " + S.newFeature}`;
+      title.textContent = `${layerTitle(change.layer)} ${change.tucbsNo ? "#" + change.tucbsNo : "· " + S.newFeature}`
+        + (named ? ` – ${named}` : "");
       const status = document.createElement("span");
       status.className = "status";
       status.textContent = { pending: S.statusPending, conflict: S.statusConflict, error: S.statusError }[change.status];
       const detail = document.createElement("div");
       detail.className = "muted";
       const n = photos.filter((p) => p.changeId === change.id).length;
-      detail.textContent = Object.keys(change.properties).join(", ") + (n ? " · " + fmt(S.photoCount, { n }) : "")
+      detail.textContent = Object.keys(change.properties).map((n) => labels[n] || n).join(", ") + (n ? " · " + fmt(S.photoCount, { n }) : "")
         + (change.error && change.status === "error" ? " · " + change.error : "");
       li.append(title, " ", status, detail);
       if (change.status === "conflict") {
