@@ -1,6 +1,6 @@
 """Preparing a 1 km² area for the offline field app (/saha/), in headless Chromium at 390×844
-against gunicorn, as a surveyor's phone does it: the base map's vector tiles (zooms 13–18) into
-the service worker's cache, the point layers' features with their versions into IndexedDB.
+against gunicorn, as a surveyor's phone does it: the base map's vector tiles (zooms 13–18, many per
+request from /saha/api/tiles) into the service worker's cache, the point layers' features with their versions into IndexedDB.
 
 Measured: wall time from the button to "ready offline" and the bytes the origin then holds on the
 device (`navigator.storage.estimate()`: Cache Storage + IndexedDB). Targets: < 10 s, < 30 MB.
@@ -9,7 +9,6 @@ no HTTP) plus the features' GeoJSON as the raw SQL of bench.run.raw_sql_text."""
 
 from __future__ import annotations
 
-import math
 import os
 import socket
 import statistics
@@ -26,24 +25,14 @@ RUNS = 3
 
 
 def tile_list(bbox, zooms, layers) -> list[tuple[str, int, int, int]]:
-    """(layer, z, x, y) of the base tiles the app stores (the same ranges as prepare.js)."""
+    """(layer, z, x, y) of the base tiles the app stores (field.tiles, as /saha/api/tiles)."""
+    from field.tiles import tile_range
+
     out = []
     for z in range(zooms[0], zooms[1] + 1):
-        n = 2 ** z
-
-        def tx(lon):
-            return min(n - 1, max(0, math.floor((lon + 180) / 360 * n)))
-
-        def ty(lat):
-            r = math.radians(lat)
-            return min(n - 1, max(0, math.floor((1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * n)))
-
-        for layer in layers:
-            if z < layer.map_min_zoom:
-                continue
-            for x in range(tx(bbox[0]), tx(bbox[2]) + 1):
-                for y in range(ty(bbox[3]), ty(bbox[1]) + 1):
-                    out.append((layer.name, z, x, y))
+        x0, y0, x1, y1 = tile_range(bbox, z)
+        out += [(layer.name, z, x, y) for layer in layers if z >= layer.map_min_zoom
+                for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
     return out
 
 

@@ -94,6 +94,27 @@ def config(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @_api
+def tiles(request: HttpRequest) -> JsonResponse:
+    """/saha/api/tiles?layer=…&z=…&bbox=w,s,e,n: the layer's vector tiles over the area at one zoom
+    (base64 MVT, "" for an empty tile), for the device's tile cache."""
+    from .tiles import MAX_TILES_PER_REQUEST, area_tiles, tile_count
+
+    layer = _layer(request, request.GET.get("layer"))
+    z = request.GET.get("z", "")
+    if not (z.isascii() and z.isdigit() and TILE_ZOOMS[0] <= int(z) <= TILE_ZOOMS[1]):
+        raise Refused(HTTPStatus.BAD_REQUEST, _("z must be a zoom from %(low)d to %(high)d.")
+                      % {"low": TILE_ZOOMS[0], "high": TILE_ZOOMS[1]})
+    try:
+        bbox = parse_lonlat_bbox(request.GET.get("bbox", ""))
+    except BadParameter as exc:
+        raise Refused(HTTPStatus.BAD_REQUEST, str(exc)) from None
+    if tile_count(bbox, int(z)) > MAX_TILES_PER_REQUEST:
+        raise Refused(HTTPStatus.BAD_REQUEST, _("The area is too large for one request; choose a smaller one."))
+    return _json({"layer": layer.name, "z": int(z), **area_tiles(layer, bbox, int(z))})
+
+
+@require_GET
+@_api
 def versions(request: HttpRequest) -> JsonResponse:
     """/saha/api/versions?layer=…&bbox=w,s,e,n: tucbsNo -> version (the ETag the OGC API sends)."""
     layer = _layer(request, request.GET.get("layer"))
@@ -135,6 +156,7 @@ def _device_change(request: HttpRequest) -> DeviceChange:
     geometry = body.get("geometry")
     if not isinstance(properties, dict) or (geometry is not None and not isinstance(geometry, dict)):
         raise Refused(HTTPStatus.BAD_REQUEST, _("properties and geometry must be JSON objects."))
+    properties = {k: v for k, v in properties.items() if k != "tucbsNo"}  # the server numbers features
     if geometry is not None:  # GeoJSON in CRS84 (a crs member of the device's is not trusted)
         coordinates = geometry.get("coordinates")
         if not isinstance(coordinates, list) or not coordinates:  # GDAL would read "a" as an empty point

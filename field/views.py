@@ -34,6 +34,7 @@ def app(request: HttpRequest) -> HttpResponse:
     return render(request, "field/app.html", {
         "strings": ui_strings(),
         "urls": {"config": reverse("field:config"), "versions": reverse("field:versions"),
+                 "tileBatch": reverse("field:tiles"),
                  "changes": reverse("field:changes"), "photos": reverse("field:photos"),
                  "sw": reverse("field:sw"), "scope": reverse("field:app"),
                  "items": "/ogc/collections/LAYER/items",

@@ -118,6 +118,13 @@ class FieldSyncTests:
         assert response.json()["description"]
         assert not FieldChange.objects.filter(user=editor).exists()
 
+    def test_a_device_cannot_choose_the_feature_number(self, client, editor):
+        taken = KamuHizmeti.objects.order_by("-tucbs_no").first().tucbs_no + 1000
+        body = new_point()
+        body["properties"]["tucbsNo"] = taken
+        response = post_change(client, **body)
+        assert response.status_code == 201 and response.json()["tucbsNo"] != taken
+
     def test_a_moment_that_does_not_exist_is_left_out_not_refused(self, client, editor):
         response = post_change(client, **new_point(madeAt="2026-13-45T99:00"))
         assert response.status_code == 201
@@ -132,6 +139,24 @@ class FieldSyncTests:
         assert "surumBaslangicZamani" not in fields  # set by the services, never typed
         assert any(a["name"] for a in config["areas"])
         assert {"bi-bina", "kh-hizmet"} <= {layer["name"] for layer in config["layers"] if layer["editable"]}
+
+    def test_tiles_of_an_area_are_the_ogc_tiles(self, client, editor):
+        """The batch endpoint answers the very bytes the OGC tile URL serves, per (x, y)."""
+        import base64
+
+        batch = client.get("/saha/api/tiles", {"layer": "bi-bina", "z": "17",
+                                               "bbox": "28.9040,41.0000,28.9060,41.0015"}).json()
+        assert batch["tiles"]
+        for x, y, data in batch["tiles"]:
+            single = client.get(f"/ogc/collections/bi-bina/tiles/WebMercatorQuad/17/{y}/{x}")
+            assert base64.b64decode(data) == single.content
+        assert any(data for _x, _y, data in batch["tiles"])
+        assert client.get("/saha/api/tiles", {"layer": "bi-bina", "z": "12", "bbox": "28.9,41.0,28.91,41.01"}
+                          ).status_code == 400
+        assert client.get("/saha/api/tiles", {"layer": "bi-bina", "z": "18", "bbox": "28.5,40.5,29.5,41.5"}
+                          ).status_code == 400
+        assert client.get("/saha/api/tiles", {"layer": "no-such", "z": "15", "bbox": "28.9,41.0,28.91,41.01"}
+                          ).status_code == 404
 
     def test_versions_of_an_area_match_the_features(self, client, editor):
         versions = client.get("/saha/api/versions", {"layer": LAYER, "bbox": "28.85,40.95,28.95,41.05"}).json()

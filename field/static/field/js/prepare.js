@@ -1,36 +1,25 @@
-// Preparing an area: the base map's vector tiles (our own OGC tiles, zooms 13–18) into the
-// service worker's tile cache, the chosen layers' features (OGC items in CRS84) with their
-// versions into IndexedDB, and the configuration (forms, layers) beside them.
+// Preparing an area: the base map's vector tiles (our own OGC tiles, zooms 13–18, fetched many per
+// request from /saha/api/tiles) into the service worker's tile cache, the chosen layers' features
+// (OGC items in CRS84) with their versions into IndexedDB, and the configuration beside them.
 "use strict";
 (function () {
   const TILES = "kentcbs-field-tiles";
-  const PARALLEL = 6;
+  const PARALLEL = 4;
 
-  function tileRange(bbox, z) {
-    const n = 2 ** z;
-    const x = (lon) => Math.min(n - 1, Math.max(0, Math.floor((lon + 180) / 360 * n)));
-    const y = (lat) => {
-      const r = lat * Math.PI / 180;
-      return Math.min(n - 1, Math.max(0, Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n)));
-    };
-    return { x0: x(bbox[0]), x1: x(bbox[2]), y0: y(bbox[3]), y1: y(bbox[1]) };
+  // One request per base layer (those not collected as features) and zoom, at its visible zooms.
+  function tileBatches(layers, zooms) {
+    const batches = [];
+    for (let z = zooms[0]; z <= zooms[1]; z++) {
+      for (const layer of layers) if (z >= layer.minZoom) batches.push({ layer: layer.name, z });
+    }
+    return batches;
   }
 
-  // Tile URLs of the base layers (those not collected as features) at their visible zooms.
-  function tileUrls(template, layers, bbox, zooms) {
-    const urls = [];
-    for (let z = zooms[0]; z <= zooms[1]; z++) {
-      const r = tileRange(bbox, z);
-      for (const layer of layers) {
-        if (z < layer.minZoom) continue;
-        for (let x = r.x0; x <= r.x1; x++) {
-          for (let y = r.y0; y <= r.y1; y++) {
-            urls.push(template.replace("LAYER", layer.name).replace("{z}", z).replace("{x}", x).replace("{y}", y));
-          }
-        }
-      }
-    }
-    return urls;
+  function bytesOf(text) {
+    const raw = atob(text);
+    const out = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
   }
 
   async function inParallel(items, worker, onDone) {
@@ -71,37 +60,49 @@
     const started = performance.now();
     const store = window.KentField.store;
     const base = config.layers.filter((l) => l.base && !chosen.includes(l.name));
-    const tiles = tileUrls(urls.tiles, base, bbox, config.zooms);
-    const total = tiles.length + chosen.length;
+    const batches = tileBatches(base, config.zooms);
+    const total = batches.length + chosen.length;
     let done = 0;
     const tick = () => onProgress && onProgress(++done / total);
     if (navigator.storage && navigator.storage.persist) await navigator.storage.persist().catch(() => false);
 
-    await caches.delete(TILES);  // a new area replaces the old one
+    // The tiles arrive many per request and are filed under their own OGC tile URLs, where the
+    // service worker looks for them (a new area replaces the old one).
+    await caches.delete(TILES);
     const cache = await caches.open(TILES);
     let tileBytes = 0;
-    await inParallel(tiles, async (url) => {
-      const response = await fetchOk(url);
-      const body = await response.arrayBuffer();
-      tileBytes += body.byteLength;
-      const headers = { "Content-Type": response.headers.get("Content-Type") || "application/vnd.mapbox-vector-tile" };
-      await cache.put(url, new Response(response.status === 204 ? null : body, { status: response.status, headers }));
+    let tileCount = 0;
+    const mvt = { "Content-Type": "application/vnd.mapbox-vector-tile" };
+    const tilesDone = inParallel(batches, async ({ layer, z }) => {
+      const url = `${urls.tileBatch}?layer=${encodeURIComponent(layer)}&z=${z}&bbox=${bbox.join(",")}`;
+      const batch = await (await fetchOk(url)).json();
+      await Promise.all(batch.tiles.map(([x, y, data]) => {
+        const body = data ? bytesOf(data) : null;
+        tileBytes += body ? body.byteLength : 0;
+        tileCount++;
+        const tileUrl = urls.tiles.replace("LAYER", layer).replace("{z}", z).replace("{x}", x).replace("{y}", y);
+        return cache.put(new URL(tileUrl, location.href).href,
+          new Response(body, { status: body ? 200 : 204, headers: { ...mvt, ETag: `"g${batch.generation}"` } }));
+      }));
     }, tick);
 
     const records = [];
-    for (const layer of chosen) {
-      const [features, versions] = await Promise.all([
-        layerFeatures(urls, layer, bbox, config.maxItems),
-        fetchOk(`${urls.versions}?layer=${encodeURIComponent(layer)}&bbox=${bbox.join(",")}`).then((r) => r.json()),
-      ]);
-      for (const feature of features) {
-        const version = versions.versions[feature.id];
-        if (version === undefined) continue;  // changed between the two reads: left out, not stale
-        records.push({ key: `${layer}/${feature.id}`, layer, id: feature.id, version, feature, pending: false });
+    const featuresDone = (async () => {
+      for (const layer of chosen) {
+        const [features, versions] = await Promise.all([
+          layerFeatures(urls, layer, bbox, config.maxItems),
+          fetchOk(`${urls.versions}?layer=${encodeURIComponent(layer)}&bbox=${bbox.join(",")}`).then((r) => r.json()),
+        ]);
+        for (const feature of features) {
+          const version = versions.versions[feature.id];
+          if (version === undefined) continue;  // changed between the two reads: left out, not stale
+          records.push({ key: `${layer}/${feature.id}`, layer, id: feature.id, version, feature, pending: false });
+        }
+        tick();
       }
-      tick();
-    }
-    const area = { bbox, name, chosen, preparedAt: new Date().toISOString(), tiles: tiles.length,
+    })();
+    await Promise.all([tilesDone, featuresDone]);
+    const area = { bbox, name, chosen, preparedAt: new Date().toISOString(), tiles: tileCount,
       features: records.length, tileBytes };
     await store.transaction(["features", "meta"], "readwrite", async (s) => {
       await store.request(s.features.clear());
@@ -118,5 +119,4 @@
 
   window.KentField = window.KentField || {};
   window.KentField.prepare = prepare;
-  window.KentField.tileUrls = tileUrls;
 })();
