@@ -141,6 +141,8 @@ def _whole(raw, name: str, maximum: int) -> int:
 
 
 def _device_change(request: HttpRequest) -> DeviceChange:
+    if request.content_type != "application/json":  # a form body was parsed already: no raw body left
+        raise Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, _("Send the change as JSON."))
     if len(request.body) > settings.CBS_MAX_BODY_BYTES:
         raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _("The request body is too large."))
     try:

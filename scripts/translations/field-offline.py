@@ -122,6 +122,7 @@ TR = {
     "This browser cannot work offline here (service worker refused).":
         "Bu tarayıcı burada çevrimdışı çalışamıyor (service worker reddedildi).",
     "No such photo.": "Böyle bir fotoğraf yok.",
+    "Send the change as JSON.": "Değişikliği JSON olarak gönderin.",
     "z must be a zoom from %(low)d to %(high)d.": "z, %(low)d ile %(high)d arasında bir zum olmalı.",
     "The area is too large for one request; choose a smaller one.":
         "Alan tek istek için çok büyük; daha küçük bir alan seçin.",

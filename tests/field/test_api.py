@@ -130,6 +130,11 @@ class FieldSyncTests:
         assert response.status_code == 201
         assert FieldChange.objects.get(user=editor).made_at is None
 
+    def test_a_form_body_is_a_415_not_a_500(self, client, editor):
+        """The URL walker's find: a form-encoded POST was read by the middleware before the view."""
+        response = client.post("/saha/api/changes", {"id": "x", "layer": LAYER})
+        assert response.status_code == 415 and response.json()["description"]
+
     def test_config_has_forms_areas_and_a_csrf_token(self, client, editor):
         config = client.get("/saha/api/config").json()
         assert config["csrf"] and config["zooms"] == [13, 18]
