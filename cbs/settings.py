@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "cbs.notifications",
     "layers",
     "ogc",
+    "field",
     "django_filters",
     "backoffice.tickets",
     "backoffice.assets",

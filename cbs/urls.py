@@ -21,6 +21,7 @@ urlpatterns = [
     path("tickets/", include("backoffice.tickets.urls")),
     path("reports/", include("backoffice.reports.urls")),
     path("notifications/", include("cbs.notifications.urls")),
+    path("saha/", include("field.urls")),
 ]
 
 # Error pages in the user's language (cbs/views.py); 500 stays Django's plain page.

@@ -159,6 +159,7 @@ def plausible_slot(slot: Slot, route: Route, world: World) -> list[str]:
         "content_type_id": ["1"],
         "id": [str(world.user)],
         "url": ["nope/"],
+        "photo_id": ["00000000-0000-4000-8000-000000000000"],  # field photos (an unknown one)
     }
     if name == "pk":
         return [str(world.attachment if "attachment" in pattern else world.item)]
