@@ -18,6 +18,7 @@ urlpatterns = [
     path("ogc/", include("ogc.urls")),
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),
+    path("requests/", include("backoffice.tickets.self_service_urls")),
     path("reports/", include("backoffice.reports.urls")),
 ]
 
