@@ -121,7 +121,7 @@ def demo_partner() -> tuple[Kurum, str]:
 
 def demo_everything() -> dict:
     password = settings.CBS_DEMO_PASSWORD
-    users = demo_users(password) + demo_staff(password)
+    users = list(dict(demo_users(password) + demo_staff(password)).items())  # staff links win
     demo_publication()
     kurum, token = demo_partner()
     return {"users": users, "kurum": kurum, "token": token}
