@@ -32,7 +32,7 @@ class SelfTicketForm(forms.Form):
                            queryset=InventoryItem.objects.none(), empty_label=_("None / not equipment"),
                            widget=forms.RadioSelect, blank=True)
     place = forms.ChoiceField(label=pgettext_lazy("self-service", "Where?"), choices=PLACES, initial=PLACE_OFFICE,
-                              widget=forms.RadioSelect, blank=True)
+                              widget=forms.RadioSelect)
     address = forms.CharField(label=pgettext_lazy("self-service", "Address"), max_length=250, required=False)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PLACE_INVALID})
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, error_messages={"invalid": PLACE_INVALID})

@@ -27,7 +27,7 @@ from cbs.permissions import module_required
 from cbs.audit.services import personal_data_viewed
 from layers.views import map_config
 
-from . import selectors, services
+from . import queue_sort, selectors, services
 from .filters import TicketFilter
 from .forms import AssignForm, AttachForm, BulkAssignForm, CommentForm, MergeForm, TicketForm, TransitionForm
 from .models import OPEN_STATES, Attachment, SavedFilter, Status, Ticket
@@ -64,11 +64,11 @@ def _queue_page(request: HttpRequest, params: QueryDict, status: int = 200) -> H
     base = Ticket.objects.select_related("category", "team", "assignee", "requester_staff__unit")
     filterset = TicketFilter(params or None, queryset=base)
     qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
-    page = Paginator(qs.order_by("-created_at"), 50).get_page(params.get("page"))
+    page = Paginator(qs.order_by(*queue_sort.order_by(params.get("sort"))), 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return render(request, "tickets/queue.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
+        "filter": filterset, "page": page, "query": query.urlencode(), "sort": queue_sort.links(params),
         "saved": SavedFilter.objects.filter(user=request.user), "can_edit": _may_see_personal(request.user),
         "assignees": assignees(), "masked": True}, status=status)
 
@@ -106,7 +106,8 @@ def _queue_post(request: HttpRequest) -> HttpResponse:
 @tickets_permission("edit")
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """Open a ticket; the place is a map click, or a camera/device/site (e.g. from its map)."""
-    initial = {k: v for k in ("camera", "device", "site") if (v := digits(request.GET.get(k), BIGINT_MAX)) is not None}
+    initial = {k: v for k in ("camera", "device", "site", "item")
+               if (v := digits(request.GET.get(k), BIGINT_MAX)) is not None}
     form = TicketForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -125,7 +126,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"], priority=data["priority"], requester_staff=data["requester_staff"],
                 requester_name=data["requester_name"], requester_phone=data["requester_phone"],
                 requester_email=data["requester_email"], consent_note=data["consent_note"],
-                address=data["address"], location=location, **links))
+                address=data["address"], location=location, item=data["item"], **links))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

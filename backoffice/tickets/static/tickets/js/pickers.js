@@ -7,6 +7,7 @@
         const none = select.dataset.noResults || "–";
         const picker = new TomSelect(select, {
             allowEmptyOption: true,
+            lockOptgroupOrder: true,
             maxOptions: null,
             plugins: select.multiple ? ["remove_button"] : [],
             searchField: ["text", "optgroup"],
