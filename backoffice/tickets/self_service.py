@@ -158,6 +158,7 @@ def ticket_requester_reply(*, ticket: Ticket, user, text: str, now: datetime | N
 
 def ticket_confirm(*, ticket: Ticket, user, now: datetime | None = None) -> Ticket:
     """The requester confirms the fix: a resolved ticket is closed."""
+    ticket = Ticket.objects.get(pk=ticket.pk)  # the status as stored, not as the caller last saw it
     if ticket.status != Status.RESOLVED:
         raise ValidationError({"status": _("Only a resolved ticket can be confirmed.")})
     return services.ticket_transition(ticket=ticket, status=Status.CLOSED, user=user, now=now,
@@ -167,6 +168,7 @@ def ticket_confirm(*, ticket: Ticket, user, now: datetime | None = None) -> Tick
 
 def ticket_reopen(*, ticket: Ticket, user, reason: str, now: datetime | None = None) -> Ticket:
     """The requester says the fault is still there: back to work, with the reason."""
+    ticket = Ticket.objects.get(pk=ticket.pk)  # the status as stored, not as the caller last saw it
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError({"status": _("Only a resolved or closed ticket can be reopened.")})
     if not reason.strip():
@@ -178,6 +180,7 @@ def ticket_reopen(*, ticket: Ticket, user, reason: str, now: datetime | None = N
 @transaction.atomic
 def ticket_rate(*, ticket: Ticket, user, rating: int, comment: str = "", now: datetime | None = None) -> Feedback:
     """The requester's 1–5 satisfaction answer after resolution, once."""
+    ticket = Ticket.objects.get(pk=ticket.pk)
     _requester_check(ticket)(user)
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError({"rating": _("A ticket is rated after it is resolved.")})
