@@ -48,6 +48,9 @@ class TicketFilter(django_filters.FilterSet):
 
         # django-filter's field keeps its own choice iterator: the grouped list goes to the widget
         self.form.fields["category"].widget.choices = [("", "---------"), *category_choices()]
+        for field in self.form.fields.values():  # an empty choice means "any": say so
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = _("All")
         style_widgets(self.form)
         # The queue without a filter shows the open tickets: their chips are shown ticked.
         self.form.fields["status"].initial = [s.value for s in OPEN_STATES]

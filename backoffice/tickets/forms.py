@@ -88,7 +88,7 @@ class BulkAssignForm(StyledFormMixin, forms.Form):
 
 class AssignForm(StyledFormMixin, forms.Form):
     assignee = UserChoiceField(label=pgettext_lazy("ticket", "Assignee"), queryset=get_user_model().objects.none(),
-                               widget=forms.Select(attrs=PICKER))
+                               widget=forms.Select(attrs=PICKER), empty_label=_("Choose a technician…"))
 
     def __init__(self, *args, assignees=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +104,7 @@ class CommentForm(StyledFormMixin, forms.Form):
     # An internal note unless the agent chooses otherwise: a reply reaches the requester (a citizen, too).
     kind = forms.ChoiceField(label=pgettext_lazy("ticket", "Kind"), initial=EventKind.NOTE,
                              choices=[(k, EventKind(k).label) for k in (EventKind.NOTE, EventKind.REPLY, EventKind.WORK)],
-                             widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+                             widget=forms.RadioSelect)
     text = forms.CharField(label=pgettext_lazy("ticket", "Text"), widget=forms.Textarea(attrs={"rows": 3}))
     minutes = forms.IntegerField(label=pgettext_lazy("ticket", "Time spent (minutes)"), min_value=0, max_value=1440, initial=0)
 

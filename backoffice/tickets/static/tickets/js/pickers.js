@@ -6,10 +6,11 @@
     document.querySelectorAll("select[data-picker]").forEach(function (select) {
         const none = select.dataset.noResults || "–";
         const picker = new TomSelect(select, {
-            allowEmptyOption: true,
+            allowEmptyOption: false,  // the empty option's text becomes the placeholder
             lockOptgroupOrder: true,
             maxOptions: null,
-            plugins: select.multiple ? ["remove_button"] : [],
+            // an optional choice can be cleared again (×)
+            plugins: select.multiple ? ["remove_button"] : (select.required ? [] : ["clear_button"]),
             searchField: ["text", "optgroup"],
             render: {no_results: function () {
                 const div = document.createElement("div");
