@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from backoffice.assets.models import InventoryItem, ItemStatus, Staff
 
 from .models import Category, Channel, EventKind, Priority, Status, Ticket
-from .pickers import PICKER, ItemChoiceField, StaffChoiceField, UserChoiceField, grouped_items, style_widgets
+from .pickers import PICKER, SEARCH_HINT, ItemChoiceField, StaffChoiceField, UserChoiceField, grouped_items, style_widgets
 
 PLACE_INVALID = _("The place on the map is not a valid coordinate.")
 
@@ -33,7 +33,7 @@ class TicketForm(forms.Form):
                                       initial=Priority.NORMAL)
     requester_staff = StaffChoiceField(label=pgettext_lazy("ticket", "Requesting staff"), required=False,
                                        queryset=Staff.objects.filter(active=True).select_related("unit"),
-                                       widget=forms.Select(attrs=PICKER))
+                                       widget=forms.Select(attrs=PICKER), empty_label=SEARCH_HINT)
     requester_name = forms.CharField(label=pgettext_lazy("ticket", "Citizen's name"), max_length=150, required=False)
     requester_phone = forms.CharField(label=pgettext_lazy("ticket", "Citizen's telephone"), max_length=20, required=False)
     requester_email = forms.EmailField(label=pgettext_lazy("ticket", "Citizen's e-mail"), required=False)
@@ -54,7 +54,7 @@ class TicketForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .self_service import category_choices
 
-        self.fields["category"].choices = [("", "---------"), *category_choices()]
+        self.fields["category"].choices = [("", SEARCH_HINT), *category_choices()]
         self.fields["item"].choices = grouped_items(InventoryItem.objects.exclude(status=ItemStatus.RETIRED))
         self.fields["item"].widget.attrs.update({"data-staff-items-url": reverse("tickets:api_staff_items"),
                                                  "data-zimmet-label": _("The requester's items (zimmet)")})

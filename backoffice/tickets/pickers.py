@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.assets.models import InventoryItem, Staff
 
 PICKER = {"data-picker": "1", "data-no-results": _("Nothing found")}
+SEARCH_HINT = _("Type to search…")
 
 
 def style_widgets(form: forms.Form) -> None:
@@ -52,7 +53,7 @@ def grouped_items(items: QuerySet) -> list:
     groups: dict[str, list] = {}
     for item in items.order_by("kind", "tasinir_no"):
         groups.setdefault(item.get_kind_display(), []).append((item.pk, field.label_from_instance(item)))
-    return [("", "---------"), *sorted(groups.items())]
+    return [("", SEARCH_HINT), *sorted(groups.items())]
 
 
 def duplicate_names() -> set[str]:
