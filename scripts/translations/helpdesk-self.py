@@ -2,6 +2,7 @@
 (issue 19, points 1, 4, 6)."""
 
 TR = {
+    "ticket\x04Satisfaction": "Memnuniyet",
     "Type to search…": "Aramak için yazın…",
     "Choose a technician…": "Bir teknisyen seçin…", "All": "Tümü",
     # Verbose names are shown through capfirst(), which makes "ilgili" "Ilgili": Turkish capitals here.
