@@ -14,6 +14,7 @@ COLUMNS = {
     "opened": ("created_at",),
 }
 DEFAULT = "-opened"
+NULLABLE = {"team__name", "assignee__username", "resolution_due"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,17 @@ def parse(raw: str | None) -> tuple[str, bool]:
 
 
 def order_by(raw: str | None) -> list:
-    """ORM ordering for the sort parameter, nulls last, newest ticket as the tie-breaker."""
+    """ORM ordering for the sort parameter; empty values last. Columns that are never empty keep a
+    plain ORDER BY, which their index serves (NULLS LAST on "opened" would force a sort of every
+    matching ticket)."""
     column, descending = parse(raw)
-    fields = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in COLUMNS[column]]
-    return [*fields, "-id"]
+    fields = []
+    for name in COLUMNS[column]:
+        if name in NULLABLE:
+            fields.append(F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True))
+        else:
+            fields.append(f"-{name}" if descending else name)
+    return [*fields, "-id"] if column != "opened" else fields
 
 
 def links(params: QueryDict) -> dict[str, SortLink]:
