@@ -110,9 +110,9 @@ def link_staff_requests() -> int:
     load_inventory()  # the sample staff (idempotent)
     with connection.cursor() as cursor:
         cursor.execute("""
-            UPDATE tickets_ticket t SET requester_staff_id = s.ids[1 + substring(t.number from 3)::int %% array_length(s.ids, 1)]
+            UPDATE tickets_ticket t SET requester_staff_id = s.ids[1 + substring(t.number from 3)::int % array_length(s.ids, 1)]
             FROM (SELECT array_agg(id ORDER BY id) AS ids FROM assets_staff) s
-            WHERE t.number LIKE 'B-%%' AND t.requester_staff_id IS NULL AND substring(t.number from 3)::int %% 20 = 0
+            WHERE t.number LIKE 'B-%' AND t.requester_staff_id IS NULL AND substring(t.number from 3)::int % 20 = 0
         """)
         changed = cursor.rowcount
         if changed:
