@@ -79,6 +79,8 @@ def bench_tickets(timed, user) -> list[tuple[str, float]]:
         rows.append((label, timed(run)["median_ms"]))
         print(f"tickets: {label:55} {rows[-1][1]:7.2f} ms", flush=True)
 
+    rows += bench_self_service(timed)
+
     from backoffice.reports.period import period_from
     from backoffice.reports.report import activity_report, to_pdf, to_xlsx
 
@@ -96,5 +98,65 @@ def bench_tickets(timed, user) -> list[tuple[str, float]]:
                 FROM tickets_ticket WHERE status IN ('yeni', 'atandi', 'islemde', 'beklemede') AND location IS NOT NULL""")
             return len(cursor.fetchone()[0])
     rows.append(("raw SQL: open tickets as GeoJSON (the floor)", timed(raw_open_geojson)["median_ms"]))
+    print(f"tickets: {rows[-1][0]:55} {rows[-1][1]:7.2f} ms", flush=True)
+    return rows
+
+
+def link_staff_requests() -> int:
+    """Every 20th generated ticket becomes a member of staff's own request (5 000 of 100 000, spread
+    over the sample staff), so "Taleplerim" picks its rows out of the whole table."""
+    from backoffice.assets.samples import load_inventory
+
+    load_inventory()  # the sample staff (idempotent)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE tickets_ticket t SET requester_staff_id = s.ids[1 + substring(t.number from 3)::int % array_length(s.ids, 1)]
+            FROM (SELECT array_agg(id ORDER BY id) AS ids FROM assets_staff) s
+            WHERE t.number LIKE 'B-%' AND t.requester_staff_id IS NULL AND substring(t.number from 3)::int % 20 = 0
+        """)
+        changed = cursor.rowcount
+        if changed:
+            cursor.execute("ANALYZE tickets_ticket")
+    return changed
+
+
+def bench_self_service(timed) -> list[tuple[str, float]]:
+    """Median ms of "Taleplerim" (a member of staff's own requests; a unit head's unit) against the
+    bare SQL of the same page."""
+    from django.contrib.auth import get_user_model
+
+    from backoffice.assets.models import Staff
+
+    link_staff_requests()
+    staff = Staff.objects.select_related("unit").order_by("pk").first()
+    head = Staff.objects.filter(unit=staff.unit).exclude(pk=staff.pk).order_by("pk").first()
+    users = get_user_model().objects
+    rows = []
+    for label, member in (("Taleplerim: own requests (page 1 of 25)", staff),
+                          ("Taleplerim: unit head (own + the unit's)", head)):
+        user, _created = users.get_or_create(username=f"bench-personel-{member.registry_no}")
+        Staff.objects.filter(user=user).exclude(pk=member.pk).update(user=None)
+        Staff.objects.filter(pk=member.pk).update(user=user)
+        if member == head:
+            type(staff.unit).objects.filter(pk=staff.unit_id).update(head=head)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+
+        def run(client=client):
+            response = client.get("/requests/")
+            assert response.status_code == 200, response.status_code
+            return len(response.content)
+        rows.append((label, timed(run)["median_ms"]))
+        print(f"tickets: {label:55} {rows[-1][1]:7.2f} ms", flush=True)
+
+    def raw_own():
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT t.number, t.title, t.status, t.created_at, t.resolved_at, c.name
+                              FROM tickets_ticket t JOIN tickets_category c ON c.id = t.category_id
+                              WHERE t.requester_staff_id = %s ORDER BY t.created_at DESC LIMIT 25""", [staff.pk])
+            rows_ = cursor.fetchall()
+            cursor.execute("SELECT count(*) FROM tickets_ticket WHERE requester_staff_id = %s", [staff.pk])
+            return len(rows_) + cursor.fetchone()[0]
+    rows.append(("raw SQL: own requests, page 1 + count (the floor)", timed(raw_own)["median_ms"]))
     print(f"tickets: {rows[-1][0]:55} {rows[-1][1]:7.2f} ms", flush=True)
     return rows

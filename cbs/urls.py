@@ -19,6 +19,7 @@ urlpatterns = [
     path("ogc/", include("ogc.urls")),
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),
+    path("requests/", include("backoffice.tickets.self_service_urls")),
     path("reports/", include("backoffice.reports.urls")),
     path("notifications/", include("cbs.notifications.urls")),
     path("saha/", include("field.urls")),

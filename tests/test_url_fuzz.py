@@ -195,7 +195,7 @@ def specs(world: World) -> dict[str, dict[str, tuple[dict, list[str]]]]:
     Read off each view's code; a form's plain text fields (Django refuses what they cannot take)
     are represented by one of them."""
     ticket_filter = ["q", "status", "team", "category", "priority", "channel", "assignee", "mahalle", "sla",
-                     "opened_after", "opened_before", "page", "legal"]
+                     "opened_after", "opened_before", "page", "legal", "sort"]
     no_tickets = {"q": "yok-boyle-kayit"}  # the filters garbled one at a time over an empty list
     new_ticket = {"title": "Yazıcı", "description": "Kağıt sıkışıyor", "channel": "telefon",
                   "category": str(world.category), "priority": "3", "requester_name": "Ali Veli",
@@ -228,8 +228,15 @@ def specs(world: World) -> dict[str, dict[str, tuple[dict, list[str]]]]:
                                         ["name", "query"])},
         "tickets:new": {"get": ({"camera": str(world.camera)}, ["camera", "device", "site"]),
                         "post": (new_ticket, ["title", "channel", "category", "priority", "requester_staff",
-                                              "requester_email", "lon", "lat", "camera", "device", "site",
+                                              "requester_email", "lon", "lat", "camera", "device", "site", "item",
                                               "cimer_number", "cimer_applied_on"])},
+        "tickets:api_staff_items": {"get": ({"staff": str(world.staff)}, ["staff"])},
+        "selfservice:new": {"post": ({"title": "Yazıcı", "category": str(world.category), "place": "map",
+                                      "lon": "28.905", "lat": "41.0"},
+                                     ["title", "category", "place", "item", "address", "lon", "lat"])},
+        "selfservice:detail": {"post": ({"action": "reply", "text": "Hâlâ bozuk"}, ["action", "text"]),
+                               "post_rate": ({"action": "rate", "rating": "4"}, ["rating", "comment"]),
+                               "post_reopen": ({"action": "reopen", "reason": "Bozuk"}, ["reason"])},
         "tickets:detail": {"post": ({"action": "comment", "kind": "not", "text": "not", "minutes": "5"},
                                     ["action", "kind", "text", "minutes"]),
                            "post_assign": ({"action": "assign", "assignee": str(world.user)}, ["assignee"]),
@@ -279,6 +286,13 @@ def personas() -> list[tuple[str, object]]:
         user.groups.add(Group.objects.get(name=role.name))
         people.append((role.name, user))
     people.append(("superuser", make_user(superuser=True)))
+    # A member of staff with a staff record and zimmet (self-service, no back-office grant).
+    from backoffice.assets.models import Staff
+
+    employee = make_user(staff=False)
+    Staff.objects.filter(pk=Staff.objects.filter(assignments__returned_on__isnull=True).order_by("pk")
+                         .values("pk")[:1]).update(user=employee)
+    people.append(("personel with zimmet", employee))
     return people
 
 

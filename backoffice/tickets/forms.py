@@ -3,30 +3,46 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from backoffice.assets.models import Staff
+from backoffice.assets.models import InventoryItem, ItemStatus, Staff
 
 from .models import Category, Channel, EventKind, Priority, Status, Ticket
+from .pickers import PICKER, SEARCH_HINT, ItemChoiceField, StaffChoiceField, UserChoiceField, grouped_items, style_widgets
 
 PLACE_INVALID = _("The place on the map is not a valid coordinate.")
 
 
+class StyledFormMixin:
+    """Bootstrap's look on the inputs (the screens render these forms field by field)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
 class TicketForm(forms.Form):
-    title = forms.CharField(label=_("Subject"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.select_related("parent"))
-    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int,
+    title = forms.CharField(label=pgettext_lazy("ticket", "Subject"), max_length=200)
+    description = forms.CharField(label=pgettext_lazy("ticket", "Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    channel = forms.ChoiceField(label=pgettext_lazy("ticket", "Channel"), choices=Channel.choices)
+    category = forms.ModelChoiceField(label=pgettext_lazy("ticket", "Category"), queryset=Category.objects.all(),
+                                      widget=forms.Select(attrs=PICKER))
+    priority = forms.TypedChoiceField(label=pgettext_lazy("ticket", "Priority"), choices=Priority.choices, coerce=int,
                                       initial=Priority.NORMAL)
-    requester_staff = forms.ModelChoiceField(label=_("Requesting staff"), required=False,
-                                             queryset=Staff.objects.filter(active=True).select_related("unit"))
-    requester_name = forms.CharField(label=_("Citizen's name"), max_length=150, required=False)
-    requester_phone = forms.CharField(label=_("Citizen's telephone"), max_length=20, required=False)
-    requester_email = forms.EmailField(label=_("Citizen's e-mail"), required=False)
-    consent_note = forms.CharField(label=_("Consent (KVKK)"), max_length=250, required=False,
+    requester_staff = StaffChoiceField(label=pgettext_lazy("ticket", "Requesting staff"), required=False,
+                                       queryset=Staff.objects.filter(active=True).select_related("unit"),
+                                       widget=forms.Select(attrs=PICKER), empty_label=SEARCH_HINT)
+    requester_name = forms.CharField(label=pgettext_lazy("ticket", "Citizen's name"), max_length=150, required=False)
+    requester_phone = forms.CharField(label=pgettext_lazy("ticket", "Citizen's telephone"), max_length=20, required=False)
+    requester_email = forms.EmailField(label=pgettext_lazy("ticket", "Citizen's e-mail"), required=False)
+    consent_note = forms.CharField(label=pgettext_lazy("ticket", "Consent (KVKK)"), max_length=250, required=False,
                                    help_text=_("How the citizen agreed to the processing, e.g. “verbal, by phone”."))
-    address = forms.CharField(label=_("Address"), max_length=250, required=False)
+    address = forms.CharField(label=pgettext_lazy("ticket", "Address"), max_length=250, required=False)
+    item = ItemChoiceField(label=pgettext_lazy("ticket", "Inventory item"), required=False,
+                           queryset=InventoryItem.objects.all(), widget=forms.Select(attrs=PICKER),
+                           help_text=_("The requester's own items (zimmet) are listed first."))
     cimer_number = forms.CharField(label=_("CİMER/BİMER application number"), max_length=30, required=False)
     cimer_applied_on = forms.DateField(label=_("CİMER/BİMER application date"), required=False,
                                        widget=forms.DateInput(attrs={"type": "date"}),
@@ -38,6 +54,16 @@ class TicketForm(forms.Form):
     camera = forms.IntegerField(required=False, widget=forms.HiddenInput)
     device = forms.IntegerField(required=False, widget=forms.HiddenInput)
     site = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .self_service import category_choices
+
+        self.fields["category"].choices = [("", SEARCH_HINT), *category_choices()]
+        self.fields["item"].choices = grouped_items(InventoryItem.objects.exclude(status=ItemStatus.RETIRED))
+        self.fields["item"].widget.attrs.update({"data-staff-items-url": reverse("tickets:api_staff_items"),
+                                                 "data-zimmet-label": _("The requester's items (zimmet)")})
+        style_widgets(self)
 
     def clean(self):
         """A place must lie where the storage CRS is defined (beyond it PROJ cannot transform it,
@@ -54,40 +80,44 @@ class TicketForm(forms.Form):
         return data
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(StyledFormMixin, forms.Form):
     """The queue's bulk assignment: tickets and one assignee (from `assignees`)."""
 
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none())
-    ticket = forms.ModelMultipleChoiceField(label=_("Tickets"), queryset=Ticket.objects.all())
+    assignee = forms.ModelChoiceField(label=pgettext_lazy("ticket", "Assignee"), queryset=get_user_model().objects.none())
+    ticket = forms.ModelMultipleChoiceField(label=pgettext_lazy("ticket", "Tickets"), queryset=Ticket.objects.all())
 
     def __init__(self, *args, assignees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees if assignees is not None else get_user_model().objects.none()
 
 
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none())
+class AssignForm(StyledFormMixin, forms.Form):
+    assignee = UserChoiceField(label=pgettext_lazy("ticket", "Assignee"), queryset=get_user_model().objects.none(),
+                               widget=forms.Select(attrs=PICKER), empty_label=_("Choose a technician…"))
 
     def __init__(self, *args, assignees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignees if assignees is not None else get_user_model().objects.none()
 
 
-class TransitionForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class TransitionForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label=pgettext_lazy("ticket", "New status"), choices=Status.choices)
+    note = forms.CharField(label=pgettext_lazy("ticket", "Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CommentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[(k, v) for k, v in EventKind.choices
-                                                       if k in (EventKind.REPLY, EventKind.NOTE, EventKind.WORK)])
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
-    minutes = forms.IntegerField(label=_("Time spent (minutes)"), min_value=0, max_value=1440, initial=0)
+class CommentForm(StyledFormMixin, forms.Form):
+    # An internal note unless the agent chooses otherwise: a reply reaches the requester (a citizen, too).
+    kind = forms.ChoiceField(label=pgettext_lazy("ticket", "Kind"), initial=EventKind.NOTE,
+                             choices=[(k, EventKind(k).label) for k in (EventKind.NOTE, EventKind.REPLY, EventKind.WORK)],
+                             widget=forms.RadioSelect)
+    text = forms.CharField(label=pgettext_lazy("ticket", "Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.IntegerField(label=pgettext_lazy("ticket", "Time spent (minutes)"), min_value=0, max_value=1440, initial=0)
 
 
-class AttachForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+class AttachForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=pgettext_lazy("ticket", "File"))
 
 
-class MergeForm(forms.Form):
-    into = forms.CharField(label=_("Merge into ticket number"), max_length=20)
+class MergeForm(StyledFormMixin, forms.Form):
+    into = forms.CharField(label=pgettext_lazy("ticket", "Merge into ticket number"), max_length=20)
+

@@ -109,7 +109,7 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     NEW = "yeni", _("New")
-    ASSIGNED = "atandi", _("Assigned")
+    ASSIGNED = "atandi", pgettext_lazy("ticket status", "Assigned")
     IN_PROGRESS = "islemde", _("In progress")
     WAITING = "beklemede", _("Waiting")
     RESOLVED = "cozuldu", _("Resolved")
@@ -195,6 +195,7 @@ class EventKind(models.TextChoices):
     TRANSITION = "durum", _("Status change")
     ASSIGNMENT = "atama", _("Assignment")
     INCOMING = "gelen", _("Reply from the requester")
+    FROM_REQUESTER = "talep", _("Message from the requester")  # self-service: the requester's own words
 
 
 class TicketEvent(models.Model):
@@ -246,5 +247,22 @@ class SavedFilter(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="tickets_filter_unique_name")]
 
 
+class Feedback(models.Model):
+    """The requester's satisfaction (1–5) with a resolved ticket, given once."""
+
+    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE,
+                                  related_name="feedback")
+    rating = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("given by"), null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    given_at = models.DateTimeField(_("given at"))
+
+    class Meta:
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5),
+                                              name="tickets_feedback_rating_1_5",
+                                              violation_error_message=_("Choose 1 to 5."))]
 # Issue 19 (e-mail intake, CİMER deadlines): kept in their own modules, registered with this app.
 from .mail_models import MailboxMessage  # noqa: E402,F401

@@ -5,6 +5,7 @@ keeps the SLA clock, appends an event and an audit record, and sends the notific
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,9 +85,12 @@ class TicketInput:
 
 
 @transaction.atomic
-def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None) -> Ticket:
-    """Record a request; routed to the category's team, SLA due times set in working time."""
-    check_tickets_edit(user)
+def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None,
+                permission_check: Callable = check_tickets_edit) -> Ticket:
+    """Record a request; routed to the category's team, SLA due times set in working time.
+    `permission_check(user)` raises unless the user may open it (the help desk by default;
+    self-service passes its own rule: the requester is the user's staff record)."""
+    permission_check(user)
     now = now or timezone.now()
     if data.requester_staff is None and not data.requester_name.strip():
         raise ValidationError({"requester_name": _("Name the requester: a member of staff or a citizen.")})
@@ -179,9 +183,9 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
 @transaction.atomic
 def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
                       now: datetime | None = None, expected_version: int | None = None,
-                      notify: bool = True) -> Ticket:
+                      notify: bool = True, permission_check: Callable = check_tickets_edit) -> Ticket:
     """Move the ticket; resolving needs a note for the requester, who is told by e-mail."""
-    check_tickets_edit(user)
+    permission_check(user)
     now = now or timezone.now()
     ticket = _locked(ticket, expected_version)
     if status == Status.RESOLVED and not note.strip():
@@ -258,10 +262,11 @@ def safe_file_name(name: str) -> str:
 
 
 @transaction.atomic
-def ticket_attach(*, ticket: Ticket, upload, user=None, now: datetime | None = None) -> Attachment:
+def ticket_attach(*, ticket: Ticket, upload, user=None, now: datetime | None = None,
+                  permission_check: Callable = check_tickets_edit) -> Attachment:
     """Store an uploaded file under a server-side name in the shared storage (STORAGES["default"],
     which every host reads) after size, type and content checks."""
-    check_tickets_edit(user)
+    permission_check(user)
     name = safe_file_name(upload.name)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in settings.CBS_ATTACHMENT_TYPES:
@@ -323,3 +328,17 @@ def ticket_link(*, ticket: Ticket, other: Ticket, user=None) -> None:
         raise ValidationError({"other": _("A ticket cannot be linked to itself.")})
     ticket.related.add(other)
     audit_model_write(action="update_relations", obj=ticket, after={"related": other.number}, user=user)
+
+
+@transaction.atomic
+def ticket_event_add(*, ticket: Ticket, kind: str, text: str, user, permission_check: Callable,
+                     now: datetime | None = None) -> TicketEvent:
+    """Append an event under the ticket's lock, audited; `permission_check(user)` is the caller's
+    rule (self-service: the requester's own message)."""
+    permission_check(user)
+    if not text.strip():
+        raise ValidationError({"text": _("Write something.")})
+    ticket = _locked(ticket, None)
+    event = _event(ticket, kind, user, text.strip(), now=now or timezone.now())
+    audit_model_write(action="create", obj=event, after=model_snapshot(event), user=user)
+    return event

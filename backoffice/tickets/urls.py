@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import picker_views, views
 
 app_name = "tickets"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.my_work, name="mine"),
     path("map/", views.ticket_map, name="map"),
     path("api/geojson", views.api_geojson, name="api_geojson"),
+    path("api/staff-items", picker_views.staff_items, name="api_staff_items"),
     path("attachment/<int:pk>/", views.attachment, name="attachment"),
     path("<str:number>/", views.ticket_detail, name="detail"),
 ]

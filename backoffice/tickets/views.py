@@ -27,7 +27,7 @@ from cbs.permissions import module_required
 from cbs.audit.services import personal_data_viewed
 from layers.views import map_config
 
-from . import cimer, selectors, services
+from . import cimer, queue_sort, selectors, services
 from .filters import TicketFilter
 from .forms import AssignForm, AttachForm, BulkAssignForm, CommentForm, MergeForm, TicketForm, TransitionForm
 from .models import OPEN_STATES, Attachment, SavedFilter, Status, Ticket
@@ -65,11 +65,11 @@ def _queue_page(request: HttpRequest, params: QueryDict, status: int = 200) -> H
     filterset = TicketFilter(params or None, queryset=base)
     qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
     qs = cimer.with_legal_state(qs)
-    page = Paginator(qs.order_by("-created_at"), 50).get_page(params.get("page"))
+    page = Paginator(qs.order_by(*queue_sort.order_by(params.get("sort"))), 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return render(request, "tickets/queue.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
+        "filter": filterset, "page": page, "query": query.urlencode(), "sort": queue_sort.links(params),
         "saved": SavedFilter.objects.filter(user=request.user), "can_edit": _may_see_personal(request.user),
         "assignees": assignees(), "masked": True}, status=status)
 
@@ -107,7 +107,8 @@ def _queue_post(request: HttpRequest) -> HttpResponse:
 @tickets_permission("edit")
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """Open a ticket; the place is a map click, or a camera/device/site (e.g. from its map)."""
-    initial = {k: v for k in ("camera", "device", "site") if (v := digits(request.GET.get(k), BIGINT_MAX)) is not None}
+    initial = {k: v for k in ("camera", "device", "site", "item")
+               if (v := digits(request.GET.get(k), BIGINT_MAX)) is not None}
     form = TicketForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -126,8 +127,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"], priority=data["priority"], requester_staff=data["requester_staff"],
                 requester_name=data["requester_name"], requester_phone=data["requester_phone"],
                 requester_email=data["requester_email"], consent_note=data["consent_note"],
-                address=data["address"], location=location, cimer_number=data.get("cimer_number") or "",
-                cimer_applied_on=data.get("cimer_applied_on"), **links))
+                address=data["address"], location=location, item=data["item"],
+                cimer_number=data.get("cimer_number") or "", cimer_applied_on=data.get("cimer_applied_on"), **links))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

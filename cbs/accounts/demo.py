@@ -18,10 +18,15 @@ from layers.models import PublicationState
 from layers.publication import publication_set
 from layers.registry import get_layer
 
-from .roles import ROLES
+from .roles import DEFAULT_ROLE, ROLES, role
+
+default_role = role(DEFAULT_ROLE)
 
 DEMO_USERS = {"editor": "editor", "viewer": "goruntuleyici", "helpdesk": "yardim",
-              "technician": "teknisyen", "manager": "yonetici", "sysadmin": "admin"}
+              "technician": "teknisyen", "manager": "yonetici", "sysadmin": "admin", "personel": "personel"}
+# Self-service demo: these accounts are linked to sample staff records (registry no) that hold
+# equipment; "amir" heads the unit of "personel".
+DEMO_STAFF = {"personel": "1100", "amir": "1101"}
 DEMO_DECISION = ("2024/112", date(2024, 3, 7))
 DEMO_PUBLICATION = {
     "id-mahalle": PublicationState.HERKESE_ACIK, "ad-yol": PublicationState.HERKESE_ACIK,
@@ -43,10 +48,43 @@ def demo_users(password: str) -> list[tuple[str, str]]:
         user.is_staff, user.is_superuser, user.is_active = role.staff, role.superuser, True
         user.set_password(password)
         user.save()
-        user.groups.set([Group.objects.get(name=role.name)])
+        user.groups.set({Group.objects.get(name=role.name), Group.objects.get(name=default_role.name)})
         audit_model_write(action="create" if created else "update", obj=user, before=before,
                           after=model_snapshot(user))
         made.append((username, role.name))
+    return made
+
+
+def demo_staff(password: str) -> list[tuple[str, str]]:
+    """Link the self-service demo accounts to sample staff records (when the inventory samples
+    are loaded): "personel" files requests about their zimmet, "amir" heads their unit."""
+    from backoffice.assets.models import Staff
+
+    User = get_user_model()
+    made = []
+    for username, registry_no in DEMO_STAFF.items():
+        staff = Staff.objects.select_related("unit").filter(registry_no=registry_no).first()
+        if staff is None:
+            continue
+        user, created = User.objects.get_or_create(username=username)
+        before = None if created else model_snapshot(user)
+        user.is_staff, user.is_superuser, user.is_active = False, False, True
+        user.first_name, _sep, user.last_name = staff.name.partition(" ")
+        user.email = staff.email
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=default_role.name)])
+        audit_model_write(action="create" if created else "update", obj=user, before=before,
+                          after=model_snapshot(user))
+        for record, changes in ((staff, {"user": user}),
+                                (staff.unit, {"head": staff} if username == "amir" else {})):
+            if changes and any(getattr(record, k) != v for k, v in changes.items()):
+                before = model_snapshot(record)
+                for key, value in changes.items():
+                    setattr(record, key, value)
+                record.save()
+                audit_model_write(action="update", obj=record, before=before, after=model_snapshot(record))
+        made.append((username, f"{default_role.name}: {staff.name}, {staff.unit}"))
     return made
 
 
@@ -83,7 +121,7 @@ def demo_partner() -> tuple[Kurum, str]:
 
 def demo_everything() -> dict:
     password = settings.CBS_DEMO_PASSWORD
-    users = demo_users(password)
+    users = list(dict(demo_users(password) + demo_staff(password)).items())  # staff links win
     demo_publication()
     kurum, token = demo_partner()
     return {"users": users, "kurum": kurum, "token": token}

@@ -22,6 +22,15 @@ ROLES: tuple[Role, ...] = (
     Role("manager", "Birim yöneticisi", (("layers:*", "view"), ("module:tickets", "view"),
                                          ("module:assets", "view"), ("module:reports", "view"))),
     Role("sysadmin", "Sistem yöneticisi", (), superuser=True),
+    # Every active account holds it by default (cbs/accounts/apps.py): self-service tickets about
+    # the holder's own work and equipment, no back-office module.
+    Role("personel", "Personel", (), staff=False),
 )
+
+DEFAULT_ROLE = "personel"
+
+
+def role(key: str) -> Role:
+    return next(r for r in ROLES if r.key == key)
 
 MODULES = ("tickets", "assets", "reports")

@@ -30,11 +30,11 @@ def fail(client, username: str, times: int, *, address: str) -> None:
 
 class RoleTests:
     def test_roles_exist_with_turkish_names(self, db):
-        """The six roles are groups with their Turkish names."""
+        """The roles are groups with their Turkish names ("Personel" is every account's default)."""
         names = set(Group.objects.values_list("name", flat=True))
         assert {"CBS editörü", "CBS görüntüleyici", "Yardım masası", "Teknisyen", "Birim yöneticisi",
-                "Sistem yöneticisi"} <= names
-        assert len(ROLES) == 6
+                "Sistem yöneticisi", "Personel"} <= names
+        assert len(ROLES) == 7
 
     def test_editor_role_grants_layer_edit(self, db):
         """A member of CBS editörü may edit any layer but not the help desk."""

@@ -13,7 +13,8 @@ from pathlib import Path
 from django.conf import settings
 
 PO = Path(settings.BASE_DIR) / "locale" / "tr" / "LC_MESSAGES" / "django.po"
-ENTRY = re.compile(r'^((?:#.*\n)*)msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n?)+)', re.M)
+ENTRY = re.compile(r'^((?:#.*\n)*)(?:msgctxt ((?:"(?:[^"\\]|\\.)*"\n)+))?msgid ((?:"(?:[^"\\]|\\.)*"\n)+)'
+                   r'msgstr ((?:"(?:[^"\\]|\\.)*"\n?)+)', re.M)
 
 
 def text(block: str) -> str:
@@ -21,8 +22,10 @@ def text(block: str) -> str:
 
 
 def entries() -> list[tuple[str, str, str]]:
-    """(comments and flags, msgid, msgstr) of each entry but the header."""
-    found = [(m.group(1), text(m.group(2)), text(m.group(3))) for m in ENTRY.finditer(PO.read_text("utf-8"))]
+    """(comments and flags, msgid, msgstr) of each entry but the header; an entry with a context
+    (msgctxt) has the msgid "context\x04msgid", as gettext keys it."""
+    found = [(m.group(1), (text(m.group(2)) + "\x04" if m.group(2) else "") + text(m.group(3)), text(m.group(4)))
+             for m in ENTRY.finditer(PO.read_text("utf-8"))]
     return [e for e in found if e[1]]
 
 
@@ -71,7 +74,7 @@ def _marked_in_code() -> dict[str, str]:
 def test_every_marked_message_is_in_the_catalogue():
     """A message added to the code after the last makemessages shows in English: run
     makemessages and scripts/translations_tr.py (README)."""
-    msgids = {msgid for _, msgid, _s in entries()}
+    msgids = {msgid.rsplit("\x04", 1)[-1] for _, msgid, _s in entries()}  # the code names the context apart
     marked = _marked_in_code()
     assert len(marked) > 500
     assert {m: f for m, f in marked.items() if m not in msgids} == {}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cbs.models import exactly_one_of
 
@@ -12,6 +13,9 @@ class Unit(models.Model):
     """An administrative unit (müdürlük / birim) of the municipality."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    # The unit head (birim amiri) sees the unit's self-service tickets.
+    head = models.ForeignKey("assets.Staff", verbose_name=_("unit head"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="headed_units")
 
     class Meta:
         verbose_name = _("unit")
@@ -55,7 +59,7 @@ class ItemKind(models.TextChoices):
 
 class ItemStatus(models.TextChoices):
     IN_STOCK = "depoda", _("In stock")
-    ASSIGNED = "zimmetli", _("Assigned")
+    ASSIGNED = "zimmetli", pgettext_lazy("inventory item status", "Assigned")
     FAULTY = "arizali", _("Faulty")
     RETIRED = "hurda", _("Retired")
 

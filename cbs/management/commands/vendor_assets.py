@@ -40,6 +40,9 @@ VENDOR_FILES = {
     "swagger-ui-dist/swagger-ui-standalone-preset.js": "swagger-ui/swagger-ui-standalone-preset.js",
     "swagger-ui-dist/favicon-32x32.png": "swagger-ui/favicon-32x32.png",
     "swagger-ui-dist/favicon-16x16.png": "swagger-ui/favicon-16x16.png",
+    "tom-select/dist/js/tom-select.complete.min.js": "tom-select/tom-select.complete.min.js",
+    "tom-select/dist/js/tom-select.complete.min.js.map": "tom-select/tom-select.complete.min.js.map",
+    "tom-select/dist/css/tom-select.bootstrap5.min.css": "tom-select/tom-select.bootstrap5.min.css",
 }
 
 # CDN URL pattern (in pygeoapi templates) -> local static URL; None drops the tag.

@@ -89,11 +89,11 @@
     map.on("singleclick", function (event) {
         const coordinate = event.coordinate;
         linkedAt(event.pixel).then(function (hit) {
-            Object.values(LINKS).forEach(function (id) { $(id).value = ""; });
+            Object.values(LINKS).forEach(function (id) { if ($(id)) { $(id).value = ""; } });
             const lonlat = ol.proj.toLonLat(coordinate);
             $("id_lon").value = lonlat[0].toFixed(7);
             $("id_lat").value = lonlat[1].toFixed(7);
-            if (hit) {
+            if (hit && $(LINKS[hit.layer])) {  // the self-service form links no assets
                 $(LINKS[hit.layer]).value = hit.feature.getId();
                 show(coordinate, (hit.feature.get("adi") || hit.feature.get("kod") || "") + " #" + hit.feature.getId());
             } else {
