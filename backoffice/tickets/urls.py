@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import field_views, nearby_views, views
 
 app_name = "tickets"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("mine/", views.my_work, name="mine"),
     path("map/", views.ticket_map, name="map"),
     path("api/geojson", views.api_geojson, name="api_geojson"),
+    path("api/near", nearby_views.near_me, name="api_near"),
     path("attachment/<int:pk>/", views.attachment, name="attachment"),
     path("<str:number>/", views.ticket_detail, name="detail"),
+    path("<str:number>/resolve/", field_views.resolve_on_site, name="resolve_on_site"),
 ]
