@@ -150,7 +150,7 @@ def _routes(field_day, django_db_blocker):
 
 
 class PhoneWidthTests:
-    def test_every_page_fits_390_px_with_44_px_targets(self, browser, live_site, field_day, django_db_blocker,
+    def test_every_page_fits_390_px_with_44_px_targets(self, browser, live_site, field_day, db, django_db_blocker,
                                                       live_technician, live_editor, live_manager):
         """No horizontal scroll at 390 px on any page of the day, for each persona; the main controls
         are at least 44 px; the navbar collapses and opens to show log-out within the screen."""
@@ -209,7 +209,7 @@ class PhoneWidthTests:
 
 
 class TechnicianDayTests:
-    def test_breached_first_call_directions_photo_work_log_resolve(self, browser, live_site, field_day,
+    def test_breached_first_call_directions_photo_work_log_resolve(self, browser, live_site, field_day, db,
                                                                    django_db_blocker, live_technician):
         """At 390×844 the technician sees the breached camera ticket first, calls the requester,
         gets directions (Apple Maps on an iPhone), sends a 3000×2000 photo that arrives at most
@@ -301,7 +301,7 @@ class TechnicianDayTests:
         assert page.console_errors == []
         page.context.close()
 
-    def test_android_gets_geo_first(self, browser, live_site, field_day, live_technician):
+    def test_android_gets_geo_first(self, browser, live_site, field_day, db, live_technician):
         page = _phone(browser, user_agent="Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
                                           "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36")
         _login(page, live_site, live_technician)
@@ -312,7 +312,7 @@ class TechnicianDayTests:
 
 
 class WhereAmITests:
-    def test_my_location_and_near_me_with_a_geolocation_override(self, browser, live_site, field_day,
+    def test_my_location_and_near_me_with_a_geolocation_override(self, browser, live_site, field_day, db,
                                                                  django_db_blocker, live_technician):
         """The browser reports a position 20 m from the camera (±15 m): the map draws the position
         and its accuracy circle; "Yakınımda" lists the camera first and the tickets at its place,

@@ -101,8 +101,12 @@
             button.disabled = true;
             const data = new FormData(form);
             data.set("file", prepared, prepared.name);
-            fetch(form.action, {method: "POST", body: data, credentials: "same-origin"}).then(function (response) {
-                window.location.assign(response.url || form.action);
+            // getAttribute: the form's input named "action" shadows form.action.
+            const target = form.getAttribute("action");
+            // The answer is a redirect to the ticket page; not followed here, so that its message
+            // ("Saved." or what was wrong) is shown by the page load below.
+            fetch(target, {method: "POST", body: data, credentials: "same-origin", redirect: "manual"}).then(function () {
+                window.location.assign(target);
             }, function () {
                 button.disabled = false;
                 status.textContent = form.dataset.msgFailed;
