@@ -364,3 +364,26 @@ class WhereAmITests:
         page.wait_for_selector("#locate-status:not([hidden])")
         assert "konum" in page.locator("#locate-status").inner_text().lower()
         page.context.close()
+
+
+class DesktopTests:
+    def test_desktop_keeps_the_full_navbar_and_sidebar(self, browser, live_site, field_day, db, live_technician):
+        """At 1440×900 nothing of the phone layout shows: the navbar is expanded, the map's sidebar
+        is in place, the drawer button hidden; İşlerim cards and the on-site block still work."""
+        context = browser.new_context(locale="tr-TR", viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        _login(page, live_site, live_technician)
+        page.goto(live_site + "/tickets/mine/")
+        assert page.locator("#site-nav-toggle").is_hidden() and page.locator("#site-nav-items").is_visible()
+        assert page.locator("#my-work .work-card").count() >= 3
+        _shot(page, "desktop-my-work")
+        page.goto(live_site + f"/tickets/{field_day.critical.number}/")
+        assert page.locator("#field-actions").is_visible()
+        _shot(page, "desktop-ticket")
+        page.goto(live_site + "/map/")
+        page.wait_for_selector("#layer-tree .layer-row")
+        assert page.locator("#drawer-toggle").is_hidden()
+        assert page.locator("#sidebar").bounding_box()["x"] == 0
+        assert page.locator("#locate-me").is_visible()
+        _shot(page, "desktop-map")
+        context.close()
