@@ -20,7 +20,8 @@ IPHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit
 
 # Visible controls that must be at least 44 × 44 px on a phone (the main ones of each page).
 TARGETS = ("#site-nav-toggle, main .btn, main .form-control, main .form-select, main .nav-pills .nav-link, "
-           "#map-shell > .btn, #locate-tools .btn, #sidebar .btn, #sidebar .form-control, #sidebar .form-select")
+           "#map-shell > .btn, #locate-tools .btn, #sidebar .btn, #sidebar .form-control, #sidebar .form-select, "
+           "#login-form input:not([type=hidden]), #login-form button")
 SMALL_TARGETS_JS = """sel => Array.from(document.querySelectorAll(sel))
     .filter(e => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')
     .map(e => { const r = e.getBoundingClientRect();

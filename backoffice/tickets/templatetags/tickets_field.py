@@ -45,7 +45,9 @@ def field_actions(context, ticket):
     return {
         "ticket": ticket, "csrf_token": context.get("csrf_token"), "asset": asset,
         "tel": tel_href(ticket.requester_phone), "directions": directions(context.get("lonlat")),
-        "work_form": WorkLogForm(auto_id="field_%s"), "resolve_form": ResolveOnSiteForm(auto_id="field_%s"), "resolvable": resolvable,
+        # field_… ids: the page's own comment and status forms use id_….
+        "work_form": WorkLogForm(auto_id="field_%s"), "resolve_form": ResolveOnSiteForm(auto_id="field_%s"),
+        "resolvable": resolvable,
         "offer_reactivate": may_edit_assets and asset_can_be_reactivated(asset),
         "offer_maintenance": may_edit_assets,
         "resolve_url": reverse("tickets:resolve_on_site", args=[ticket.number]),
