@@ -23,7 +23,7 @@
     }
 
     function labelAll(root) {
-        root.querySelectorAll("main table, #map-shell table").forEach(label);
+        root.querySelectorAll("main table").forEach(label);
     }
 
     document.addEventListener("DOMContentLoaded", function () { labelAll(document); });

@@ -167,9 +167,6 @@
                             list.append(li);
                             marks.addFeature(new ol.Feature(new ol.geom.Point(ol.proj.fromLonLat([row.lon, row.lat]))));
                         });
-                        if (window.cbsTableCards) {
-                            window.cbsTableCards(panel);
-                        }
                     });
             });
         }
