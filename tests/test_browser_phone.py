@@ -348,7 +348,8 @@ class WhereAmITests:
                      for i in range(rows.count())]
         assert distances == sorted(distances) and max(distances) <= 500
         listed = page.locator("#near-results").inner_text()
-        assert field_day.breached.number in listed and field_day.critical.number in listed
+        # The two tickets at the camera's place that no other test resolves.
+        assert field_day.critical.number in listed and field_day.low.number in listed
         _shot(page, "phone-near-me")
         count = rows.count()
         page.select_option("#near-radius", "100")
@@ -376,7 +377,7 @@ class DesktopTests:
         _login(page, live_site, live_technician)
         page.goto(live_site + "/tickets/mine/")
         assert page.locator("#site-nav-toggle").is_hidden() and page.locator("#site-nav-items").is_visible()
-        assert page.locator("#my-work .work-card").count() >= 3
+        assert page.locator("#my-work .work-card").count() >= 2  # the day's journey may have resolved one
         _shot(page, "desktop-my-work")
         page.goto(live_site + f"/tickets/{field_day.critical.number}/")
         assert page.locator("#field-actions").is_visible()
