@@ -72,10 +72,10 @@ def bench_tickets(timed, user) -> list[tuple[str, float]]:
          {"team": team, "status": ["islemde", "atandi", "yeni"]}),
     ]
     with connection.cursor() as cursor:  # "Yakınımda" from the middle of the district (issue 20.3)
-        cursor.execute("SELECT ST_X(c), ST_Y(c), ST_Transform(c, ST_SRID(b)) FROM (SELECT ST_Transform("
-                       "ST_Centroid(ST_Extent(geom)::geometry), 4326) AS c, ST_Extent(geom)::geometry AS b "
-                       "FROM layers_mahalle) t")
-        lon, lat, _centre = cursor.fetchone()
+        cursor.execute("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Transform(ST_SetSRID("
+                       "ST_Centroid(ST_Extent(geom)::geometry), %s), 4326) AS c FROM layers_mahalle) t",
+                       [settings.CBS_SRID])
+        lon, lat = cursor.fetchone()
     for radius in (500, 2000):
         cases.append((f"near me: assets + open tickets within {radius} m", "/tickets/api/near",
                       {"lon": f"{lon:.6f}", "lat": f"{lat:.6f}", "r": radius}))
