@@ -21,6 +21,8 @@ class MahalleLayer(Layer):
     list_fields = ("adi", "uavt_kodu", "nufus")
     search_fields = ("adi",)
     map_color = "#7b3294"
+    map_label_field = "adi"
+    map_label_min_zoom = 12
     map_min_zoom = 10
 
 
@@ -36,6 +38,8 @@ class YolLayer(Layer):
     list_fields = ("adi", "yol_tipi", "uavt_kodu")
     search_fields = ("adi",)
     map_color = "#e66101"
+    map_label_field = "adi"
+    map_label_min_zoom = 15
     map_min_zoom = 12
     topology = (ROAD_IN_DISTRICT,)
 
@@ -74,6 +78,8 @@ class NumaratajLayer(Layer):
     list_fields = ("kapi_numarasi", "yol", "mahalle", "uavt_adres_no")
     search_fields = ("kapi_numarasi",)
     map_color = "#2166ac"
+    map_label_field = "kapi_numarasi"
+    map_label_min_zoom = 17
     map_min_zoom = 16
     topology = (NUMARATAJ_ON_BINA,)
 
@@ -90,6 +96,8 @@ class KarayoluLayer(Layer):
     list_fields = ("adi", "sanal_mi", "tahsisli_serit_degeri")
     search_fields = ("adi",)
     map_color = "#525252"
+    map_label_field = "adi"
+    map_label_min_zoom = 15
     map_min_zoom = 11
     map_visible = False
 
@@ -106,6 +114,9 @@ class KamuHizmetiLayer(Layer):
     list_fields = ("adi", "hizmet_tipi", "iletisim_telefon")
     search_fields = ("adi",)
     map_color = "#1a9850"
+    map_label_field = "adi"
+    map_label_min_zoom = 16
+    map_class_field = "hizmet_tipi"
     map_min_zoom = 11
 
 
@@ -124,6 +135,13 @@ class ImarLayer(Layer):
     list_fields = ("plan_adi", "plan_turu", "plan_islem_numarasi", "onay_tarihi")
     search_fields = ("plan_adi", "plan_islem_numarasi")
     map_color = "#fdb863"
+    map_class_field = "planli_arazi_kullanim_karari_deger"
+    # Colours after the customary zoning-plan legend (residential yellow, commercial red, green areas …).
+    map_class_colors = {
+        "konut": "#ffe600", "ticaret": "#e31a1c", "konutTicaret": "#ff7f00", "sanayi": "#8856a7",
+        "egitim": "#1f78b4", "saglik": "#a6cee3", "parkYesilAlan": "#33a02c", "dini": "#b15928",
+        "resmiKurum": "#6a3d9a", "teknikAltyapi": "#737373",
+    }
     map_min_zoom = 11
     map_visible = False
 
@@ -142,5 +160,7 @@ class ParselLayer(Layer):
     access = Access.INTERNAL
     sensitive = True
     map_color = "#8c510a"
+    map_label_field = "parsel_no"
+    map_label_min_zoom = 17
     map_min_zoom = 15
     map_visible = False

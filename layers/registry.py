@@ -58,6 +58,14 @@ class Layer:
     map_color: str = "#3366cc"
     map_min_zoom: int = 10
     map_visible: bool = True  # switched on when the map opens
+    # Labels and categorized styles (map, print, WMS – all read them through layers.styles):
+    # the model field whose value is written on the map, from which zoom on; the code-list field
+    # whose value picks a colour (labels from its choices; colours from map_class_colors, the
+    # rest from a fixed palette).
+    map_label_field: str | None = None
+    map_label_min_zoom: int = 15
+    map_class_field: str | None = None
+    map_class_colors: dict[str, str] = {}
     # Topology rules checked on every single-feature write (layers.topology).
     topology: tuple = ()
     # A back-office module ("assets") whose grant governs the layer instead of layer grants.
@@ -113,6 +121,9 @@ def register_layer(cls: type[Layer]) -> type[Layer]:
         raise ImproperlyConfigured(f"Layer {cls.name!r} has an unknown or mismatched theme")
     if cls.sensitive and cls.access == Access.PUBLIC:
         raise ImproperlyConfigured(f"Sensitive layer {cls.name!r} cannot be public")
+    for styled in (cls.map_label_field, cls.map_class_field):
+        if styled and styled not in (*cls.common_fields, *cls.published_fields):
+            raise ImproperlyConfigured(f"Layer {cls.name!r} styles by {styled!r}, which it does not publish")
     if any(m.model is cls.model for m in _layers.values()):
         raise ImproperlyConfigured(f"Model {cls.model.__name__} belongs to two layers")
     cls.property_fields()  # fails fast on a misspelt field name

@@ -37,6 +37,8 @@ class SiteLayer(AssetLayer):
     list_fields = ("kod", "adi", "tur")
     search_fields = ("kod", "adi", "adres")
     map_color = "#1b7837"
+    map_label_field = "adi"
+    map_label_min_zoom = 16
 
 
 @register_layer
@@ -68,6 +70,11 @@ class DeviceLayer(AssetLayer):
     list_fields = ("adi", "tur", "ip", "durum")
     search_fields = ("adi", "ip", "mac", "seri_no", "demirbas_no")
     map_color = "#2166ac"
+    map_label_field = "adi"
+    map_label_min_zoom = 18
+    map_class_field = "durum"
+    map_class_colors = {"planlandi": "#9e9e9e", "kuruldu": "#1f78b4", "aktif": "#1a9850", "arizali": "#d7191c",
+                        "hizmetDisi": "#525252"}
     map_min_zoom = 13
 
 
@@ -85,3 +92,8 @@ class CameraLayer(AssetLayer):
     list_fields = ("adi", "tur", "durum", "ip")
     search_fields = ("adi", "ip", "mac", "seri_no")
     map_color = "#b2182b"
+    map_label_field = "adi"
+    map_label_min_zoom = 18
+    map_class_field = "durum"
+    map_class_colors = {"planlandi": "#9e9e9e", "kuruldu": "#1f78b4", "aktif": "#1a9850", "arizali": "#d7191c",
+                        "hizmetDisi": "#525252"}

@@ -1,0 +1,93 @@
+"""How each layer is drawn – colour, labels, classes and legend – derived from the registry.
+
+The map (JSON config for OpenLayers), the print layout and the WMS configuration all read a
+layer's look from here, so that a layer looks the same wherever it is shown."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.utils.encoding import force_str
+
+from .registry import Layer
+
+# Colours for code-list values that the registry gives none (ColorBrewer "Set2" + "Dark2").
+PALETTE = ("#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494", "#b3b3b3",
+           "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
+
+# Web Mercator: the scale denominator of zoom z at the equator with 0.28 mm pixels (OGC WMTS).
+SCALE_AT_ZOOM_0 = 559_082_264.028
+
+
+@dataclass(frozen=True)
+class StyleClass:
+    value: str | None     # the stored code (None: the layer's single class)
+    label: str            # human label, translated in the current language
+    color: str
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    layer: str
+    geometry: str                 # Point, LineString, Polygon (and Multi…)
+    color: str
+    min_zoom: int
+    label_property: str | None    # published property (db column) written on the map
+    label_min_zoom: int
+    class_property: str | None    # published property (db column) that picks the class
+    classes: tuple[StyleClass, ...]
+
+    def color_of(self, value) -> str:
+        for c in self.classes:
+            if c.value is not None and c.value == value:
+                return c.color
+        return self.color
+
+    def as_json(self) -> dict:
+        """For the map's JSON configuration."""
+        return {
+            "color": self.color, "minZoom": self.min_zoom,
+            "label": self.label_property, "labelMinZoom": self.label_min_zoom,
+            "classProperty": self.class_property,
+            "classes": [{"value": c.value, "label": c.label, "color": c.color} for c in self.classes],
+        }
+
+
+def _column(layer: type[Layer], field_name: str | None) -> str | None:
+    return layer.meta().get_field(field_name).column if field_name else None
+
+
+def style_of(layer: type[Layer]) -> LayerStyle:
+    """The look of `layer`; labels of classes in the active language."""
+    classes: tuple[StyleClass, ...]
+    if layer.map_class_field:
+        field = layer.meta().get_field(layer.map_class_field)
+        colors = layer.map_class_colors
+        classes = tuple(
+            StyleClass(value=str(value), label=force_str(label),
+                       color=colors.get(str(value), PALETTE[i % len(PALETTE)]))
+            for i, (value, label) in enumerate(field.choices or ())
+        )
+    else:
+        classes = (StyleClass(value=None, label=force_str(layer.title), color=layer.map_color),)
+    return LayerStyle(
+        layer=layer.name, geometry=layer.geometry_type(), color=layer.map_color,
+        min_zoom=layer.map_min_zoom, label_property=_column(layer, layer.map_label_field),
+        label_min_zoom=layer.map_label_min_zoom, class_property=_column(layer, layer.map_class_field),
+        classes=classes,
+    )
+
+
+def legend_of(layer: type[Layer]) -> tuple[StyleClass, ...]:
+    """The legend entries of `layer` (one entry when it is not classified)."""
+    return style_of(layer).classes
+
+
+def scale_of_zoom(zoom: float) -> float:
+    """The map scale denominator at a web-map zoom level (for WMS/print scale ranges)."""
+    return SCALE_AT_ZOOM_0 / 2 ** zoom
+
+
+def zoom_of_scale(denominator: float) -> float:
+    return math.log2(SCALE_AT_ZOOM_0 / denominator)
