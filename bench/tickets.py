@@ -3,6 +3,7 @@ the queue with filters and the ticket map's GeoJSON, against the bare SQL of the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -70,6 +71,14 @@ def bench_tickets(timed, user) -> list[tuple[str, float]]:
         ("ticket map GeoJSON: team + status filter", "/tickets/api/geojson",
          {"team": team, "status": ["islemde", "atandi", "yeni"]}),
     ]
+    with connection.cursor() as cursor:  # "Yakınımda" from the middle of the district (issue 20.3)
+        cursor.execute("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Transform(ST_SetSRID("
+                       "ST_Centroid(ST_Extent(geom)::geometry), %s), 4326) AS c FROM layers_mahalle) t",
+                       [settings.CBS_SRID])
+        lon, lat = cursor.fetchone()
+    for radius in (500, 2000):
+        cases.append((f"near me: assets + open tickets within {radius} m", "/tickets/api/near",
+                      {"lon": f"{lon:.6f}", "lat": f"{lat:.6f}", "r": radius}))
     rows = []
     for label, url, params in cases:
         def run(url=url, params=params):
@@ -98,6 +107,17 @@ def bench_tickets(timed, user) -> list[tuple[str, float]]:
                 FROM tickets_ticket WHERE status IN ('yeni', 'atandi', 'islemde', 'beklemede') AND location IS NOT NULL""")
             return len(cursor.fetchone()[0])
     rows.append(("raw SQL: open tickets as GeoJSON (the floor)", timed(raw_open_geojson)["median_ms"]))
+    print(f"tickets: {rows[-1][0]:55} {rows[-1][1]:7.2f} ms", flush=True)
+
+    def raw_near(radius=2000):
+        with connection.cursor() as cursor:
+            cursor.execute("""WITH p AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s) AS g)
+                SELECT number, ST_Distance(location, p.g) AS d FROM tickets_ticket, p
+                WHERE status IN ('yeni', 'atandi', 'islemde', 'beklemede') AND ST_DWithin(location, p.g, %s)
+                ORDER BY d LIMIT 200""", [lon, lat, settings.CBS_SRID, radius])
+            return len(cursor.fetchall())
+    rows.append(("raw SQL: open tickets within 2000 m, nearest first (floor)",
+                 timed(raw_near)["median_ms"]))
     print(f"tickets: {rows[-1][0]:55} {rows[-1][1]:7.2f} ms", flush=True)
     return rows
 

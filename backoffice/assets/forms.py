@@ -26,8 +26,9 @@ class MoveForm(forms.Form):
 
 
 class MaintenanceForm(forms.Form):
+    # ISO format: a date input left the localised initial value (today) empty.
     done_on = forms.DateField(label=_("Date"), initial=timezone.localdate,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     fault = forms.CharField(label=_("Fault"), max_length=250)
     action = forms.CharField(label=_("Action taken"), widget=forms.Textarea(attrs={"rows": 2}))
     parts = forms.CharField(label=_("Parts used"), max_length=250, required=False)

@@ -158,3 +158,14 @@ def maintenance_record_create(*, asset, technician, done_on: date, fault: str, a
     record = MaintenanceRecord(technician=technician, done_on=done_on, fault=fault, action=action,
                                outcome=outcome, parts=parts, **{field: asset})
     return _saved(record, "create", None, user)
+
+
+@transaction.atomic
+def item_repaired(*, item: InventoryItem, user=None) -> InventoryItem:
+    """A faulty inventory item works again: back with its holder if it has one, else in stock."""
+    check_assets_edit(user)
+    item = InventoryItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != ItemStatus.FAULTY:
+        raise ValidationError({"item": _("%(item)s is not marked faulty.") % {"item": item}})
+    held = item.assignments.filter(returned_on__isnull=True).exists()
+    return _touch(item, user, status=ItemStatus.ASSIGNED if held else ItemStatus.IN_STOCK)

@@ -54,12 +54,15 @@ def sla_filter(qs: QuerySet, state: str, now: datetime | None = None) -> QuerySe
     return qs.filter(_sla_q(state, now or timezone.now()))
 
 
-def my_work(user) -> QuerySet:
-    """The technician's open tickets, most urgent (earliest resolution due) first."""
-    return with_sla_state(Ticket.objects.filter(assignee=user, status__in=OPEN_STATES)
-                          .annotate(lonlat=Transform("location", 4326))
-                          .select_related("category", "camera", "device", "site")
-                          .order_by(F("resolution_due").asc(nulls_last=True), "created_at"))
+def my_work(user, now: datetime | None = None) -> QuerySet:
+    """The technician's open tickets, most urgent first: SLA breached, then at risk, then the
+    rest; within each by priority (critical first), then by resolution due time."""
+    urgency = Case(When(sla_state=Sla.BREACHED, then=Value(0)), When(sla_state=Sla.AT_RISK, then=Value(1)),
+                   default=Value(2))
+    return (with_sla_state(Ticket.objects.filter(assignee=user, status__in=OPEN_STATES), now)
+            .annotate(lonlat=Transform("location", 4326), urgency=urgency)
+            .select_related("category", "camera", "device", "site", "item", "requester_staff")
+            .order_by("urgency", "priority", F("resolution_due").asc(nulls_last=True), "created_at"))
 
 
 def asset_tickets(**asset) -> QuerySet:
@@ -102,3 +105,15 @@ def mask(value: str) -> str:
 
 PERSONAL_FIELDS = ("requester_name", "requester_phone", "requester_email")
 
+
+
+def tickets_near(point, radius_m: float, limit: int = 200) -> list[tuple[Ticket, float]]:
+    """Open tickets within `radius_m` metres of a point in the storage CRS, nearest first
+    (ST_DWithin on the location's GiST index), each with its distance in metres."""
+    from django.contrib.gis.db.models.functions import Distance
+    from django.contrib.gis.measure import D
+
+    qs = (with_sla_state(Ticket.objects.filter(status__in=OPEN_STATES, location__dwithin=(point, D(m=radius_m))))
+          .annotate(distance=Distance("location", point), lonlat=Transform("location", 4326))
+          .order_by("distance", "number")[:limit])
+    return [(t, t.distance.m) for t in qs]

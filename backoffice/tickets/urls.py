@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import picker_views, views
+from . import field_views, nearby_views, picker_views, views
 
 app_name = "tickets"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("map/", views.ticket_map, name="map"),
     path("api/geojson", views.api_geojson, name="api_geojson"),
     path("api/staff-items", picker_views.staff_items, name="api_staff_items"),
+    path("api/near", nearby_views.near_me, name="api_near"),
     path("attachment/<int:pk>/", views.attachment, name="attachment"),
     path("<str:number>/", views.ticket_detail, name="detail"),
+    path("<str:number>/resolve/", field_views.resolve_on_site, name="resolve_on_site"),
 ]

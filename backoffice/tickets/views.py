@@ -225,15 +225,32 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 @tickets_permission()
 def my_work(request: HttpRequest) -> HttpResponse:
-    """The technician's open tickets by SLA due time, with today's on a map and a link that opens
-    each place in the phone's navigation app (geo: URI)."""
-    rows = [(t, t.lonlat.coords if t.lonlat else None) for t in selectors.my_work(request.user)]
+    """The technician's open tickets as cards, most urgent first (SLA breached, at risk, then by
+    priority and due time), filtered by SLA, priority and status; all of them on a map."""
+    from .field_forms import MyWorkFilterForm
+    from .templatetags.tickets_field import directions, tel_href
+
+    filters = MyWorkFilterForm(request.GET or None)
+    if filters.is_bound and not filters.is_valid():
+        raise BadInput(" ".join(" ".join(e) for e in filters.errors.values()))
+    mine = selectors.my_work(request.user)
+    total = mine.count()
+    wanted = filters.cleaned_data if filters.is_bound else {}
+    if wanted.get("sla"):
+        mine = mine.filter(sla_state=wanted["sla"])
+    if wanted.get("priority"):
+        mine = mine.filter(priority=wanted["priority"])
+    if wanted.get("status"):
+        mine = mine.filter(status=wanted["status"])
+    rows = [(t, t.lonlat.coords if t.lonlat else None) for t in mine]
+    rows = [(t, lonlat, directions(lonlat), tel_href(t.requester_phone)) for t, lonlat in rows]
     config = map_config(request)
     config["tickets"] = {"geojson": "/tickets/api/geojson?" + urlencode({"assignee": request.user.pk,
                                                                           "status": [s.value for s in Status
                                                                                      if s not in (Status.RESOLVED, Status.CLOSED)]},
                                                                          doseq=True)}
-    return render(request, "tickets/my_work.html", {"rows": rows, "config": config, "today": timezone.localdate()})
+    return render(request, "tickets/my_work.html", {"rows": rows, "config": config, "today": timezone.localdate(),
+                                                    "filters": filters, "total": total})
 
 
 @require_GET
