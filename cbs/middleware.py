@@ -20,7 +20,10 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        # Map pages name the hosts of the base maps an administrator configured (images only).
+        extra = " ".join(getattr(request, "cbs_img_origins", ()))
+        response.headers.setdefault("Content-Security-Policy",
+                                    CSP.replace("img-src 'self'", f"img-src 'self' {extra}") if extra else CSP)
         return response
 
 

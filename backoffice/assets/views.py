@@ -95,6 +95,7 @@ def asset(request: HttpRequest, kind: str, key: int) -> HttpResponse:
     tickets = instance.tickets.order_by("-created_at")[:50] if hasattr(instance, "tickets") else []
     audit = AuditRecord.objects.filter(object_type=f"layer:{layer.name}", object_id=str(key)).order_by("-time")[:50]
     return render(request, "assets/asset.html", {
+        "config": map_config(request),
         "maintenance_form": MaintenanceForm(), "can_edit": user_can(request.user, "module:assets", "edit"),
         "kind": kind, "layer": layer, "instance": instance, "rows": rows, "groups": groups,
         "maintenance": maintenance, "audit": audit, "tickets": tickets,
