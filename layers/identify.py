@@ -93,7 +93,7 @@ def _number(value, digits: int = 0) -> str:
     return formats.number_format(value, digits, use_l10n=True, force_grouping=True)
 
 
-def _value(instance, field: models.Field) -> tuple[str, dict | None]:
+def display_value(instance, field: models.Field) -> tuple[str, dict | None]:
     """The value as the edit form shows it, and a link to a related feature on the map."""
     if field.is_relation:
         related = getattr(instance, field.name, None)
@@ -118,6 +118,11 @@ def _value(instance, field: models.Field) -> tuple[str, dict | None]:
     if isinstance(value, (float, Decimal)):
         return _number(value, 2), None
     return str(value), None
+
+
+def display_text(instance, field: models.Field) -> str:
+    """The value as text for pages that list a feature's attributes ("–" when empty)."""
+    return display_value(instance, field)[0] or "–"
 
 
 def door_address(door) -> str:
@@ -167,7 +172,7 @@ def feature_identify(*, layer: type[Layer], tucbs_no: int, user) -> dict | None:
     for field in layer.property_fields():
         if field.name == "surum_bitis_zamani" and getattr(instance, field.name) is None:
             continue  # the current version has no end: an empty row says nothing
-        text, link = _value(instance, field)
+        text, link = display_value(instance, field)
         rows.append({"name": field.column, "label": _capfirst(str(field.verbose_name)), "value": text,
                      "link": link})
     geom = getattr(instance, layer.geometry_field)
@@ -185,3 +190,28 @@ def feature_identify(*, layer: type[Layer], tucbs_no: int, user) -> dict | None:
         "measures": measures_of(geom), "actions": actions,
         "lonlat": [round(centroid.x, 7), round(centroid.y, 7)] if centroid else None,
     }
+
+
+def label_points(*, layer: type[Layer], bbox: tuple[float, float, float, float] | None, limit: int = 5000) -> str:
+    """One label point per area feature (PostGIS ST_PointOnSurface) as GeoJSON in CRS84: vector
+    tiles cut areas at tile edges, and a label per piece would repeat a mahalle name four times."""
+    from django.db import connection
+
+    meta = layer.meta()
+    label = meta.get_field(layer.map_label_field).column
+    geom = layer.geometry().column
+    where, params = "", []
+    if bbox:
+        where = f'WHERE "{geom}" && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 4326), ST_SRID("{geom}"))'
+        params = list(bbox)
+    sql = f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+            'type', 'Feature', 'id', t.id, 'geometry', ST_AsGeoJSON(t.p, 7)::json,
+            'properties', json_build_object('label', t.label))), '[]'))::text
+        FROM (SELECT "tucbsNo" AS id, "{label}"::text AS label,
+                     ST_Transform(ST_PointOnSurface("{geom}"), 4326) AS p
+              FROM "{meta.db_table}" {where} LIMIT {int(limit)}) t
+    """  # noqa: S608  (names come from the registry, values are bound)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]

@@ -6,13 +6,13 @@ import math
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cbs.http import BIGINT_MAX, BadInput, digits
 
-from .identify import feature_identify, features_at, hits_json
+from .identify import feature_identify, features_at, hits_json, label_points
 from .map_config import visible_names
 from .registry import get_layer
 
@@ -72,3 +72,24 @@ def feature_info(request: HttpRequest, layer: str, tucbs_no: str) -> JsonRespons
     if data is None:
         return _json({"detail": _("No such feature.")}, status=404)
     return _json(data)
+
+
+@require_GET
+def labels(request: HttpRequest, layer: str) -> HttpResponse:
+    """/map/labels/<layer>?bbox=w,s,e,n: label points of an area layer the caller may see."""
+    if layer not in visible_names(request):
+        return _json({"detail": _("No such layer.")}, status=404)
+    layer_cls = get_layer(layer)
+    if not layer_cls.map_label_field or "Polygon" not in layer_cls.geometry_type():
+        return _json({"detail": _("This layer has no area labels.")}, status=404)
+    bbox = None
+    if request.GET.get("bbox"):
+        parts = request.GET["bbox"].split(",")
+        try:
+            if len(parts) != 4:
+                raise BadInput(_("bbox must be four numbers: west,south,east,north."))
+            bbox = (_float(parts[0], "bbox", -180, 180), _float(parts[1], "bbox", -90, 90),
+                    _float(parts[2], "bbox", -180, 180), _float(parts[3], "bbox", -90, 90))
+        except BadInput as exc:
+            return _json({"detail": str(exc)}, status=400)
+    return HttpResponse(label_points(layer=layer_cls, bbox=bbox), content_type="application/geo+json")

@@ -105,6 +105,7 @@ def map_config(request: HttpRequest) -> dict:
         "basemap": settings.CBS_BASEMAP_URL,
         "searchUrl": reverse("layers:map_search"),
         "identifyUrl": reverse("layers:identify"),
+        "labelsUrl": reverse("layers:labels", args=["LAYER"]),
         "featureInfoUrl": reverse("layers:feature_info", args=["LAYER", 0]).replace("/0", "/ID"),
         "formUrl": reverse("layers:feature_form", args=["LAYER"]),
         "itemsUrl": "/ogc/collections/LAYER/items",

@@ -154,7 +154,7 @@ def base_map_of(layers) -> list[dict]:
             continue
         style = style_of(layer)
         out.append({
-            "layer": layer.name, "fill": look.fill, "stroke": look.stroke, "width": look.width,
+            "layer": layer.name, "geometry": style.geometry, "fill": look.fill, "stroke": look.stroke, "width": look.width,
             "casing": look.casing, "dash": list(look.dash), "minZoom": look.min_zoom,
             "label": style.label_property, "labelMinZoom": style.label_min_zoom,
             "labelPlacement": style.label_placement, "halo": style.halo,

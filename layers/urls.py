@@ -9,6 +9,7 @@ urlpatterns = [
     path("search", views.map_search_view, name="map_search"),
     path("identify", identify_views.identify, name="identify"),
     path("identify/<str:layer>/<str:tucbs_no>", identify_views.feature_info, name="feature_info"),
+    path("labels/<str:layer>", identify_views.labels, name="labels"),
     path("history/<str:layer>/<int:tucbs_no>/", views.feature_history, name="feature_history"),
     path("form/<str:layer>/", views.feature_form, name="feature_form"),
     path("export/", views.export_view, name="export"),

@@ -17,6 +17,7 @@ from cbs.permissions import module_required
 from cbs.audit.models import AuditRecord
 from cbs.http import BIGINT_MAX, BadInput, digits
 from layers.registry import get_layer
+from layers.identify import display_text
 from layers.views import map_config
 
 from . import selectors, services
@@ -58,12 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _display(instance, field) -> str:
-    value = getattr(instance, field.name)
-    if value is None or value == "":
-        return "–"
-    if field.choices:
-        return getattr(instance, f"get_{field.name}_display")()
-    return str(value)
+    # As in the map's identify panel: code-list labels, local time, related records by name.
+    return display_text(instance, field)
 
 
 @require_GET

@@ -103,7 +103,8 @@ window.KentMap = (function () {
             const styles = [hit ? highlight : base(color)];
             // Layers the city base map already labels are labelled once, by the base map.
             const byBase = km.baseMapId === "kent" && km.baseLabelled[layer.name];
-            const text = km.labelsOn && !byBase && zoomOf(resolution) >= s.labelMinZoom ? labelText(s, feature) : "";
+            const text = km.labelsOn && !byBase && !isArea(geometry) && zoomOf(resolution) >= s.labelMinZoom
+                ? labelText(s, feature) : "";
             if (text) {
                 styles.push(new ol.style.Style({text: makeText(text, {
                     placement: s.labelPlacement, halo: s.halo, color: "#1a1a1a",
@@ -126,15 +127,43 @@ window.KentMap = (function () {
                 fill: look.fill ? new ol.style.Fill({color: look.fill}) : undefined, zIndex: 1,
             }));
         }
+        const area = isArea(look.geometry);
         return function (feature, resolution) {
             const zoom = zoomOf(resolution);
-            let text = km.labelsOn && zoom >= look.labelMinZoom ? labelText(look, feature) : "";
+            let text = km.labelsOn && !area && zoom >= look.labelMinZoom ? labelText(look, feature) : "";
             if (!text) { return shapes; }
             if (look.labelUppercase) { text = text.toLocaleUpperCase("tr-TR"); }
             return shapes.concat([new ol.style.Style({zIndex: 2, text: makeText(text, {
                 placement: look.labelPlacement, halo: look.halo, color: look.labelColor,
-                size: look.labelSize, bold: look.labelBold})})]);
+                size: look.labelSize, bold: look.labelBold,
+                offsetY: look.geometry.indexOf("Point") >= 0 ? -7 : 0})})]);
         };
+    }
+
+    function isArea(geometry) { return geometry.indexOf("Polygon") >= 0; }
+    // Labels of an area layer: one point per feature from the server (tiles cut areas at their
+    // edges, and a label per piece would repeat a mahalle's name in every tile).
+    function areaLabels(km, name, look, visible) {
+        const geojson = new ol.format.GeoJSON({featureProjection: WEB});
+        const source = new ol.source.Vector({
+            format: geojson, strategy: ol.loadingstrategy.bbox,
+            url: function (extent) {
+                const box = ol.proj.transformExtent(extent, WEB, "EPSG:4326").map(function (v) { return v.toFixed(6); });
+                return km.config.labelsUrl.replace("LAYER", name) + "?bbox=" + box.join(",");
+            },
+        });
+        const layer = new ol.layer.Vector({
+            source: source, minZoom: look.minZoom, declutter: DECLUTTER, zIndex: look.zIndex || 0,
+            style: function (feature) {
+                if (!km.labelsOn || (look.unlessBase && km.baseMapId === "kent")) { return null; }
+                let text = feature.get("label") || "";
+                if (look.uppercase) { text = text.toLocaleUpperCase("tr-TR"); }
+                return new ol.style.Style({text: makeText(text, look)});
+            },
+        });
+        layer.set("kentLabelsOf", name);
+        layer.setVisible(visible);
+        return layer;
     }
 
     function tileSource(url) {
@@ -158,6 +187,13 @@ window.KentMap = (function () {
                 });
                 l.set("kentBase", look.layer);
                 return l;
+            });
+            config.baseLayers.forEach(function (look) {
+                if (look.label && isArea(look.geometry)) {
+                    group.push(areaLabels(km, look.layer, {minZoom: Math.max(look.minZoom, look.labelMinZoom),
+                        color: look.labelColor, size: look.labelSize, bold: look.labelBold,
+                        uppercase: look.labelUppercase, halo: look.halo}, true));
+                }
             });
             return new ol.layer.Group({layers: group});
         }
@@ -281,6 +317,8 @@ window.KentMap = (function () {
             close.addEventListener("click", function () { km.closePanel(); });
             const title = el("h2", "h6 kent-identify-title");
             title.id = id + "-title";
+            const subtitle = el("p", "small text-muted mb-1 kent-identify-subtitle");
+            subtitle.id = id + "-subtitle";
             const note = el("p", "small text-muted mb-1 kent-identify-note");
             note.id = id + "-note";
             const address = el("p", "small mb-1 kent-identify-address");
@@ -293,16 +331,17 @@ window.KentMap = (function () {
             actions.id = id + "-actions";
             const list = el("ul", "list-unstyled small kent-identify-list");
             list.id = id + "-hits";
-            panel.append(close, title, note, list, address, actions, table);
+            panel.append(close, title, subtitle, note, list, address, actions, table);
         }
         return {
-            title: panel.querySelector(".kent-identify-title"), note: panel.querySelector(".kent-identify-note"),
+            title: panel.querySelector(".kent-identify-title"),
+            subtitle: panel.querySelector(".kent-identify-subtitle"), note: panel.querySelector(".kent-identify-note"),
             list: panel.querySelector(".kent-identify-list"), address: panel.querySelector(".kent-identify-address"),
             actions: panel.querySelector(".kent-identify-actions"), body: panel.querySelector(".kent-identify-table tbody"),
         };
     }
     function clearPanel(parts) {
-        ["note", "list", "address", "actions", "body"].forEach(function (k) { parts[k].replaceChildren(); });
+        ["subtitle", "note", "list", "address", "actions", "body"].forEach(function (k) { parts[k].replaceChildren(); });
         parts.title.textContent = "";
     }
     function listItems(km, parts, items) {
@@ -311,7 +350,8 @@ window.KentMap = (function () {
             const a = el("a", "kent-identify-hit");
             a.href = item.url || "#";
             if (item.layer) { a.dataset.layer = item.layer; a.dataset.id = item.id; }
-            const layer = item.layerTitle ? el("span", "text-muted", item.layerTitle + ": ") : null;
+            const title = item.layerTitle || item.layer_title;
+            const layer = title ? el("span", "text-muted", title + ": ") : null;
             if (layer) { a.appendChild(layer); }
             a.appendChild(document.createTextNode(item.label));
             if (!item.url) {
@@ -355,6 +395,17 @@ window.KentMap = (function () {
                 thematic.push(vt);
             });
         });
+        // Area labels of thematic layers: their own point layer that follows the layer's switch.
+        const areaLabelLayers = [];
+        thematic.forEach(function (vt) {
+            const layer = vt.get("cbsLayer"), s = layer.style;
+            if (!s.label || !isArea(layer.geometry)) { return; }
+            const labels = areaLabels(km, layer.name, {minZoom: Math.max(layer.minZoom, s.labelMinZoom), color: "#1a1a1a",
+                size: 12, halo: s.halo, unlessBase: km.baseLabelled[layer.name], zIndex: 5}, vt.getVisible());
+            vt.on("change:visible", function () { labels.setVisible(vt.getVisible()); });
+            vt.on("change:opacity", function () { labels.setOpacity(vt.getOpacity()); });
+            areaLabelLayers.push(labels);
+        });
         const rank = function (l) { const g = l.get("cbsLayer").geometry; return g.indexOf("Polygon") >= 0 ? 0 : g.indexOf("Line") >= 0 ? 1 : 2; };
         thematic.sort(function (a, b) { return rank(a) - rank(b); });
 
@@ -364,7 +415,7 @@ window.KentMap = (function () {
         const attribution = config.basemaps.some(function (b) { return b.attribution; });
         km.map = new ol.Map({
             target: target,
-            layers: [baseGroup].concat(thematic),
+            layers: [baseGroup].concat(thematic, areaLabelLayers),
             view: new ol.View({center: [0, 0], zoom: 2, maxZoom: options.maxZoom || 21}),
             controls: ol.control.defaults.defaults({attribution: attribution, attributionOptions: {collapsible: true}})
                 .extend([new ol.control.ScaleLine()]),
@@ -379,6 +430,7 @@ window.KentMap = (function () {
             if (layer) { baseGroup.getLayers().push(layer); }
             km.map.getTargetElement().dataset.basemap = id;
             Object.keys(km.layers).forEach(function (n) { km.layers[n].changed(); });
+            areaLabelLayers.forEach(function (l) { l.changed(); });
             const radio = km.map.getTargetElement().querySelector('input[data-basemap="' + id + '"]');
             if (radio) { radio.checked = true; }
             emit("basemap", id);
@@ -405,10 +457,14 @@ window.KentMap = (function () {
         km.labels = function (name) {
             const view = km.map.getView(), zoom = view.getZoom();
             const extent = view.calculateExtent(km.map.getSize());
-            let olLayer = km.layers[name], look = olLayer ? olLayer.get("cbsLayer").style : null, min;
-            if (!olLayer) {
+            // What is drawn: the base map's labels for the layers it labels, else the layer's own.
+            let olLayer = null, look = null, min;
+            if (km.baseMapId === "kent" && km.baseLabelled[name]) {
                 km.map.getAllLayers().forEach(function (l) { if (l.get("kentBase") === name) { olLayer = l; } });
                 look = (config.baseLayers.filter(function (b) { return b.layer === name; })[0]) || null;
+            } else if (km.layers[name]) {
+                olLayer = km.layers[name];
+                look = olLayer.get("cbsLayer").style;
             }
             if (!olLayer || !look || !olLayer.getVisible()) { return []; }
             min = look.labelMinZoom;
@@ -479,7 +535,8 @@ window.KentMap = (function () {
                 if (!r.ok) { throw new Error(r.status); }
                 return r.json();
             }).then(function (info) {
-                parts.title.textContent = info.layerTitle + ": " + info.title;
+                parts.title.textContent = info.title;
+                parts.subtitle.textContent = info.layerTitle + " #" + info.id;
                 km.panel.dataset.layer = info.layer;
                 km.panel.dataset.id = info.id;
                 if (keptList) { keptList.forEach(function (li) { parts.list.appendChild(li); }); }
