@@ -73,10 +73,13 @@ class BaseMapTests:
 
 class MapConfigTests:
     def test_base_map_layers_follow_the_callers_rights(self):
-        """Anonymous callers get mahalle and roads in the base map; staff also buildings and doors
-        (protocol layers), labelled from the registry's label field and zoom."""
+        """The base map holds only layers the caller may see (the OGC gate decides), labelled from
+        the registry's label field and zoom."""
+        from ogc.gate import Caller, visible_collections
+
+        anonymous = visible_collections(Caller("anonymous"))
         public = [b["layer"] for b in _config(_client(None))["baseLayers"]]
-        assert public == ["id-mahalle", "ad-yol"]
+        assert public == [n for n in ("id-mahalle", "bi-bina", "ad-numarataj", "ad-yol") if n in anonymous]
         staff = {b["layer"]: b for b in _config(_client("CBS editörü"))["baseLayers"]}
         assert list(staff) == ["id-mahalle", "bi-bina", "ad-numarataj", "ad-yol"]
         assert (staff["ad-numarataj"]["label"], staff["ad-numarataj"]["labelMinZoom"]) == ("kapiNumarasi", 17)
