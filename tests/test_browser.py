@@ -619,15 +619,17 @@ class HelpDeskBrowserTests:
 
 class ReportBrowserTests:
     def test_dashboard_and_thematic_maps_render_locally_without_errors(self, page, live_site, db, live_manager):
-        """A manager views the dashboard (Chart.js) and the thematic maps (folium in frames):
-        every chart drawn, no console errors, nothing requested from another host."""
+        """A manager views the dashboard (Chart.js) and the thematic maps (the shared map module in
+        frames): every chart drawn, no console errors, nothing requested from another host."""
         _login(page, live_site, live_manager)
         page.goto(live_site + "/reports/")
         page.wait_for_function("() => window.kentCharts && Object.keys(window.kentCharts).length === 8")
         page.goto(live_site + "/reports/maps/")
         frame = page.frame_locator("#map-coverage")
-        frame.locator(".leaflet-interactive").first.wait_for()
-        assert frame.locator(".leaflet-interactive").count() >= 13  # one shape per mahalle
+        frame.locator("#thematic-map[data-features]").wait_for()
+        assert int(frame.locator("#thematic-map").get_attribute("data-features")) >= 13  # one per mahalle
+        assert frame.locator(".thematic-class").count() == 5
+        assert frame.locator(".kent-basemaps input[data-basemap='kent']").is_checked()
         assert page.external_requests == []
         assert page.console_errors == []
 

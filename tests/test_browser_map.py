@@ -26,7 +26,10 @@ def _go(page, lonlat, zoom, var="kentMap"):
 
 
 def _idle(page, var="kentMap"):
-    page.evaluate(f"() => new Promise(done => {{ window.{var}.once('rendercomplete', done); window.{var}.render(); }})")
+    """Until the map has drawn everything of the view (at most a minute, then the test goes on
+    and its assertions tell what is missing)."""
+    page.evaluate(f"() => new Promise(done => {{ window.{var}.once('rendercomplete', done); window.{var}.render();"
+                  " setTimeout(done, 60000); }})")
 
 
 def _pixels(png: bytes):

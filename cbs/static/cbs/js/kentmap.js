@@ -145,13 +145,14 @@ window.KentMap = (function () {
     // edges, and a label per piece would repeat a mahalle's name in every tile).
     function areaLabels(km, name, look, visible) {
         const geojson = new ol.format.GeoJSON({featureProjection: WEB});
-        const source = new ol.source.Vector({
+        const key = "labels:" + name;
+        const source = km.sources[key] || (km.sources[key] = new ol.source.Vector({
             format: geojson, strategy: ol.loadingstrategy.bbox,
             url: function (extent) {
                 const box = ol.proj.transformExtent(extent, WEB, "EPSG:4326").map(function (v) { return v.toFixed(6); });
                 return km.config.labelsUrl.replace("LAYER", name) + "?bbox=" + box.join(",");
             },
-        });
+        }));
         const layer = new ol.layer.Vector({
             source: source, minZoom: look.minZoom, declutter: DECLUTTER, zIndex: look.zIndex || 0,
             style: function (feature) {
@@ -166,8 +167,10 @@ window.KentMap = (function () {
         return layer;
     }
 
-    function tileSource(url) {
-        return new ol.source.VectorTile({format: new ol.format.MVT(), url: url, maxZoom: 20});
+    // One source per tile URL: the base map and the thematic layer of the same collection share
+    // their tiles (one request each, one parse).
+    function tileSource(km, url) {
+        return km.sources[url] || (km.sources[url] = new ol.source.VectorTile({format: new ol.format.MVT(), url: url, maxZoom: 20}));
     }
 
     // --- base maps -----------------------------------------------------------------------------
@@ -182,7 +185,7 @@ window.KentMap = (function () {
         if (b.kind === "kent") {
             const group = config.baseLayers.map(function (look, i) {
                 const l = new ol.layer.VectorTile({
-                    source: tileSource(look.tiles), style: baseStyle(km, look), minZoom: look.minZoom,
+                    source: tileSource(km, look.tiles), style: baseStyle(km, look), minZoom: look.minZoom,
                     declutter: DECLUTTER, background: i === 0 ? config.background : undefined,
                 });
                 l.set("kentBase", look.layer);
@@ -192,7 +195,7 @@ window.KentMap = (function () {
                 if (look.label && isArea(look.geometry)) {
                     group.push(areaLabels(km, look.layer, {minZoom: Math.max(look.minZoom, look.labelMinZoom),
                         color: look.labelColor, size: look.labelSize, bold: look.labelBold,
-                        uppercase: look.labelUppercase, halo: look.halo}, true));
+                        uppercase: look.labelUppercase, halo: look.halo, zIndex: 20}, true));
                 }
             });
             return new ol.layer.Group({layers: group});
@@ -373,7 +376,7 @@ window.KentMap = (function () {
         registerTm(config);
         const listeners = {};
         const km = {config: config, layers: {}, selection: {layer: null, id: null}, labelsOn: true,
-                    uid: ++counter, lastHits: [], baseLabelled: {}};
+                    uid: ++counter, lastHits: [], baseLabelled: {}, sources: {}};
         config.baseLayers.forEach(function (b) { if (b.label) { km.baseLabelled[b.layer] = true; } });
         km.on = function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); return km; };
         function emit(event, data) {
@@ -387,7 +390,7 @@ window.KentMap = (function () {
             theme.layers.forEach(function (layer) {
                 if (wanted !== null && (wanted || []).indexOf(layer.name) < 0) { return; }
                 const vt = new ol.layer.VectorTile({
-                    source: tileSource(layer.tiles), style: thematicStyle(km, layer), minZoom: layer.minZoom,
+                    source: tileSource(km, layer.tiles), style: thematicStyle(km, layer), minZoom: layer.minZoom,
                     visible: options.visibleAll ? true : layer.visible, declutter: DECLUTTER,
                 });
                 vt.set("cbsLayer", layer);
@@ -514,8 +517,10 @@ window.KentMap = (function () {
         };
         function showHits(hits) {
             if (!hits.length) { km.closePanel(); return; }
+            // Several points or lines under the click (cameras on one pole): the user chooses. Areas
+            // nest (a building in its mahalle): the smallest is shown, the others listed below it.
             const top = hits.filter(function (h) { return h.rank === hits[0].rank; });
-            if (top.length > 1) {
+            if (top.length > 1 && hits[0].rank < 2) {
                 km.select(null, null);
                 km.showList(format(config.text.here, {count: hits.length}), hits);
                 return;
