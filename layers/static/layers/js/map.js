@@ -34,7 +34,10 @@
     });
     // "Edit" in the identify panel opens the editor on the feature (editor.js), here on this page.
     km.on("action", function (action) {
-        if (action.kind === "edit" && window.kentEdit) { return !window.kentEdit(action.layer, action.id); }
+        if (action.kind === "edit" && window.kentEdit && window.kentEdit(action.layer, action.id)) {
+            km.closePanel();  // the editor's form takes over; the map stays free to work in
+            return false;
+        }
         return true;
     });
     const params = new URLSearchParams(location.search);
@@ -44,7 +47,9 @@
             if (info && info.lonlat) {
                 map.getView().setCenter(ol.proj.fromLonLat(info.lonlat));
                 map.getView().setZoom(Math.max(map.getView().getZoom(), 18));
-                setTimeout(function () { if (window.kentEdit) { window.kentEdit(parts[0], Number(parts[1])); } }, 300);
+                setTimeout(function () {
+                    if (window.kentEdit && window.kentEdit(parts[0], Number(parts[1]))) { km.closePanel(); }
+                }, 300);
             }
         });
     }
