@@ -12,11 +12,17 @@
      identify   true (default): a click identifies on the server and fills the panel;
                 false: the page handles clicks itself (km.identifyAt)
      panel      element for the identify panel (default: a panel on the map itself)
+     listPanel  true: a panel on the map even when identify is false (for km.showList)
+     visibleAll true: the chosen layers start switched on, whatever the registry says
+     switcher   false: no base map switcher
      maxZoom    view's maximum zoom (default 21)
 
-   km = {map, layers, config, on(event, fn), select(layer, id), fit(extent, opts), setBaseMap(id),
-         identifyAt(pixel, names) → Promise<hits>, showFeature(layer, id), showList(title, items),
-         closePanel(), setLabels(on), labels(name) → label texts of the features in view}
+   km = {map, layers (name → ol layer), config, on(event, fn), select(layer, id), home() → extent,
+         fit(extent, opts), setBaseMap(id), identifyAt(pixel, names) → Promise<hits>,
+         showFeature(layer, id) → Promise<info>, showList(title, items), closePanel(),
+         setLabels(on), labels(name) → label texts of the features in view, busy (set it to a
+         function returning true while the page's own tool owns clicks)}
+   items of showList: {label, url} (a link) or {label, layer, id} (identify it) or {label, onSelect}.
    events: "identify" (hits), "select" ({layer, id}), "action" ({kind, url, layer, id} – return
    false from a handler to keep the browser from following the action's link), "basemap" (id).
 
