@@ -551,6 +551,11 @@ window.KentMap = (function () {
                 km.panel.dataset.layer = info.layer;
                 km.panel.dataset.id = info.id;
                 if (keptList) { keptList.forEach(function (li) { parts.list.appendChild(li); }); }
+                parts.list.querySelectorAll("a").forEach(function (a) {  // the one shown, in the list
+                    const shown = a.dataset.layer === info.layer && a.dataset.id === String(info.id);
+                    a.classList.toggle("active", shown);
+                    if (shown) { a.setAttribute("aria-current", "true"); } else { a.removeAttribute("aria-current"); }
+                });
                 if (opts.others && opts.others.length) {
                     parts.note.textContent = config.text.alsoHere;
                     listItems(km, parts, opts.others);
