@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import identify_views, import_views, views
+from . import identify_views, import_views, print_views, views
 
 app_name = "layers"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("identify", identify_views.identify, name="identify"),
     path("identify/<str:layer>/<str:tucbs_no>", identify_views.feature_info, name="feature_info"),
     path("labels/<str:layer>", identify_views.labels, name="labels"),
+    path("print/", print_views.print_view, name="map_print"),
     path("history/<str:layer>/<int:tucbs_no>/", views.feature_history, name="feature_history"),
     path("form/<str:layer>/", views.feature_form, name="feature_form"),
     path("export/", views.export_view, name="export"),
