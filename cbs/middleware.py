@@ -12,6 +12,14 @@ CSP = (
 )
 
 
+def content_security_policy(request: HttpRequest, *, frame_ancestors: str = "'none'") -> str:
+    """The site's policy; map pages add the hosts of configured base maps (images only), and a
+    page shown in a frame of our own (thematic maps in reports) may allow frame-ancestors 'self'."""
+    extra = " ".join(getattr(request, "cbs_img_origins", ()))
+    policy = CSP.replace("img-src 'self'", f"img-src 'self' {extra}") if extra else CSP
+    return policy.replace("frame-ancestors 'none'", f"frame-ancestors {frame_ancestors}")
+
+
 class ContentSecurityPolicyMiddleware:
     """Adds the Content-Security-Policy header unless a view set its own."""
 
@@ -20,7 +28,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(request))
         return response
 
 

@@ -11,7 +11,7 @@ from cbs.accounts.selectors import layer_resource, user_can
 from cbs.widgets import LocalMapWidget
 
 from . import catalog  # noqa: F401  (admin autodiscovery runs before LayersConfig.ready)
-from .models import LayerPublication
+from .models import BaseMap, LayerPublication
 from .publication import publication_set
 from .registry import Layer, all_layers, get_layer
 from .services import check_edit, feature_delete, feature_save
@@ -122,3 +122,12 @@ class LayerPublicationAdmin(admin.ModelAdmin):
                         decision_number=obj.decision_number, decision_date=obj.decision_date,
                         user=request.user)
         obj.pk = LayerPublication.objects.get(layer=obj.layer).pk
+
+
+@admin.register(BaseMap)
+class BaseMapAdmin(admin.ModelAdmin):
+    """Base maps offered in every map's switcher (orthophoto WMS, XYZ tiles …)."""
+
+    list_display = ("name", "kind", "url", "order", "is_default", "enabled")
+    list_editable = ("order", "enabled")
+    list_filter = ("kind", "enabled")

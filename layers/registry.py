@@ -85,6 +85,12 @@ class Layer:
         status lifecycle; raise ValidationError to refuse. Every update path calls it."""
 
     @classmethod
+    def identify_actions(cls, instance: models.Model, user) -> list[dict]:
+        """Extra buttons of the identify panel ({"kind", "label", "url"}), e.g. an asset's page;
+        the layer's module adds them, so layers/ never imports the back office."""
+        return []
+
+    @classmethod
     def meta(cls):
         return cls.model._meta
 

@@ -16,6 +16,9 @@ from .registry import Layer
 PALETTE = ("#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494", "#b3b3b3",
            "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
 
+# Labels are written with a halo in this colour so they stay legible over any fill or photo.
+LABEL_HALO = "#ffffff"
+
 # Web Mercator: the scale denominator of zoom z at the equator with 0.28 mm pixels (OGC WMTS).
 SCALE_AT_ZOOM_0 = 559_082_264.028
 
@@ -37,6 +40,12 @@ class LayerStyle:
     label_min_zoom: int
     class_property: str | None    # published property (db column) that picks the class
     classes: tuple[StyleClass, ...]
+    halo: str = LABEL_HALO
+
+    @property
+    def label_placement(self) -> str:
+        """Names of lines run along the line (street names); others sit on the feature."""
+        return "line" if "Line" in self.geometry else "point"
 
     def color_of(self, value) -> str:
         for c in self.classes:
@@ -49,6 +58,7 @@ class LayerStyle:
         return {
             "color": self.color, "minZoom": self.min_zoom,
             "label": self.label_property, "labelMinZoom": self.label_min_zoom,
+            "labelPlacement": self.label_placement, "halo": self.halo,
             "classProperty": self.class_property,
             "classes": [{"value": c.value, "label": c.label, "color": c.color} for c in self.classes],
         }
@@ -91,3 +101,64 @@ def scale_of_zoom(zoom: float) -> float:
 
 def zoom_of_scale(denominator: float) -> float:
     return math.log2(SCALE_AT_ZOOM_0 / denominator)
+
+
+def scale_label(zoom: float, latitude: float) -> str:
+    """The ground scale at `zoom` and `latitude`, rounded for people: 1:26 000."""
+    denominator = scale_of_zoom(zoom) * math.cos(math.radians(latitude))
+    step = 10 ** max(0, int(math.log10(denominator)) - 1)
+    rounded = int(round(denominator / step) * step)
+    return "1:" + f"{rounded:,}".replace(",", "\u00a0")
+
+
+@dataclass(frozen=True)
+class BaseLayerLook:
+    """How one of the municipality's own layers is drawn in the offline base map (muted, like a
+    printed city plan), not the thematic colour it has in the layer tree."""
+
+    layer: str
+    fill: str | None = None
+    stroke: str | None = None
+    width: float = 1
+    casing: str | None = None      # a wider line under the stroke (roads)
+    dash: tuple[int, ...] = ()
+    min_zoom: int = 0
+    label_size: int = 12
+    label_color: str = "#333333"
+    label_bold: bool = False
+    label_uppercase: bool = False
+
+
+# Drawn in this order (areas first; OpenLayers gives the labels of upper layers the room first).
+BASE_MAP_LOOKS = (
+    BaseLayerLook("id-mahalle", fill="#f4f1ea", stroke="#9c7fb0", width=1.5, dash=(8, 4), label_size=14,
+                  label_color="#5e3c7a", label_bold=True, label_uppercase=True),
+    BaseLayerLook("bi-bina", fill="#e2ddd5", stroke="#b9b0a3", width=0.8, min_zoom=14),
+    BaseLayerLook("ad-numarataj", min_zoom=16, label_size=10, label_color="#5a5a5a"),
+    # Roads last: their lines cover door points and their names win over door numbers.
+    BaseLayerLook("ad-yol", stroke="#ffffff", width=4, casing="#bdb6aa", min_zoom=12, label_size=12,
+                  label_color="#2b2b2b"),
+)
+# Colour of the empty map under the base map.
+BASE_MAP_BACKGROUND = "#f4f1ea"
+
+
+def base_map_of(layers) -> list[dict]:
+    """The offline base map's layers (only those in `layers`, the ones the caller may see),
+    with their look, label property and label zoom from the registry."""
+    by_name = {layer.name: layer for layer in layers}
+    out = []
+    for look in BASE_MAP_LOOKS:
+        layer = by_name.get(look.layer)
+        if layer is None:
+            continue
+        style = style_of(layer)
+        out.append({
+            "layer": layer.name, "geometry": style.geometry, "fill": look.fill, "stroke": look.stroke, "width": look.width,
+            "casing": look.casing, "dash": list(look.dash), "minZoom": look.min_zoom,
+            "label": style.label_property, "labelMinZoom": style.label_min_zoom,
+            "labelPlacement": style.label_placement, "halo": style.halo,
+            "labelSize": look.label_size, "labelColor": look.label_color, "labelBold": look.label_bold,
+            "labelUppercase": look.label_uppercase,
+        })
+    return out

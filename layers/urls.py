@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, print_views, table_views, views
+from . import identify_views, import_views, print_views, table_views, views
 
 app_name = "layers"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.map_view, name="map"),
     path("table/<str:layer>/", table_views.table_view, name="table"),
     path("table/<str:layer>/edit", table_views.table_edit, name="table_edit"),
+    path("identify", identify_views.identify, name="identify"),
+    path("identify/<str:layer>/<str:tucbs_no>", identify_views.feature_info, name="feature_info"),
+    path("labels/<str:layer>", identify_views.labels, name="labels"),
     path("print/", print_views.print_view, name="map_print"),
     path("history/<str:layer>/<int:tucbs_no>/", views.feature_history, name="feature_history"),
     path("form/<str:layer>/", views.feature_form, name="feature_form"),

@@ -1,10 +1,7 @@
 """The map page (/map/) and its small JSON helpers; reads go through selectors and the OGC gate."""
 
 import json
-import warnings
-from functools import cache
 
-import pyproj
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,61 +10,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cbs.accounts.selectors import layer_resource, user_can
 from cbs.http import BIGINT_MAX, INTEGER_MAX, BadInput, NotFound, digits, int_param
-from ogc.gate import Caller, visible_collections
 
 from .history import feature_restore, last_edit_by, versions
-from .registry import THEMES, all_layers, get_layer
+from .map_config import map_config, visible_names
+from .registry import get_layer
 from .services import VersionConflict
 
 
 def _visible(request: HttpRequest) -> frozenset[str]:
-    user = request.user
-    caller = Caller("staff", user=user) if user.is_authenticated else Caller("anonymous")
-    return visible_collections(caller)
+    return visible_names(request)
 
 
 def visible_layer_names(request: HttpRequest) -> frozenset[str]:
     """Names of the layers this request's user may see (the OGC gate's answer), for other views."""
-    return _visible(request)
-
-
-@cache
-def _proj4(srid: int) -> str:
-    with warnings.catch_warnings():  # a TM zone is fully described by its PROJ string
-        warnings.simplefilter("ignore", UserWarning)
-        return pyproj.CRS.from_epsg(srid).to_proj4()
-
-
-def map_config(request: HttpRequest) -> dict:
-    """What map.js needs: layers by theme (only those this user may see), CRSs, extent."""
-    visible = _visible(request)
-    themes = []
-    for code, title in THEMES.items():
-        layers = [
-            {"name": layer.name, "title": str(layer.title), "geometry": layer.geometry_type(),
-             "color": layer.map_color, "minZoom": layer.map_min_zoom, "visible": layer.map_visible,
-             "editable": user_can(request.user, layer_resource(layer), "edit"),
-             "tiles": f"/ogc/collections/{layer.name}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}"}
-            for layer in all_layers() if layer.theme == code and layer.name in visible
-        ]
-        if layers:
-            themes.append({"code": code, "title": str(title), "layers": layers})
-    srid = settings.CBS_SRID
-    return {
-        "themes": themes,
-        "bbox": settings.CBS_MAP_BBOX,
-        "tm": {"code": f"EPSG:{srid}", "proj4": _proj4(srid)},
-        "basemap": settings.CBS_BASEMAP_URL,
-        "searchUrl": reverse("search"),
-        "formUrl": reverse("layers:feature_form", args=["LAYER"]),
-        "itemsUrl": "/ogc/collections/LAYER/items",
-        "historyUrl": reverse("layers:feature_history", args=["LAYER", 0]).replace("/0/", "/ID/"),
-    }
+    return visible_names(request)
 
 
 @require_GET
@@ -104,6 +64,7 @@ def feature_history(request: HttpRequest, layer: str, tucbs_no: int) -> HttpResp
         return _restore(request, layer_cls, instance, tucbs_no)
     current_version = instance.version if instance is not None else (found[-1].row.version if found else 0)
     return render(request, "layers/history.html", {
+        "config": map_config(request),
         "layer": layer_cls, "tucbs_no": tucbs_no, "instance": instance, "versions": found,
         "deleted": deleted, "tombstone": found[-1] if deleted else None,
         "can_edit": can_edit, "current_version": current_version,

@@ -126,9 +126,9 @@ class MapTests:
         pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", centre)
         box = page.locator("#map").bounding_box()
         page.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
-        page.wait_for_selector("#feature-panel:not([hidden])")
-        assert "Binalar #1" in page.locator("#feature-title").inner_text()
-        assert "binaKimlikNo" in page.locator("#feature-attributes").inner_text()
+        page.wait_for_selector("#feature-panel-attributes tr")
+        assert "Binalar #1" in page.locator("#feature-panel-subtitle").inner_text()
+        assert "Bina kimlik no (MAKS)" in page.locator("#feature-panel-attributes").inner_text()
         assert tiles and set(tiles) <= {200, 204}
         assert page.external_requests == []
         assert not [e for e in page.console_errors if "Content Security Policy" in e]
@@ -349,9 +349,9 @@ class EditorTests:
                           " window.kentMap.getView().setZoom(19); }", middle)
             _wait_for_map_idle(page)
             _click_lonlat(page, middle)
-            page.wait_for_selector("#feature-panel:not([hidden])")
-            assert f"#{created}" in page.locator("#feature-title").inner_text()
-            assert kimlik in page.locator("#feature-attributes").inner_text()
+            page.wait_for_selector("#feature-panel-attributes tr")
+            assert f"#{created}" in page.locator("#feature-panel-subtitle").inner_text()
+            assert kimlik in page.locator("#feature-panel-attributes").inner_text()
             found = requests.get(f"{live_site}/ogc/collections/bi-bina/items",
                                  params={"binaKimlikNo": kimlik}, timeout=30).json()["features"]
             assert [f["id"] for f in found] == [created]
@@ -563,6 +563,11 @@ class HelpDeskBrowserTests:
         pixel = desk.evaluate("c => window.kentPickMap.getPixelFromCoordinate(ol.proj.fromLonLat(c))", lonlat)
         box = desk.locator("#pick-map").bounding_box()
         desk.mouse.click(box["x"] + pixel[0], box["y"] + pixel[1])
+        # Several cameras on one pole: the help desk picks this one from the list.
+        desk.wait_for_function("() => document.getElementById('id_camera').value !== ''"
+                               " || document.querySelector('#pick-map .kent-identify-list a')")
+        if desk.input_value("#id_camera") == "":
+            desk.click(f"#pick-map .kent-identify-list a[data-id='{camera.tucbs_no}']")
         desk.wait_for_function("() => document.getElementById('id_camera').value !== ''")
         desk.fill("#id_title", title)
         desk.fill("#id_description", "Bina güvenlik kamerasından görüntü gelmiyor.")
@@ -614,15 +619,17 @@ class HelpDeskBrowserTests:
 
 class ReportBrowserTests:
     def test_dashboard_and_thematic_maps_render_locally_without_errors(self, page, live_site, db, live_manager):
-        """A manager views the dashboard (Chart.js) and the thematic maps (folium in frames):
-        every chart drawn, no console errors, nothing requested from another host."""
+        """A manager views the dashboard (Chart.js) and the thematic maps (the shared map module in
+        frames): every chart drawn, no console errors, nothing requested from another host."""
         _login(page, live_site, live_manager)
         page.goto(live_site + "/reports/")
         page.wait_for_function("() => window.kentCharts && Object.keys(window.kentCharts).length === 8")
         page.goto(live_site + "/reports/maps/")
         frame = page.frame_locator("#map-coverage")
-        frame.locator(".leaflet-interactive").first.wait_for()
-        assert frame.locator(".leaflet-interactive").count() >= 13  # one shape per mahalle
+        frame.locator("#thematic-map[data-features]").wait_for()
+        assert int(frame.locator("#thematic-map").get_attribute("data-features")) >= 13  # one per mahalle
+        assert frame.locator(".thematic-class").count() == 5
+        assert frame.locator(".kent-basemaps input[data-basemap='kent']").is_checked()
         assert page.external_requests == []
         assert page.console_errors == []
 

@@ -5,12 +5,20 @@ feature history and audit for free; partners (e.g. the police for KGYS cameras) 
 under a protocol.
 """
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from cbs.accounts.selectors import user_can
 
 from layers.registry import Access, Layer, register_layer
 
 from .lifecycle import check_status_move
 from .models import Camera, FiberLink, NetworkDevice, Site
+
+# Asset kind in URLs, and the new-ticket field that links the asset (fiber links get no ticket link).
+KIND = {"ay-lokasyon": "lokasyon", "ay-cihaz": "cihaz", "kh-kamera": "kamera", "ay-fiber": "fiber"}
+TICKET_FIELD = {"ay-lokasyon": "site", "ay-cihaz": "device", "kh-kamera": "camera"}
 
 
 class AssetLayer(Layer):
@@ -23,6 +31,19 @@ class AssetLayer(Layer):
     def check_change(cls, before, instance) -> None:
         if before is not None and hasattr(instance, "durum"):
             check_status_move(before.get("durum"), instance.durum)
+
+    @classmethod
+    def identify_actions(cls, instance, user) -> list[dict]:
+        """"Open a ticket" with the asset filled in, and the asset's own page."""
+        actions = []
+        field = TICKET_FIELD.get(cls.name)
+        if field and user_can(user, "module:tickets", "edit"):
+            actions.append({"kind": "ticket", "label": gettext("Open a ticket"),
+                            "url": f"{reverse('tickets:new')}?{field}={instance.tucbs_no}"})
+        if user_can(user, "module:assets", "view"):
+            actions.append({"kind": "asset", "label": gettext("Asset page"),
+                            "url": reverse("assets:asset", args=[KIND[cls.name], instance.tucbs_no])})
+        return actions
 
 
 @register_layer

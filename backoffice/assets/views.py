@@ -17,6 +17,7 @@ from cbs.permissions import module_required
 from cbs.audit.models import AuditRecord
 from cbs.http import BIGINT_MAX, BadInput, digits
 from layers.registry import get_layer
+from layers.identify import display_text
 from layers.views import map_config
 
 from . import selectors, services
@@ -58,12 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _display(instance, field) -> str:
-    value = getattr(instance, field.name)
-    if value is None or value == "":
-        return "–"
-    if field.choices:
-        return getattr(instance, f"get_{field.name}_display")()
-    return str(value)
+    # As in the map's identify panel: code-list labels, local time, related records by name.
+    return display_text(instance, field)
 
 
 @require_GET
@@ -95,6 +92,7 @@ def asset(request: HttpRequest, kind: str, key: int) -> HttpResponse:
     tickets = instance.tickets.order_by("-created_at")[:50] if hasattr(instance, "tickets") else []
     audit = AuditRecord.objects.filter(object_type=f"layer:{layer.name}", object_id=str(key)).order_by("-time")[:50]
     return render(request, "assets/asset.html", {
+        "config": map_config(request),
         "maintenance_form": MaintenanceForm(), "can_edit": user_can(request.user, "module:assets", "edit"),
         "kind": kind, "layer": layer, "instance": instance, "rows": rows, "groups": groups,
         "maintenance": maintenance, "audit": audit, "tickets": tickets,

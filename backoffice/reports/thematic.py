@@ -1,6 +1,6 @@
 """Thematic maps of the district per mahalle – tickets, camera coverage of the road network,
-building density, public services per population – computed in PostGIS, drawn with folium
-(its JavaScript and CSS pointed at our own static files) as HTML, and as PNG with Pillow."""
+building density, public services per population – computed in PostGIS, drawn on the shared map
+module (reports/js/thematic_map.js over the city base map) as HTML, and as PNG with Pillow."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import json
 from dataclasses import dataclass
 
 from django.db import connections
-from django.templatetags.static import static
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cbs.db import read_alias
@@ -85,27 +83,14 @@ def colour(value: float, bounds: list[float]) -> str:
     return next((c for c, b in zip(COLOURS, bounds, strict=True) if value <= b), COLOURS[-1])
 
 
-def to_html(data: ThemeData) -> str:
-    """A folium map whose scripts and styles come from our static files (no CDN)."""
-    import folium
-
+def map_data(data: ThemeData) -> dict:
+    """What the shared map (reports/js/thematic_map.js) draws: mahalle shapes with their value and
+    class colour, and the legend of the five classes."""
     bounds = classes([v for _n, v in data.rows])
-    m = folium.Map(tiles=None, control_scale=True, zoom_control=True)
-    m.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
-    m.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
-    layer = folium.GeoJson(
-        data.geojson, name=data.title,
-        style_function=lambda f: {"fillColor": colour(f["properties"]["value"], bounds), "color": "#555",
-                                  "weight": 1, "fillOpacity": 0.8},
-        tooltip=folium.GeoJsonTooltip(fields=["adi", "value"], aliases=[_("Neighbourhood"), data.title]))
-    layer.add_to(m)
-    m.fit_bounds(layer.get_bounds())
-    legend = "".join(f'<div><span style="background:{c};display:inline-block;width:1em">&nbsp;</span> '
-                     f"≤ {b:.1f}</div>" for c, b in zip(COLOURS, bounds, strict=True))
-    m.get_root().html.add_child(folium.Element(
-        f'<div style="position:fixed;bottom:1em;left:1em;z-index:999;background:#fff;padding:.5em;'
-        f'font:12px sans-serif"><strong>{_plain(data.title)}</strong>{legend}</div>'))
-    return m.get_root().render()
+    features = [dict(f, properties=dict(f["properties"], color=colour(f["properties"]["value"], bounds)))
+                for f in data.geojson["features"]]
+    return {"title": data.title, "geojson": {"type": "FeatureCollection", "features": features},
+            "legend": [{"color": c, "label": f"≤ {b:.1f}"} for c, b in zip(COLOURS, bounds, strict=True)]}
 
 
 def to_png(data: ThemeData, width: int = 900, height: int = 700) -> bytes:

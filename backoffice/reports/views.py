@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 
 from backoffice.assets.selectors import expiring
 from cbs.db import replica_reads
+from cbs.middleware import content_security_policy
+from layers.map_config import map_config
 from cbs.http import digits
 from cbs.permissions import module_required
 
@@ -93,16 +95,11 @@ def activity(request: HttpRequest) -> HttpResponse:
         "maps": [(key, str(title)) for key, (title, _sql) in thematic.THEMES.items()]})
 
 
-MAP_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-           "img-src 'self' data:; connect-src 'none'; frame-ancestors 'self'")
-
-
 @require_GET
 @module_required("reports")
 @replica_reads
 def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
-    """A thematic map for the period as a folium HTML document (its own inline scripts, hence
-    its own CSP; everything from our static files) or a PNG."""
+    """A thematic map for the period on the shared map (shown in a frame of the maps page) or a PNG."""
     from django.http import Http404
 
     from . import thematic
@@ -124,8 +121,11 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
         response = HttpResponse(thematic.to_png(data), content_type="image/png")
         response["Content-Disposition"] = f'attachment; filename="{theme}-{period.first}-{period.last}.png"'
         return response
-    response = HttpResponse(thematic.to_html(data), content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = MAP_CSP
+    # The shared map module (base map, scale, switcher) inside the maps page's frames.
+    response = render(request, "reports/thematic_map.html",
+                      {"data": thematic.map_data(data), "config": map_config(request)})
+    response["Content-Security-Policy"] = content_security_policy(request, frame_ancestors="'self'")
+    response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -73,15 +73,19 @@ def asset_tickets(**asset) -> QuerySet:
 def tickets_geojson(qs: QuerySet, now: datetime | None = None, limit: int = 20000) -> str:
     """The located tickets of a (filtered) queryset as a GeoJSON FeatureCollection in CRS84,
     built by PostgreSQL from the queryset's own SQL (no rows loaded into Python)."""
-    inner = with_sla_state(qs.filter(location__isnull=False), now).order_by().values(
-        "id", "number", "status", "priority", "sla_state", "location")[:limit]
+    status_label = Case(*(When(status=value, then=Value(str(label))) for value, label in Status.choices),
+                        default=Value(""), output_field=CharField())
+    inner = with_sla_state(qs.filter(location__isnull=False), now).order_by().annotate(
+        status_label=status_label).values(
+        "id", "number", "title", "status", "status_label", "priority", "sla_state", "location")[:limit]
     sql, params = inner.query.sql_with_params()
     query = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
             'type', 'Feature', 'id', t.number,
             'geometry', ST_AsGeoJSON(ST_Transform(t.location, 4326), 6)::json,
             'properties', json_build_object('status', t.status, 'priority', t.priority,
-                                            'sla', t.sla_state))), '[]'))::text
+                                            'sla', t.sla_state, 'title', t.title,
+                                            'status_label', t.status_label))), '[]'))::text
         FROM ({sql}) t
     """  # noqa: S608  (the inner SQL is Django's, its values bound)
     with connection.cursor() as cursor:

@@ -2,6 +2,7 @@
 
 from .adres import Numarataj, Yol
 from .base import TucbsFeature
+from .basemap import BaseMap, BaseMapKind
 from .bina import Bina
 from .counter import LayerCounter
 from .idari import Mahalle
@@ -14,7 +15,7 @@ from .tapu import Parsel
 from .ulasim import KarayoluHatti
 
 __all__ = [
-    "Bina", "ImarPlani", "ImportJob", "ImportMapping", "ImportMode", "ImportStatus", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerMetadata", "LayerPublication", "Mahalle", "Numarataj",
+    "BaseMap", "BaseMapKind", "Bina", "ImarPlani", "ImportJob", "ImportMapping", "ImportMode", "ImportStatus", "KamuHizmeti", "KarayoluHatti", "LayerCounter", "LayerMetadata", "LayerPublication", "Mahalle", "Numarataj",
     "Parsel", "PublicationState",
     "TucbsFeature", "UpdateFrequency", "Yol",
 ]

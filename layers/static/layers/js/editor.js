@@ -241,6 +241,27 @@ document.addEventListener("DOMContentLoaded", function () {
         const hit = map.forEachFeatureAtPixel(event.pixel, function (f, l) { return l === workingLayer ? f : null; },
                                               {hitTolerance: 4});
         if (!hit || !hit.getId()) { return; }
+        pick(hit);
+    });
+    // "Edit" in the identify panel: choose the layer, wait for its features, then pick the feature.
+    window.kentEdit = function (layer, id) {
+        if (!editable.some(function (l) { return l.name === layer; })) { return false; }
+        $("edit-layer").value = layer;
+        $("edit-layer").dispatchEvent(new Event("change"));
+        const waitLoaded = function () {
+            if ($("editor").dataset.loading !== "0" || !state.schema || state.schema.layer !== layer) {
+                setTimeout(waitLoaded, 100);
+                return;
+            }
+            const feature = working.getFeatureById(id);
+            if (feature) { pick(feature); }
+        };
+        setTimeout(waitLoaded, 100);
+        section.scrollIntoView({block: "nearest"});
+        return true;
+    };
+
+    function pick(hit) {
         fetch(url(config.itemsUrl, state.layer) + "/" + hit.getId(), {credentials: "same-origin"})
             .then(function (r) { state.etag = r.headers.get("ETag"); return r.json(); })
             .then(function (data) {
@@ -259,7 +280,7 @@ document.addEventListener("DOMContentLoaded", function () {
                 $("edit-delete").disabled = false;
                 message(sentence(texts.selectedFeature, {id: state.id, version: data.properties.version || (state.etag || "").replace(/\W/g, "")}), "ok");
             });
-    });
+    }
 
     function send(method, body, etag) {
         const headers = {"X-CSRFToken": csrf, "Content-Type": "application/geo+json",

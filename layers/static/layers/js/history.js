@@ -1,4 +1,5 @@
-/* History page: before (red) and after (green) geometry of the chosen version on a small map. */
+/* History page: before (red) and after (green) geometry of the chosen version on a small map
+   over the city base map (cbs/js/kentmap.js). */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
     const versions = JSON.parse(document.getElementById("history-geometries").textContent);
@@ -11,10 +12,12 @@ document.addEventListener("DOMContentLoaded", function () {
         });
     };
     const before = new ol.source.Vector(), after = new ol.source.Vector();
-    const map = new ol.Map({target: "diff-map", layers: [
-        new ol.layer.Vector({source: before, style: style("#d62728", [6, 4])}),
-        new ol.layer.Vector({source: after, style: style("#2ca02c")}),
-    ], view: new ol.View({center: [0, 0], zoom: 2})});
+    // The shared map: the city base map (streets, door numbers) under the two versions.
+    const km = KentMap.create(document.getElementById("diff-map"), {layers: [], identify: false});
+    const map = km.map;
+    map.addLayer(new ol.layer.Vector({source: before, style: style("#d62728", [6, 4]), zIndex: 10}));
+    map.addLayer(new ol.layer.Vector({source: after, style: style("#2ca02c"), zIndex: 11}));
+    window.kentHistoryMap = map;
     function show(index) {
         before.clear(); after.clear();
         const v = versions[index];

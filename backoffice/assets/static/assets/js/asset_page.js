@@ -1,4 +1,4 @@
-/* Asset page: the asset on a small map (a camera with its view sector), no base map needed. */
+/* Asset page: the asset on a small map (a camera with its view sector) over the city base map. */
 (function () {
     "use strict";
     const data = JSON.parse(document.getElementById("asset-data").textContent);
@@ -17,15 +17,15 @@
         ring.push(c);
         source.addFeature(new ol.Feature(new ol.geom.Polygon([ring])));
     }
-    const map = new ol.Map({
-        target: "asset-map",
-        layers: [new ol.layer.Vector({source: source, style: new ol.style.Style({
-            stroke: new ol.style.Stroke({color: "#b2182b", width: 2}),
-            fill: new ol.style.Fill({color: "rgba(178,24,43,0.15)"}),
-            image: new ol.style.Circle({radius: 6, fill: new ol.style.Fill({color: "#b2182b"})}),
-        })})],
-        view: new ol.View({center: [0, 0], zoom: 2, maxZoom: 20}),
-    });
+    // The shared map: the city base map under the asset, so its street and door number show.
+    const km = KentMap.create(document.getElementById("asset-map"), {layers: [], identify: false, maxZoom: 20});
+    const map = km.map;
+    map.addLayer(new ol.layer.Vector({source: source, zIndex: 10, style: new ol.style.Style({
+        stroke: new ol.style.Stroke({color: "#b2182b", width: 2}),
+        fill: new ol.style.Fill({color: "rgba(178,24,43,0.15)"}),
+        image: new ol.style.Circle({radius: 6, fill: new ol.style.Fill({color: "#b2182b"}),
+                                    stroke: new ol.style.Stroke({color: "#fff", width: 1.5})}),
+    })}));
     map.getView().fit(ol.extent.buffer(source.getExtent(), 60), {maxZoom: 18});
     window.kentAssetMap = map;
 })();

@@ -4,27 +4,15 @@
     const config = JSON.parse(document.getElementById("map-config").textContent);
     const $ = function (id) { return document.getElementById(id); };
     const LINKS = {"kh-kamera": "id_camera", "ay-cihaz": "id_device", "ay-lokasyon": "id_site"};
-    const SHOWN = ["id-mahalle", "ad-yol", "bi-bina", "ay-lokasyon", "ay-cihaz", "kh-kamera"];
-    const layers = [];
-    config.themes.forEach(function (theme) {
-        theme.layers.forEach(function (l) {
-            if (SHOWN.indexOf(l.name) < 0) { return; }
-            const style = new ol.style.Style({
-                stroke: new ol.style.Stroke({color: l.color, width: 1}),
-                image: new ol.style.Circle({radius: 5, fill: new ol.style.Fill({color: l.color})}),
-            });
-            const layer = new ol.layer.VectorTile({source: new ol.source.VectorTile({
-                format: new ol.format.MVT(), url: l.tiles, maxZoom: 20}), style: style, minZoom: l.minZoom});
-            layer.set("cbsName", l.name);
-            layers.push(layer);
-        });
-    });
+    // The shared map (base map with streets, door numbers and buildings) and the linkable assets.
+    const km = KentMap.create($("pick-map"), {config: config, layers: Object.keys(LINKS), identify: false,
+                                              listPanel: true, visibleAll: true});
+    const map = km.map;
     const mark = new ol.source.Vector();
-    layers.push(new ol.layer.Vector({source: mark, style: new ol.style.Style({
+    map.addLayer(new ol.layer.Vector({source: mark, zIndex: 50, style: new ol.style.Style({
         image: new ol.style.Circle({radius: 9, stroke: new ol.style.Stroke({color: "#d00", width: 3})})})}));
-    const map = new ol.Map({target: "pick-map", layers: layers, view: new ol.View({maxZoom: 21})});
-    map.getView().fit(ol.proj.transformExtent(config.bbox, "EPSG:4326", "EPSG:3857"));
     window.kentPickMap = map;
+    window.KentPick = km;
     function show(coordinate, text) {
         mark.clear();
         mark.addFeature(new ol.Feature(new ol.geom.Point(coordinate)));
@@ -76,29 +64,34 @@
         }, 250);
     });
 
-    // The topmost camera / device / site under the click (each layer's own hit detection).
-    const linkLayers = layers.filter(function (l) { return LINKS[l.get("cbsName")]; }).reverse();
-    function linkedAt(pixel) {
-        return Promise.all(linkLayers.map(function (l) { return l.getFeatures(pixel); })).then(function (found) {
-            for (let i = 0; i < found.length; i++) {
-                if (found[i].length) { return {layer: linkLayers[i].get("cbsName"), feature: found[i][0]}; }
-            }
-            return null;
-        });
+    // A click on a camera / device / site links it; when several share the place (four cameras
+    // on one pole) the user chooses from a list, never the map at random.
+    function link(coordinate, hit) {
+        Object.values(LINKS).forEach(function (id) { if ($(id)) { $(id).value = ""; } });
+        const lonlat = ol.proj.toLonLat(coordinate);
+        $("id_lon").value = lonlat[0].toFixed(7);
+        $("id_lat").value = lonlat[1].toFixed(7);
+        if (hit && $(LINKS[hit.layer])) {  // the self-service form links no assets
+            $(LINKS[hit.layer]).value = hit.id;
+            km.select(hit.layer, hit.id);
+            show(coordinate, hit.layer_title + ": " + hit.label + " #" + hit.id);
+        } else {
+            km.select(null, null);
+            show(coordinate, lonlat[1].toFixed(6) + ", " + lonlat[0].toFixed(6));
+        }
     }
     map.on("singleclick", function (event) {
         const coordinate = event.coordinate;
-        linkedAt(event.pixel).then(function (hit) {
-            Object.values(LINKS).forEach(function (id) { if ($(id)) { $(id).value = ""; } });
-            const lonlat = ol.proj.toLonLat(coordinate);
-            $("id_lon").value = lonlat[0].toFixed(7);
-            $("id_lat").value = lonlat[1].toFixed(7);
-            if (hit && $(LINKS[hit.layer])) {  // the self-service form links no assets
-                $(LINKS[hit.layer]).value = hit.feature.getId();
-                show(coordinate, (hit.feature.get("adi") || hit.feature.get("kod") || "") + " #" + hit.feature.getId());
-            } else {
-                show(coordinate, lonlat[1].toFixed(6) + ", " + lonlat[0].toFixed(6));
+        km.identifyAt(event.pixel, Object.keys(LINKS)).then(function (hits) {
+            if (hits.length <= 1) {
+                km.closePanel();
+                link(coordinate, hits[0] || null);
+                return;
             }
+            link(coordinate, null);
+            km.showList(config.text.here.replace("%(count)s", hits.length), hits.map(function (hit) {
+                return Object.assign({}, hit, {onSelect: function () { link(coordinate, hit); km.closePanel(); km.select(hit.layer, hit.id); }});
+            }));
         });
     });
 })();
