@@ -421,3 +421,11 @@ CBS_PG_BIN = env("CBS_PG_BIN") or ""
 CBS_KVKK_TICKET_RETENTION_DAYS = env_int("CBS_KVKK_TICKET_RETENTION_DAYS", 730, 1)
 CBS_LOGIN_ATTEMPT_RETENTION_DAYS = env_int("CBS_LOGIN_ATTEMPT_RETENTION_DAYS", 30, 1)
 CBS_IMPORT_RETENTION_DAYS = env_int("CBS_IMPORT_RETENTION_DAYS", 30, 1)
+
+# WMS/WFS (ogc/ows.py): MapServer FastCGI processes per Django process, on a Unix socket in
+# CBS_OWS_DIR with mapfiles generated from the registry; they read PostGIS as CBS_OWS_DB_USER,
+# a login role with SELECT on published tables/columns only (granted by ogc/ows_role.py).
+CBS_OWS_DIR = env_path("CBS_OWS_DIR", BASE_DIR / "var" / "ows")
+CBS_OWS_PROCESSES = env_int("CBS_OWS_PROCESSES", 2, 1)
+CBS_OWS_DB_USER = env("CBS_OWS_DB_USER") or "kentcbs_ows"
+CBS_OWS_DB_PASSWORD = env("CBS_OWS_DB_PASSWORD") or ""

@@ -28,6 +28,7 @@ from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
 from cbs.db import replica_scope
+from cbs.partners.basic_auth import challenge
 from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
 from layers.state import layer_state
@@ -55,7 +56,7 @@ def gated(view):
             response = ogc_error(exc.status, "NotAuthorized" if exc.status == 401 else "Forbidden",
                                  str(exc))
             if exc.status == 401:
-                response["WWW-Authenticate"] = 'Bearer realm="Kent CBS OGC API"'
+                response["WWW-Authenticate"] = challenge(request)
             if exc.retry_after is not None:
                 response["Retry-After"] = str(exc.retry_after)
             return response

@@ -1,0 +1,29 @@
+"""The WMS/WFS engine's database role sees exactly the published tables and columns.
+
+Granted by the application's role (the tables' owner) whenever the mapfile of a new
+configuration generation is written: published layers get SELECT on their key, geometry and
+published columns; every other layer table has all rights revoked. Idempotent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from layers.registry import Layer
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def ows_role_grant(*, published: list[type[Layer]], withheld: list[type[Layer]]) -> None:
+    role = _quote(settings.CBS_OWS_DB_USER)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for layer in withheld:
+            cursor.execute(f"REVOKE ALL ON {_quote(layer.meta().db_table)} FROM {role}")
+        for layer in published:
+            table = _quote(layer.meta().db_table)
+            columns = [layer.meta().pk.column, layer.geometry().column, *layer.properties()]
+            cursor.execute(f"REVOKE ALL ON {table} FROM {role}")
+            cursor.execute(f"GRANT SELECT ({', '.join(_quote(c) for c in dict.fromkeys(columns))}) "
+                           f"ON {table} TO {role}")
