@@ -132,6 +132,7 @@ def _layer(layer: type[Layer]) -> str:
         '"wfs_getfeature_formatlist" "geojson"',
         '"wms_getfeatureinfo_formatlist" "geojson,gml"',
         '"wfs_use_default_extent_for_getfeature" "false"',
+        '"wfs_compute_number_matched" "true"',
         "END",
         *classes,
         "END",
