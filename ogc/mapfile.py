@@ -29,7 +29,11 @@ from .ows_role import ows_role_grant
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 KEEP_SECONDS = 24 * 3600  # mapfiles of old generations are removed after a day
-_granted: set[str] = set()  # config keys this process has granted the engine's role for
+# A new version of this generator writes new files (part of every mapfile's key).
+GENERATOR = hashlib.blake2s(Path(__file__).read_bytes(), digest_size=4).hexdigest()
+# What this process granted the engine's role last, per database: granted again whenever the
+# published set differs (another process may have changed the grants meanwhile).
+_granted: dict[str, frozenset[str]] = {}
 
 
 def ms_string(value) -> str:
@@ -188,6 +192,7 @@ def mapfile_text(layers: list[type[Layer]], base_url: str) -> str:
       "wfs_namespace_prefix" "kentcbs"
       "wfs_namespace_uri" {ms_string(base_url)}
       "wfs_maxfeatures" "10000"
+      "wfs_compute_number_matched" "true"
       "wms_bbox_extended" "true"
       "ows_sld_enabled" "false"
     END
@@ -204,12 +209,13 @@ def mapfile_for(visible: frozenset[str], states: dict[str, str], config_key: str
 
     published = public_or_protocol(states)
     layers = [layer for layer in all_layers() if layer.name in visible and layer.name in published]
-    if config_key not in _granted:
+    database = connection.settings_dict["NAME"]
+    if _granted.get(database) != frozenset(published):
         ows_role_grant(published=[get_layer(n) for n in sorted(published)],
                        withheld=[la for la in all_layers() if la.name not in published])
-        _granted.add(config_key)
+        _granted[database] = frozenset(published)
     language = translation.get_language() or settings.LANGUAGE_CODE
-    key = "|".join([config_key, ",".join(sorted(la.name for la in layers)), language, base_url,
+    key = "|".join([GENERATOR, config_key, ",".join(sorted(la.name for la in layers)), language, base_url,
                     connection.settings_dict["NAME"]])
     path = engine_dir() / f"ows-{hashlib.blake2s(key.encode(), digest_size=10).hexdigest()}.map"
     if not path.exists():

@@ -2,12 +2,15 @@
 
 Granted by the application's role (the tables' owner) whenever the mapfile of a new
 configuration generation is written: published layers get SELECT on their key, geometry and
-published columns; every other layer table has all rights revoked. Idempotent."""
+published columns; every other layer table has all rights revoked. Idempotent. Run on a
+connection of its own in autocommit: the engine's connection must see the grants at once,
+whatever becomes of the request's transaction."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection, transaction
+import psycopg
+from django.db import connection
 
 from layers.registry import Layer
 
@@ -18,7 +21,10 @@ def _quote(name: str) -> str:
 
 def ows_role_grant(*, published: list[type[Layer]], withheld: list[type[Layer]]) -> None:
     role = _quote(settings.CBS_OWS_DB_USER)
-    with transaction.atomic(), connection.cursor() as cursor:
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
         for layer in withheld:
             cursor.execute(f"REVOKE ALL ON {_quote(layer.meta().db_table)} FROM {role}")
         for layer in published:
