@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tiles, transactions, views
+from . import tilematrixsets, tiles, transactions, views
 
 app_name = "ogc"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.landing_page, name="landing"),
     path("openapi", views.openapi, name="openapi"),
     path("conformance", views.conformance, name="conformance"),
+    path("tileMatrixSets", tilematrixsets.tile_matrix_sets, name="tilematrixsets"),
+    path("tileMatrixSets/<str:tms_id>", tilematrixsets.tile_matrix_set, name="tilematrixset"),
     path("collections", views.collections, name="collections"),
     path("collections/<str:collection_id>", views.collections, name="collection"),
     path("collections/<str:collection_id>/schema", views.collection_schema, name="schema"),

@@ -33,6 +33,7 @@ from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
 from layers.state import layer_state
 
+from . import conformance as conformance_
 from . import context, cql, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
@@ -231,13 +232,13 @@ def landing_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @gated
 def openapi(request: HttpRequest) -> HttpResponse:
-    return execute(request, core_api.openapi_)
+    return execute(request, conformance_.openapi)  # self-contained (ogc/openapi_local.py)
 
 
 @require_GET
 @gated
 def conformance(request: HttpRequest) -> HttpResponse:
-    return execute(request, core_api.conformance)
+    return execute(request, conformance_.conformance)  # with Tiles, Part 3 and 4 (ogc/conformance.py)
 
 
 @require_GET
@@ -295,8 +296,9 @@ def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
     ctx = _checked(request, collection_id, items=True)
     if isinstance(ctx, JsonResponse):
         return ctx
-    return execute(request, itemtypes_api.get_collection_items, collection_id,
-                   dataset=collection_id, ctx=ctx, formats=ITEM_FORMATS)
+    return conformance_.geojson_if_asked(request, execute(
+        request, itemtypes_api.get_collection_items, collection_id, dataset=collection_id, ctx=ctx,
+        formats=ITEM_FORMATS))
 
 
 def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
@@ -311,5 +313,6 @@ def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
     if isinstance(ctx, JsonResponse):
         return ctx
     ctx.raw_features = True
-    return execute(request, itemtypes_api.get_collection_item, collection_id, item_id,
-                   dataset=collection_id, ctx=ctx)
+    return conformance_.geojson_if_asked(request, execute(
+        request, itemtypes_api.get_collection_item, collection_id, item_id, dataset=collection_id,
+        ctx=ctx))
