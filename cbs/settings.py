@@ -429,3 +429,5 @@ CBS_OWS_DIR = env_path("CBS_OWS_DIR", BASE_DIR / "var" / "ows")
 CBS_OWS_PROCESSES = env_int("CBS_OWS_PROCESSES", 2, 1)
 CBS_OWS_DB_USER = env("CBS_OWS_DB_USER") or "kentcbs_ows"
 CBS_OWS_DB_PASSWORD = env("CBS_OWS_DB_PASSWORD") or ""
+# A partner key entered on /ogc/key/ (cbs.partners.browser) holds for this long in that browser.
+CBS_PARTNER_SESSION_SECONDS = env_int("CBS_PARTNER_SESSION_SECONDS", 8 * 3600, 60)

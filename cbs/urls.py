@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from cbs import views
 from cbs.accounts.forms import AdminLoginForm
+from ogc import basemap as ogc_basemap
 from ogc import ows as ogc_ows
 from ogc import views as ogc_views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     # WMS 1.3.0 / WFS 2.0 (MapServer behind the same gate, ogc/ows.py).
     path("ows/wms", ogc_ows.wms, name="ows_wms"),
     path("ows/wfs", ogc_ows.wfs, name="ows_wfs"),
+    path("ows/basemap/<int:z>/<int:x>/<int:y>.png", ogc_basemap.basemap_tile, name="ows_basemap"),
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),
     path("reports/", include("backoffice.reports.urls")),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cbs.audit.middleware import client_ip
 from cbs.partners.basic_auth import basic_password
+from cbs.partners.browser import session_token
 from cbs.partners.models import ApiToken, Kurum, Protokol
 from cbs.partners.tokens import token_authenticate
 from layers.models import PublicationState
@@ -53,6 +54,9 @@ def resolve_caller(request: HttpRequest) -> Caller:
         if token.user is not None:  # a staff member's token: that member's rights
             return Caller("staff", user=token.user, token=token)
         return Caller("partner", kurum=token.kurum, token=token)
+    held = session_token(request)  # a key entered on the partner page (cbs.partners.browser)
+    if held is not None:
+        return Caller("partner", kurum=held.kurum, token=held)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:
         return Caller("staff", user=user)

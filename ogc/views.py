@@ -38,6 +38,7 @@ from . import context, cql, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
+from .link_titles import translate_link_titles
 from .catalogue import check_search
 from .records import CATALOGUE, catalogue_resource
 
@@ -153,6 +154,8 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
         context.current.reset(token)
     if moved and status == HTTPStatus.OK and isinstance(content, str):
         content = _links_with(content, request, moved, headers.get("Content-Type", ""))
+    if isinstance(content, str) and "json" in headers.get("Content-Type", ""):
+        content = translate_link_titles(content)  # before the features go in: envelope only
     if ctx.splice is not None and status == HTTPStatus.OK and isinstance(content, str):
         placeholder, text = ctx.splice
         content = content.replace(placeholder, text, 1)
