@@ -1,5 +1,5 @@
 """An offline base map for the OGC API's HTML pages (pygeoapi's Leaflet maps): XYZ PNG tiles
-(EPSG:3857) drawn by the WMS engine from our own published layers – districts, zoning, roads,
+(EPSG:3857) drawn by the WMS engine from our own published layers – districts, roads,
 buildings – with their map styles and scale ranges. What anonymous callers may see, nothing
 more: the same image for everyone, cacheable."""
 
@@ -16,8 +16,9 @@ from .engine import EngineError, engine_call
 from .gate import Caller, visible_collections
 from .mapfile import mapfile_for
 
-# Drawn bottom to top; each only where published and inside its zoom range.
-BASE_LAYERS = ("ak-imar", "id-mahalle", "ul-karayolu", "ad-yol", "bi-bina")
+# Drawn bottom to top; each only where published and inside its zoom range (zoning plans are
+# left out: their strong class colours would drown the features shown over the base).
+BASE_LAYERS = ("id-mahalle", "ul-karayolu", "ad-yol", "bi-bina")
 HALF_WORLD = 20037508.3427892
 MAX_ZOOM = 20
 

@@ -156,6 +156,8 @@ def mapfile_text(layers: list[type[Layer]], base_url: str) -> str:
     if not fonts.exists():
         fonts.write_text(f"sans {FONT}\n")
     wms, wfs = f"{base_url}/wms?", f"{base_url}/wfs?"
+    title = ms_string(_("Kent CBS – municipal layers"))
+    abstract = ms_string(_("Published layers of the municipality (TUCBS), WMS 1.3.0 and WFS 2.0."))
     head = f"""MAP
   NAME "kentcbs"
   STATUS ON
@@ -178,8 +180,8 @@ def mapfile_text(layers: list[type[Layer]], base_url: str) -> str:
   LEGEND KEYSIZE 20 12 LABEL TYPE TRUETYPE FONT "sans" SIZE 8 COLOR 0 0 0 END END
   WEB
     METADATA
-      "ows_title" {ms_string(_("Kent CBS – municipal layers"))}
-      "ows_abstract" {ms_string(_("Published layers of the municipality (TUCBS), WMS 1.3.0 and WFS 2.0."))}
+      "ows_title" {title}
+      "ows_abstract" {abstract}
       "wms_onlineresource" {ms_string(wms)}
       "wfs_onlineresource" {ms_string(wfs)}
       "ows_srs" "{_srs()}"

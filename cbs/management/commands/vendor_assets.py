@@ -84,7 +84,7 @@ TEMPLATE_FIXES = [
     ("{{ ft.properties.get(prop, '') | string | truncate( 35 ) }}",
      "{{ '' if ft.properties.get(prop) is none else ft.properties.get(prop) | string | truncate( 35 ) }}"),
     ("{{ ft.properties.get(title_field) | string | truncate( 35 ) }}",
-     "{{ ft.id if ft.properties.get(title_field) is none else ft.properties.get(title_field) | string | truncate( 35 ) }}"),
+     "{{ (ft.properties.get(title_field) or ft.id) | string | truncate( 35 ) }}"),
     ("or '_(not specified)'", "or '–'"),
 ]
 
