@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from django.utils.translation import get_language
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 TITLE = re.compile(r'"title":\s?"((?:[^"\\]|\\.)*)"')
@@ -56,11 +56,13 @@ def translated_title(title: str, exact: dict[str, str], patterns) -> str:
     return title
 
 
-def translate_link_titles(content: str) -> str:
-    """`content` (pygeoapi's JSON text) with the link titles we know translated."""
-    if (get_language() or "en").startswith("en") or '"title"' not in content:
+def translate_link_titles(content: str, language: str) -> str:
+    """`content` (pygeoapi's JSON text, answered in `language`: its Content-Language) with the
+    link titles we know translated."""
+    if not language or language.lower().startswith("en") or '"title"' not in content:
         return content
-    exact, patterns = _exact(), _patterns()
+    with translation.override(language):
+        exact, patterns = _exact(), _patterns()
 
     def replace(match: re.Match) -> str:
         title = json.loads(f'"{match.group(1)}"')

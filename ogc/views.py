@@ -155,7 +155,8 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
     if moved and status == HTTPStatus.OK and isinstance(content, str):
         content = _links_with(content, request, moved, headers.get("Content-Type", ""))
     if isinstance(content, str) and "json" in headers.get("Content-Type", ""):
-        content = translate_link_titles(content)  # before the features go in: envelope only
+        # before the features go in: the envelope only
+        content = translate_link_titles(content, headers.get("Content-Language", ""))
     if ctx.splice is not None and status == HTTPStatus.OK and isinstance(content, str):
         placeholder, text = ctx.splice
         content = content.replace(placeholder, text, 1)
