@@ -19,10 +19,10 @@ from layers.registry import get_layer
 DENSE = (406300, 4539500, 409600, 4542800)
 
 
-def _getmap() -> dict:
+def _getmap(layers: list[str]) -> dict:
     x0, y0, x1, y1 = DENSE
     return {"SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap",
-            "LAYERS": "id-mahalle,bi-bina,ad-yol", "STYLES": "", "CRS": "EPSG:5254",
+            "LAYERS": ",".join(layers), "STYLES": "", "CRS": "EPSG:5254",
             "BBOX": f"{y0},{x0},{y1},{x1}", "WIDTH": "512", "HEIGHT": "512", "FORMAT": "image/png"}
 
 
@@ -50,8 +50,11 @@ def bench_ows(client: Client, timed) -> list[dict]:
     visible = visible_collections(Caller("anonymous"), state)
     mapfile, layers = mapfile_for(visible, state.states, state.config_key, "http://127.0.0.1/ows")
     by_name = {layer.name: layer for layer in layers}
+    # the buildings (published for the bench run) over whatever else the bench database publishes
+    drawn = [name for name in ("id-mahalle", "ad-yol", "bi-bina") if name in by_name]
     rows = []
-    for label, params, path in (("WMS GetMap 512×512 PNG, dense district (3 layers)", _getmap(), "/ows/wms"),
+    for label, params, path in ((f"WMS GetMap 512×512 PNG, dense district ({', '.join(drawn)})",
+                                 _getmap(drawn), "/ows/wms"),
                                 ("WFS GetFeature 1 000 buildings, GeoJSON", _wfs_page(), "/ows/wfs")):
         service = params["SERVICE"]
 
