@@ -34,7 +34,7 @@ from layers.registry import get_layer
 from layers.state import layer_state
 
 from . import conformance as conformance_
-from . import context, cql, params
+from . import context, cql, html_errors, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
@@ -69,7 +69,7 @@ def gated(view):
         # Who may see what was decided on the primary; the data may come from the read replica
         # if it has replayed that same state (cbs.db), reads only.
         with replica_scope(request):
-            response = view(request, *args, **kwargs)
+            response = html_errors.as_page(request, view(request, *args, **kwargs))
         # Answers differ per caller: shared caches must not mix them up.
         response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
         if caller.kind != "anonymous":

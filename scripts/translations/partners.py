@@ -73,4 +73,11 @@ TR = {
     "Supported requests: %(list)s.": "Desteklenen istekler: %(list)s.",
     "Unsupported version: %(v)s": "Desteklenmeyen sürüm: %(v)s",
     "Unknown property: %(name)s": "Bilinmeyen öznitelik: %(name)s",
+    # ogc/templates/ogc/not_found.html
+    "Not found – Kent CBS": "Bulunamadı – Kent CBS",
+    "This page is not available to you": "Bu sayfa size açık değil",
+    "The collection or feature does not exist, or it is shared only with institutions under a protocol.":
+        "Koleksiyon ya da nesne yok veya yalnızca protokollü kurumlarla paylaşılıyor.",
+    "Enter your institution key": "Kurum anahtarınızı girin",
+    "Public collections": "Herkese açık koleksiyonlar",
 }

@@ -161,3 +161,13 @@ def test_partner_browses_protocol_layer_in_chromium(live_site, live_partner, num
         assert any("/ows/basemap/" in url for url in requests_seen)
         assert all(urlparse(url).netloc in (host, "") for url in requests_seen if url.startswith("http"))
         browser.close()
+
+
+def test_hidden_collection_page_points_to_the_key_page(client, bina_for_partners_only):
+    """A browser asking for a protocol layer's page gets a Turkish 404 page with a way to enter
+    the key, not raw JSON; programs still get the JSON exception."""
+    page = client.get("/ogc/collections/bi-bina/items", {"f": "html"}, HTTP_ACCEPT_LANGUAGE="tr")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    assert "/ogc/key/" in page.content.decode() and "Kurum anahtarınızı girin" in page.content.decode()
+    api = client.get("/ogc/collections/bi-bina/items", {"f": "json"})
+    assert api.status_code == 404 and api.json()["code"] == "NotFound"
