@@ -5,7 +5,8 @@ The bench database is topped up to 100 000 buildings and door numbers (CBS_BENCH
 copying sample rows (shifted east) with SQL: a benchmark fixture, not an application write.
 A bench database a run before this one left bigger is trimmed back to that size. The
 1 000 000-row checks run in a database of their own (bench.bigtable, CBS_BENCH_BIG_DATABASE_URL).
-CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, bigtable, tickets, import, ows)
+CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, print, bigtable, tickets, import,
+ows)
 runs only some sections; the default is all of them.
 """
 
@@ -33,7 +34,7 @@ LIMIT = 10_000  # features of the "10 000 features" case
 BBOX = (28.895, 40.99, 28.91, 41.005)
 REPEAT = int(os.environ.get("CBS_BENCH_REPEAT", "15"))
 RESULTS = Path(__file__).resolve().parent / "results"
-ALL_SECTIONS = ("items", "plans", "tiles", "http", "map", "bigtable", "tickets", "import", "ows")
+ALL_SECTIONS = ("items", "plans", "tiles", "http", "map", "print", "bigtable", "tickets", "import", "ows")
 SECTIONS = set(filter(None, os.environ.get("CBS_BENCH_SECTIONS", ",".join(ALL_SECTIONS)).split(",")))
 
 
@@ -353,6 +354,12 @@ def main() -> int:
         render_rows = bench_first_render()
         lines += ["", "## Map", "", "| case | ms (median) |", "|---|---|"]
         lines += [f"| {label} | {value} |" for label, value in render_rows]
+    if "print" in SECTIONS:
+        from bench.printing import bench_print
+
+        print_rows = bench_print()
+        lines += ["", "## Print to PDF (target: an A4 page under 3 s)", "", "| case | ms (median) |", "|---|---|"]
+        lines += [f"| {label} | {value:.0f} |" for label, value in print_rows]
     if "tickets" in SECTIONS:
         from django.contrib.auth import get_user_model
 
@@ -383,7 +390,9 @@ def main() -> int:
     everything["bigtable"] = big  # with the full JSON plans
     (RESULTS / f"ogc-items-{stamp}.json").write_text(json.dumps(everything, indent=2, default=str))
     (RESULTS / f"ogc-items-{stamp}.md").write_text("\n".join(lines) + "\n")
-    (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
+    # A run of some sections only keeps its own "latest" file: latest.md stays the last full run.
+    latest = "latest.md" if SECTIONS >= set(ALL_SECTIONS) else f"latest-{'-'.join(sorted(SECTIONS))}.md"
+    (RESULTS / latest).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0
 

@@ -256,6 +256,8 @@ LOGGING = {
 
 # --- Kent CBS -------------------------------------------------------------------------------
 CBS_MUNICIPALITY_NAME = env("CBS_MUNICIPALITY_NAME", "Zeytinburnu Belediyesi")
+# A PNG/JPEG file of the municipality's logo for printed maps (layers.printing); empty: none.
+CBS_MUNICIPALITY_LOGO = env("CBS_MUNICIPALITY_LOGO", "")
 CBS_ORGANISATION = env("CBS_ORGANISATION", "Zeytinburnu Belediyesi Bilgi İşlem Müdürlüğü")
 CBS_CONTACT_EMAIL = env("CBS_CONTACT_EMAIL", "cbs@zeytinburnu.bel.tr")
 CBS_IL_PLAKA = int(env("CBS_IL_PLAKA", "34"))

@@ -33,6 +33,11 @@ def _visible(request: HttpRequest) -> frozenset[str]:
     return visible_collections(caller)
 
 
+def visible_layer_names(request: HttpRequest) -> frozenset[str]:
+    """Names of the layers this request's user may see (the OGC gate's answer), for other views."""
+    return _visible(request)
+
+
 @cache
 def _proj4(srid: int) -> str:
     with warnings.catch_warnings():  # a TM zone is fully described by its PROJ string
@@ -70,7 +75,10 @@ def map_config(request: HttpRequest) -> dict:
 @require_GET
 def map_view(request: HttpRequest) -> HttpResponse:
     """Full-screen map with the layer tree, pointer coordinates, search, measuring and popups."""
-    return render(request, "layers/map.html", {"config": map_config(request)})
+    from .printing import SCALES
+
+    scales = [(s, f"1:{s:,}".replace(",", "\u202f")) for s in SCALES]  # 1:2 500, as on the page
+    return render(request, "layers/map.html", {"config": map_config(request), "print_scales": scales})
 
 
 @require_GET
@@ -138,13 +146,6 @@ def _restore(request: HttpRequest, layer_cls, instance, tucbs_no: int) -> HttpRe
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect(request.path)
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def form_schema(layer) -> list[dict]:

@@ -136,3 +136,38 @@ def to_png(data: ThemeData, width: int = 900, height: int = 700) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def to_pdf(data: ThemeData, subtitle: str = "") -> bytes:
+    """The same map on the print layout of the map page (layers.printing): A4, the district
+    fitted at a customary scale, mahalle names, a legend of the five classes, scale bar, date."""
+    from django.conf import settings
+    from pyproj import Transformer
+
+    from layers.printing import DrawLayer, LegendEntry, fit_spec, render
+
+    to_tm = Transformer.from_crs(4326, settings.CBS_SRID, always_xy=True)
+    shapes = []
+    for feature in data.geojson["features"]:
+        geom = feature["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        tm = [[[to_tm.transform(x, y) for x, y in ring] for ring in poly] for poly in polygons]
+        shapes.append((feature["properties"], tm))
+    xs = [x for _p, polys in shapes for poly in polys for ring in poly for x, _y in ring]
+    ys = [y for _p, polys in shapes for poly in polys for ring in poly for _x, y in ring]
+    title = f"{data.title} – {subtitle}" if subtitle else data.title
+    spec = fit_spec((min(xs), min(ys), max(xs), max(ys)), title)
+    bounds = classes([v for _n, v in data.rows])
+    layer = DrawLayer(title=data.title, geometry="Polygon", classified=True, fill_opacity=0.9, outline="#555555")
+    for props, polys in shapes:
+        paper = [[[spec.to_paper(x, y) for x, y in ring] for ring in poly] for poly in polys]
+        layer.features.append(({"type": "MultiPolygon", "coordinates": paper}, colour(props["value"], bounds)))
+        cx = sum(p[0] for p in paper[0][0]) / len(paper[0][0])
+        cy = sum(p[1] for p in paper[0][0]) / len(paper[0][0])
+        layer.labels.append((cx, cy, 0.0, props["adi"], 0.0))
+    low = min((v for _n, v in data.rows), default=0)
+    from django.utils.formats import number_format
+
+    layer.legend = [LegendEntry(f"{number_format(lo, 1)} – {number_format(hi, 1)}", c, "Polygon")
+                    for c, lo, hi in zip(COLOURS, [low, *bounds[:-1]], bounds, strict=True)]
+    return render(spec, [layer])

@@ -106,7 +106,7 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
 
     from . import thematic
 
-    if theme not in thematic.THEMES or fmt not in ("html", "png"):
+    if theme not in thematic.THEMES or fmt not in ("html", "png", "pdf"):
         raise Http404
     try:
         period = _period_of(request, "year")
@@ -114,6 +114,11 @@ def thematic_map(request: HttpRequest, theme: str, fmt: str) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     data = thematic.theme_data(theme, period, category)
+    if fmt == "pdf":
+        response = HttpResponse(thematic.to_pdf(data, f"{period.first} – {period.last}"),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{theme}-{period.first}-{period.last}.pdf"'
+        return response
     if fmt == "png":
         response = HttpResponse(thematic.to_png(data), content_type="image/png")
         response["Content-Disposition"] = f'attachment; filename="{theme}-{period.first}-{period.last}.png"'

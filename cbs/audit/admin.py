@@ -2,23 +2,9 @@
 
 from django.contrib import admin
 
+from cbs.admin_views import ReadOnlyAdmin
+
 from .models import AccessRecord, AuditRecord, ChainHead, DestructionRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs are appended by services only: no add, change or delete from the UI."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
 
 
 @admin.register(AuditRecord)

@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cbs.admin_views import ReadOnlyAdmin
+
 from . import selectors, services
 from .models import BackupAlert, BackupRun, RunStatus
 
@@ -27,25 +29,11 @@ def human_seconds(seconds: float | None) -> str:
     return _("%(d)d days") % {"d": hours // 24}
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-
 STATUS_COLOURS = {RunStatus.SUCCEEDED: "#2e7d32", RunStatus.FAILED: "#c62828", RunStatus.RUNNING: "#1565c0"}
 
 
 @admin.register(BackupRun)
-class BackupRunAdmin(ReadOnly):
+class BackupRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "kind", "status_badge", "name", "size", "duration", "rpo", "rto", "short_error")
     list_filter = ("kind", "status")
     search_fields = ("name", "error", "actor")
@@ -99,6 +87,6 @@ class BackupRunAdmin(ReadOnly):
 
 
 @admin.register(BackupAlert)
-class BackupAlertAdmin(ReadOnly):
+class BackupAlertAdmin(ReadOnlyAdmin):
     list_display = ("sent_at", "reason", "subject", "recipients", "error")
     list_filter = ("reason",)
