@@ -69,3 +69,18 @@ def translate_link_titles(content: str, language: str) -> str:
         new = translated_title(title, exact, patterns)
         return match.group(0) if new == title else '"title":' + json.dumps(new, ensure_ascii=False)
     return TITLE.sub(replace, content)
+
+
+def translate_html_link_titles(content: str, language: str) -> str:
+    """The same titles where pygeoapi's HTML pages print them as link text (`>title<`)."""
+    if not language or language.lower().startswith("en"):
+        return content
+    with translation.override(language):
+        exact, patterns = _exact(), _patterns()
+        english = set(exact) | {f"{stem} {fmt}" for stem in ("This document as", "Items as")
+                                for fmt in FORMATS}
+        for title in english:
+            marker = f">{title}<"
+            if marker in content:
+                content = content.replace(marker, f">{translated_title(title, exact, patterns)}<")
+    return content

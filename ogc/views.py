@@ -38,7 +38,7 @@ from . import context, cql, html_errors, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
-from .link_titles import translate_link_titles
+from .link_titles import translate_html_link_titles, translate_link_titles
 from .catalogue import check_search
 from .records import CATALOGUE, catalogue_resource
 
@@ -157,6 +157,8 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
     if isinstance(content, str) and "json" in headers.get("Content-Type", ""):
         # before the features go in: the envelope only
         content = translate_link_titles(content, headers.get("Content-Language", ""))
+    elif isinstance(content, str) and headers.get("Content-Type", "").startswith("text/html"):
+        content = translate_html_link_titles(content, headers.get("Content-Language", ""))
     if ctx.splice is not None and status == HTTPStatus.OK and isinstance(content, str):
         placeholder, text = ctx.splice
         content = content.replace(placeholder, text, 1)

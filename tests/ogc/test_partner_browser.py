@@ -116,6 +116,8 @@ class PygeoapiPageTests:
         titles = {link["title"] for link in links}
         assert "Bu belge (JSON)" in titles and "Nesneler (GeoJSON)" in titles
         assert not any(t.startswith(("This document", "Items as")) for t in titles)
+        page = client.get("/ogc/collections/kh-hizmet/items/1", {"f": "html"}, HTTP_ACCEPT_LANGUAGE="tr")
+        assert ">Bu belge (JSON)<" in page.content.decode() and ">This document as JSON<" not in page.content.decode()
         english = client.get("/ogc/collections/kh-hizmet", {"f": "json", "lang": "en"}).json()["links"]
         assert "This document as JSON" in {link["title"] for link in english}
 
