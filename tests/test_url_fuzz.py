@@ -155,7 +155,7 @@ def plausible_slot(slot: Slot, route: Route, world: World) -> list[str]:
         "key": [str(world.camera)],
         "theme": ["tickets", "coverage"],
         "fmt": ["html", "png"],
-        "tms": ["WebMercatorQuad"],
+        "tms": ["WebMercatorQuad"], "tms_id": ["WebMercatorQuad"],
         "z": ["15"], "y": ["12285"], "x": ["19014"],
         "object_id": ["1"],
         "content_type_id": ["1"],
