@@ -83,10 +83,19 @@ def _start() -> None:
            "PROJ_NETWORK": "OFF", "LANG": "C.UTF-8"}
     # Each process accepts on the same listening socket (stdin, as FastCGI expects).
     procs = [subprocess.Popen([MAPSERV], stdin=listener.fileno(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=env, close_fds=True)
+                              stderr=subprocess.DEVNULL, env=env, close_fds=True,
+                              preexec_fn=_die_with_parent)
              for _ in range(settings.CBS_OWS_PROCESSES)]
     listener.close()
     _pool.update(procs=procs, socket=str(path), pid=os.getpid())
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: end with the Django process even if it is killed (no atexit)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _stop() -> None:
