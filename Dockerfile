@@ -4,7 +4,7 @@ FROM python:3.12-slim-bookworm
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gdal-bin libgdal-dev binutils libproj-dev gettext nodejs npm \
-    postgresql-client \
+    postgresql-client cgi-mapserver fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

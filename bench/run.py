@@ -5,7 +5,8 @@ The bench database is topped up to 100 000 buildings and door numbers (CBS_BENCH
 copying sample rows (shifted east) with SQL: a benchmark fixture, not an application write.
 A bench database a run before this one left bigger is trimmed back to that size. The
 1 000 000-row checks run in a database of their own (bench.bigtable, CBS_BENCH_BIG_DATABASE_URL).
-CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, print, table, bigtable, tickets, mail, field, import)
+CBS_BENCH_SECTIONS (comma-separated: items, plans, tiles, http, map, print, table, bigtable, tickets, mail, field, import, import,
+ows)
 runs only some sections; the default is all of them.
 """
 
@@ -33,7 +34,7 @@ LIMIT = 10_000  # features of the "10 000 features" case
 BBOX = (28.895, 40.99, 28.91, 41.005)
 REPEAT = int(os.environ.get("CBS_BENCH_REPEAT", "15"))
 RESULTS = Path(__file__).resolve().parent / "results"
-ALL_SECTIONS = ("items", "plans", "tiles", "http", "map", "print", "table", "bigtable", "tickets", "mail", "field", "import")
+ALL_SECTIONS = ("items", "plans", "tiles", "http", "ows", "map", "print", "table", "bigtable", "tickets", "mail", "field", "import")
 SECTIONS = set(filter(None, os.environ.get("CBS_BENCH_SECTIONS", ",".join(ALL_SECTIONS)).split(",")))
 
 
@@ -401,6 +402,11 @@ def main() -> int:
         field = bench_field()
         everything["field"] = field
         lines += ["", "## Field app: preparing 1 km² for offline use", "", *field_markdown(field)]
+    if "ows" in SECTIONS:  # WMS/WFS through our gate vs MapServer directly (bench.ows)
+        from bench.ows import bench_ows, markdown as ows_markdown
+
+        everything["ows"] = ows_rows = bench_ows(client, timed)
+        lines += ["", "## WMS / WFS (MapServer behind the gate)", "", *ows_markdown(ows_rows)]
     load = os.getloadavg()
     lines += ["", f"Load average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}."]
     RESULTS.mkdir(exist_ok=True)

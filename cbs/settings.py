@@ -451,3 +451,12 @@ CBS_MAIL_INTAKE_MAX_PER_SENDER_HOUR = env_int("CBS_MAIL_INTAKE_MAX_PER_SENDER_HO
 CBS_MAIL_INTAKE_TIMEOUT = env_int("CBS_MAIL_INTAKE_TIMEOUT", 30, 1)
 # The site's address as users reach it, for links in notification mails.
 CBS_SITE_URL = (env("CBS_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# WMS/WFS (ogc/ows.py): MapServer FastCGI processes per Django process, on a Unix socket in
+# CBS_OWS_DIR with mapfiles generated from the registry; they read PostGIS as CBS_OWS_DB_USER,
+# a login role with SELECT on published tables/columns only (granted by ogc/ows_role.py).
+CBS_OWS_DIR = env_path("CBS_OWS_DIR", BASE_DIR / "var" / "ows")
+CBS_OWS_PROCESSES = env_int("CBS_OWS_PROCESSES", 2, 1)
+CBS_OWS_DB_USER = env("CBS_OWS_DB_USER") or "kentcbs_ows"
+CBS_OWS_DB_PASSWORD = env("CBS_OWS_DB_PASSWORD") or ""
+# A partner key entered on /ogc/key/ (cbs.partners.browser) holds for this long in that browser.
+CBS_PARTNER_SESSION_SECONDS = env_int("CBS_PARTNER_SESSION_SECONDS", 8 * 3600, 60)

@@ -4,6 +4,9 @@ from django.views.generic import RedirectView
 
 from cbs import search_views, views
 from cbs.accounts.forms import AdminLoginForm
+from ogc import basemap as ogc_basemap
+from ogc import ows as ogc_ows
+from ogc import views as ogc_views
 
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = admin.site.site_title = "Kent CBS"
@@ -17,6 +20,12 @@ urlpatterns = [
     path("map/", include("layers.urls")),
     path("search/", search_views.search_view, name="search"),
     path("ogc/", include("ogc.urls")),
+    # The landing page without the slash too: QGIS 3.22 does not follow the 301 APPEND_SLASH sends.
+    path("ogc", ogc_views.landing_page, name="ogc_landing_no_slash"),
+    # WMS 1.3.0 / WFS 2.0 (MapServer behind the same gate, ogc/ows.py).
+    path("ows/wms", ogc_ows.wms, name="ows_wms"),
+    path("ows/wfs", ogc_ows.wfs, name="ows_wfs"),
+    path("ows/basemap/<int:z>/<int:x>/<int:y>.png", ogc_basemap.basemap_tile, name="ows_basemap"),
     path("assets/", include("backoffice.assets.urls")),
     path("tickets/", include("backoffice.tickets.urls")),
     path("requests/", include("backoffice.tickets.self_service_urls")),

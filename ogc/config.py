@@ -101,8 +101,9 @@ def build_config(visible: frozenset[str] | None = None) -> dict:
                 "on_exceed": "error",
             },
             "map": {
-                # No tiles from the internet: a local blank tile unless a base map is configured.
-                "url": settings.CBS_BASEMAP_URL or f"{settings.STATIC_URL}cbs/img/blank-tile.png",
+                # No tiles from the internet: unless a base map is configured, our own layers
+                # drawn by the WMS engine (ogc/basemap.py).
+                "url": settings.CBS_BASEMAP_URL or "/ows/basemap/{z}/{x}/{y}.png",
                 "attribution": settings.CBS_ORGANISATION,
             },
             "templates": {"path": str(settings.CBS_PYGEOAPI_TEMPLATES)},

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cbs.audit.middleware import client_ip
+from cbs.partners.basic_auth import basic_password
+from cbs.partners.browser import session_token
 from cbs.partners.models import ApiToken, Kurum, Protokol
 from cbs.partners.tokens import token_authenticate
 from layers.models import PublicationState
@@ -31,11 +33,16 @@ class Caller:
 
 
 def presented_token(request: HttpRequest) -> str | None:
-    """A partner token from `Authorization: Bearer …` or `X-API-Key` (read from META: building
-    `request.headers` costs more than the rest of a cached tile request's Python)."""
+    """A partner token from `Authorization: Bearer …`, `X-API-Key`, or as the password of HTTP
+    Basic (cbs.partners.basic_auth; read from META: building `request.headers` costs more than
+    the rest of a cached tile request's Python). An empty or unreadable Basic password is
+    presented as "" and refused like a wrong key."""
     auth = request.META.get("HTTP_AUTHORIZATION", "")
     if auth[:7].lower() == "bearer ":
         return auth[7:].strip() or None
+    basic = basic_password(request)
+    if basic is not None:
+        return basic
     return request.META.get("HTTP_X_API_KEY") or None
 
 
@@ -47,6 +54,9 @@ def resolve_caller(request: HttpRequest) -> Caller:
         if token.user is not None:  # a staff member's token: that member's rights
             return Caller("staff", user=token.user, token=token)
         return Caller("partner", kurum=token.kurum, token=token)
+    held = session_token(request)  # a key entered on the partner page (cbs.partners.browser)
+    if held is not None:
+        return Caller("partner", kurum=held.kurum, token=held)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:
         return Caller("staff", user=user)
@@ -74,6 +84,14 @@ def partner_layers(kurum: Kurum, states: dict[str, str]) -> set[str]:
         if layer.name in granted and states.get(layer.name) in shareable
         and layer.access != Access.INTERNAL
     }
+
+
+def public_or_protocol(states: dict[str, str]) -> set[str]:
+    """Layers published to someone outside (public, or partners under a protocol): what the
+    WMS/WFS engine may read at all (ogc/ows_role.py)."""
+    shareable = {PublicationState.PROTOKOLLU, PublicationState.HERKESE_ACIK}
+    return {layer.name for layer in all_layers()
+            if states.get(layer.name) in shareable and layer.access != Access.INTERNAL}
 
 
 def visible_collections(caller: Caller, state: LayerState | None = None) -> frozenset[str]:

@@ -31,6 +31,7 @@ from cbs.db import read_alias
 from layers.registry import Layer, get_layer
 
 from . import context, cql
+from .matched import number_matched
 from .crs import axis_swapped, epsg_uri, srid_of, storage_area
 from .schema import json_type
 
@@ -214,8 +215,11 @@ class KentPostGISProvider(BaseProvider):
             return {"type": "FeatureCollection", "features": [],
                     "numberMatched": qs.using(read_alias()).count(),
                     "numberReturned": 0}
-        qs = qs[offset: offset + limit]
-        count, text = self._run(qs, self._feature_sql(target_uri, names, skip_geometry))
+        page = qs[offset: offset + limit]
+        count, text = self._run(page, self._feature_sql(target_uri, names, skip_geometry))
+        ctx = context.current.get()
+        filtered = bool(bbox or properties or filterq or (ctx and (ctx.bbox or ctx.filter)))
+        matched = number_matched(qs=qs, filtered=filtered, offset=offset, limit=limit, returned=count)
         ctx = context.current.get()
         if ctx is not None and ctx.raw_features:
             # Placeholders keep len() right for pygeoapi's paging links; replaced by the adapter.
@@ -223,7 +227,10 @@ class KentPostGISProvider(BaseProvider):
             ctx.splice = ('"features":[' + ",".join(["0"] * count) + "]", f'"features":[{text}]')
         else:
             features = json.loads(f"[{text}]")
-        return {"type": "FeatureCollection", "features": features, "numberReturned": count}
+        result = {"type": "FeatureCollection", "features": features, "numberReturned": count}
+        if matched is not None:
+            result["numberMatched"] = matched
+        return result
 
     def get(self, identifier, crs_transform_spec=None, **kwargs) -> dict:
         target_uri = self._target_uri(crs_transform_spec)

@@ -13,7 +13,7 @@ from http import HTTPStatus
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from cbs.audit.middleware import access_identity
 from cbs.audit.services import access_record_insert
@@ -129,15 +129,14 @@ def _tile_links(request: HttpRequest, layer: type[Layer]) -> dict:
             {"rel": "item", "type": MVT, "templated": True,
              "href": f"{base}/collections/{layer.name}/tiles/{TMS}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"},
             {"rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme", "type": "application/json",
-             "href": "https://raw.githubusercontent.com/opengeospatial/2D-Tile-Matrix-Set/master/"
-                     "registry/json/WebMercatorQuad.json"},
+             "href": f"{base}/tileMatrixSets/{TMS}"},  # local (ogc/tilematrixsets.py)
         ],
         "layers": [{"id": layer.name, "geometryType": layer.geometry_type(), "minzoom": 0,
                     "maxzoom": MAX_ZOOM}],
     }
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 @views.gated
 def tilesets(request: HttpRequest, collection_id: str) -> HttpResponse:
     """The collection's tilesets (one: WebMercatorQuad vector tiles)."""
@@ -147,7 +146,7 @@ def tilesets(request: HttpRequest, collection_id: str) -> HttpResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 @views.gated
 def tileset(request: HttpRequest, collection_id: str, tms: str) -> HttpResponse:
     if collection_id not in request.cbs_visible or tms != TMS:
@@ -156,7 +155,7 @@ def tileset(request: HttpRequest, collection_id: str, tms: str) -> HttpResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 @views.gated
 def tile(request: HttpRequest, collection_id: str, tms: str, z: int, y: int, x: int) -> HttpResponse:
     """One vector tile; cached until the layer's data changes."""

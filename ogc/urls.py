@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import fast_items, tiles, transactions, views
+from cbs.partners import views as partner_views
+
+from . import fast_items, tilematrixsets, tiles, transactions, views
 
 app_name = "ogc"
 
@@ -8,6 +10,11 @@ urlpatterns = [
     path("", views.landing_page, name="landing"),
     path("openapi", views.openapi, name="openapi"),
     path("conformance", views.conformance, name="conformance"),
+    # A partner's key held by the browser session (cbs/partners/browser.py).
+    path("key/", partner_views.partner_key, name="partner_key"),
+    path("key/leave", partner_views.partner_key_end, name="partner_key_end"),
+    path("tileMatrixSets", tilematrixsets.tile_matrix_sets, name="tilematrixsets"),
+    path("tileMatrixSets/<str:tms_id>", tilematrixsets.tile_matrix_set, name="tilematrixset"),
     path("collections", views.collections, name="collections"),
     path("collections/<str:collection_id>", views.collections, name="collection"),
     path("collections/<str:collection_id>/schema", views.collection_schema, name="schema"),

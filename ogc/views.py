@@ -28,14 +28,17 @@ from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
 from cbs.db import replica_scope
+from cbs.partners.basic_auth import challenge
 from cbs.partners.tokens import TokenRejected
 from layers.registry import get_layer
 from layers.state import layer_state
 
-from . import context, cql, params
+from . import conformance as conformance_
+from . import context, cql, html_errors, params
 from .config import cached_config
 from .formatters import GeoPackageFormatter
 from .gate import resolve_caller, visible_collections
+from .link_titles import translate_html_link_titles, translate_link_titles
 from .catalogue import check_search
 from .records import CATALOGUE, catalogue_resource
 
@@ -55,7 +58,7 @@ def gated(view):
             response = ogc_error(exc.status, "NotAuthorized" if exc.status == 401 else "Forbidden",
                                  str(exc))
             if exc.status == 401:
-                response["WWW-Authenticate"] = 'Bearer realm="Kent CBS OGC API"'
+                response["WWW-Authenticate"] = challenge(request)
             if exc.retry_after is not None:
                 response["Retry-After"] = str(exc.retry_after)
             return response
@@ -66,7 +69,7 @@ def gated(view):
         # Who may see what was decided on the primary; the data may come from the read replica
         # if it has replayed that same state (cbs.db), reads only.
         with replica_scope(request):
-            response = view(request, *args, **kwargs)
+            response = html_errors.as_page(request, view(request, *args, **kwargs))
         return per_caller(response, caller)
     return wrapper
 
@@ -155,6 +158,11 @@ def execute(request: HttpRequest, api_function, *args, dataset: str | None = Non
         context.current.reset(token)
     if moved and status == HTTPStatus.OK and isinstance(content, str):
         content = _links_with(content, request, moved, headers.get("Content-Type", ""))
+    if isinstance(content, str) and "json" in headers.get("Content-Type", ""):
+        # before the features go in: the envelope only
+        content = translate_link_titles(content, headers.get("Content-Language", ""))
+    elif isinstance(content, str) and headers.get("Content-Type", "").startswith("text/html"):
+        content = translate_html_link_titles(content, headers.get("Content-Language", ""))
     if ctx.splice is not None and status == HTTPStatus.OK and isinstance(content, str):
         placeholder, text = ctx.splice
         content = content.replace(placeholder, text, 1)
@@ -234,13 +242,13 @@ def landing_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @gated
 def openapi(request: HttpRequest) -> HttpResponse:
-    return execute(request, core_api.openapi_)
+    return execute(request, conformance_.openapi)  # self-contained (ogc/openapi_local.py)
 
 
 @require_GET
 @gated
 def conformance(request: HttpRequest) -> HttpResponse:
-    return execute(request, core_api.conformance)
+    return execute(request, conformance_.conformance)  # with Tiles, Part 3 and 4 (ogc/conformance.py)
 
 
 @require_GET
@@ -298,8 +306,9 @@ def read_items(request: HttpRequest, collection_id: str) -> HttpResponse:
     ctx = _checked(request, collection_id, items=True)
     if isinstance(ctx, JsonResponse):
         return ctx
-    return execute(request, itemtypes_api.get_collection_items, collection_id,
-                   dataset=collection_id, ctx=ctx, formats=ITEM_FORMATS)
+    return conformance_.geojson_if_asked(request, execute(
+        request, itemtypes_api.get_collection_items, collection_id, dataset=collection_id, ctx=ctx,
+        formats=ITEM_FORMATS))
 
 
 def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
@@ -314,5 +323,6 @@ def read_item(request: HttpRequest, collection_id: str, item_id: str) -> HttpRes
     if isinstance(ctx, JsonResponse):
         return ctx
     ctx.raw_features = True
-    return execute(request, itemtypes_api.get_collection_item, collection_id, item_id,
-                   dataset=collection_id, ctx=ctx)
+    return conformance_.geojson_if_asked(request, execute(
+        request, itemtypes_api.get_collection_item, collection_id, item_id, dataset=collection_id,
+        ctx=ctx))

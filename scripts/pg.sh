@@ -62,6 +62,8 @@ start() {
   # test databases created by that role already have it.
   psql_super postgres "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='$ROLE') THEN CREATE ROLE $ROLE LOGIN CREATEDB; END IF; END\$\$;"
   psql_super template1 "CREATE EXTENSION IF NOT EXISTS postgis;"
+  # The WMS/WFS engine's read-only login (ogc/ows_role.py grants it published columns only).
+  psql_super postgres "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='${ROLE}_ows') THEN CREATE ROLE ${ROLE}_ows LOGIN NOINHERIT; END IF; END\$\$;"
   for db in "$@"; do
     if [ -z "$(psql_super postgres "SELECT 1 FROM pg_database WHERE datname='$db'")" ]; then
       psql_super postgres "CREATE DATABASE $db OWNER $ROLE;"

@@ -51,7 +51,9 @@ GENERIC = ["id", "pk", "page", "layer", "format", "f", "bbox", "crs", "lon", "la
            "assignee", "category", "status", "period", "day", "first", "last", "start", "end", "q", "team",
            "priority", "channel", "mode", "action", "kind", "days", "staff", "unit", "r", "lang", "next"]
 
-SKIPPED_OGC = re.compile(r"^/ogc/(?!collections/[^/]+/tiles)")  # schemathesis covers these
+# schemathesis covers these (the OpenAPI document); tiles, the key page and the tile matrix sets
+# are not in it, so they are walked here
+SKIPPED_OGC = re.compile(r"^/ogc/(?!collections/[^/]+/tiles|key/|tileMatrixSets)")
 
 
 # --- the URL configuration -------------------------------------------------------------------
@@ -153,7 +155,7 @@ def plausible_slot(slot: Slot, route: Route, world: World) -> list[str]:
         "key": [str(world.camera)],
         "theme": ["tickets", "coverage"],
         "fmt": ["html", "png"],
-        "tms": ["WebMercatorQuad"],
+        "tms": ["WebMercatorQuad"], "tms_id": ["WebMercatorQuad"],
         "z": ["15"], "y": ["12285"], "x": ["19014"],
         "object_id": ["1"],
         "content_type_id": ["1"],

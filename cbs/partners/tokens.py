@@ -70,6 +70,13 @@ def token_authenticate(value: str, *, source_ip: str | None) -> ApiToken:
     token = ApiToken.objects.select_related("kurum", "user").filter(prefix=token_prefix(value)).first()
     if token is None or not hmac.compare_digest(token.digest, _digest(value)):
         raise TokenRejected(_("Invalid API token."))
+    return token_check(token, source_ip=source_ip)
+
+
+def token_check(token: ApiToken, *, source_ip: str | None) -> ApiToken:
+    """`token` if it may be used now from `source_ip` (revocation, expiry, institution, IP
+    allow-list, rate limit – counted as a request), or TokenRejected: for a token presented in a
+    header and for one a browser session holds (cbs.partners.browser)."""
     now = timezone.now()
     if token.revoked_at is not None:
         raise TokenRejected(_("This API token has been revoked."))

@@ -80,9 +80,23 @@ PYGEOAPI_STATIC = re.compile(r"\{\{\s*config\['server'\]\['url'\]\s*\}\}/static/
 PYGEOAPI_STATIC_CONCAT = re.compile(r"config\['server'\]\['url'\]\s*\+\s*'/static/")
 
 
+# Empty values shown as empty cells rather than "None", a missing epoch as a dash rather than
+# pygeoapi's literal "_(not specified)" (exact fragments of pygeoapi's templates).
+TEMPLATE_FIXES = [
+    ("{% set val = v | string | trim %}", "{% set val = '' if v is none else v | string | trim %}"),
+    ("{{ ft.properties.get(prop, '') | string | truncate( 35 ) }}",
+     "{{ '' if ft.properties.get(prop) is none else ft.properties.get(prop) | string | truncate( 35 ) }}"),
+    ("{{ ft.properties.get(title_field) | string | truncate( 35 ) }}",
+     "{{ (ft.properties.get(title_field) or ft.id) | string | truncate( 35 ) }}"),
+    ("or '_(not specified)'", "or '–'"),
+]
+
+
 def localise_template(text: str, static_url: str) -> str:
     """Point a pygeoapi template's CDN and /static links at our own static files; drop what the
-    CSP would block (inline event handlers, javascript: URLs)."""
+    CSP would block (inline event handlers, javascript: URLs); show no "None"."""
+    for fragment, fixed in TEMPLATE_FIXES:
+        text = text.replace(fragment, fixed)
     for pattern, target in CDN_REWRITES:
         text = re.sub(pattern, static_url + target, text)
     text = EXTERNAL_TAG.sub("", text)
