@@ -43,9 +43,11 @@ from . import params, transactions, views
 from .config import FORMATTERS, PROVIDER, server_languages, title_translations
 from .crs import CRS84, storage_area_bounds
 from .gate import resolve_caller
+from .link_titles import translate_link_titles
 from .provider import feature_sql
 
 PLAIN_PARAMETERS = frozenset({"bbox", "bbox-crs", "limit", "offset", "crs", "f"})
+MATCHED_KEY = ',"numberMatched":'
 MOVED = ("bbox", "bbox-crs")  # views.execute takes them from pygeoapi and puts them back in links
 
 
@@ -94,17 +96,21 @@ def answer(request: HttpRequest, collection_id: str) -> HttpResponse | None:
     offset = int(query.get("offset", 0))
     target_uri = query.get("crs") or CRS84
     page = Page(request, layer, limit, offset, bbox is not None)
+    if bbox is None:
+        return None  # unfiltered: numberMatched depends on the table's size (ogc.matched)
     rows = _rows_condition(layer, bbox)
+    if rows == "FALSE":
+        return None  # outside the storage CRS: the provider answers without numberMatched
     try:
         found = _run(request, layer, target_uri, rows, limit, offset, page)
     except DataError:
         return None
     if found is None:
         return None  # not public now: the generic path answers 404
-    count, body = found
+    count, body, matched = found
     request.cbs_caller = caller
     request.cbs_access_recorded = True
-    response = views._to_response(page.headers(target_uri), 200, page.content(count, body), None)
+    response = views._to_response(page.headers(target_uri), 200, page.content(count, body, matched), None)
     return views.per_caller(response, caller)
 
 
@@ -176,13 +182,14 @@ def _rows_condition(layer: type[Layer], bbox) -> str:
 
 def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: str, limit: int,
          offset: int, page: Page) -> tuple[int, str] | None:
-    """(count, features text), or None when the layer is not public: one statement."""
+    """(count, features text, numberMatched), or None when the layer is not public: one statement."""
     qn = connection.ops.quote_name
     table = qn(layer.meta().db_table)
     features = _feature_sql(layer.name, target_uri)
     relaxed = not connection.in_atomic_block
     without_next, with_next = page.sizes()
     size = (f"{without_next} - 1 + length(page.n::text) + octet_length(page.body) "
+            f"+ {len(MATCHED_KEY)} + length(page.m::text) "
             f"+ CASE WHEN page.n = {int(limit)} THEN {with_next - without_next} ELSE 0 END")
     insert, insert_params = access_record_insert(
         method="GET", path=request.get_full_path(), source="page, cfg" if relaxed else "page",
@@ -194,17 +201,21 @@ def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: str, l
         f"WHERE layer = %s AND state = %s) AS ok), "
         f"_rows AS MATERIALIZED (SELECT * FROM {table} WHERE (SELECT ok FROM pub) AND {rows} "
         f"ORDER BY {table}.{qn('tucbsNo')} ASC LIMIT {int(limit)} OFFSET {int(offset)}), "
-        f"page AS (SELECT count(*) AS n, coalesce(string_agg({features}, ','), '') AS body "
+        f"page0 AS (SELECT count(*) AS n, coalesce(string_agg({features}, ','), '') AS body "
         f"FROM _rows AS {table}), "
+        # numberMatched as ogc.matched gives it for a filtered query: the page proves it, else a count
+        f"page AS (SELECT n, body, CASE WHEN n < {int(limit)} AND ({int(offset)} = 0 OR n > 0) "
+        f"THEN {int(offset)} + n ELSE (SELECT count(*) FROM {table} WHERE (SELECT ok FROM pub) AND {rows}) "
+        f"END AS m FROM page0), "
         f"logged AS ({insert} WHERE (SELECT ok FROM pub)) "
-        f"SELECT (SELECT ok FROM pub), page.n, page.body FROM page"
+        f"SELECT (SELECT ok FROM pub), page.n, page.body, page.m FROM page"
     )
     # In autocommit a failed statement harms nothing; inside a caller's transaction a savepoint
     # keeps it usable (as in the provider).
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
         cursor.execute(sql, [layer.name, PublicationState.HERKESE_ACIK, *insert_params])
-        ok, count, body = cursor.fetchone()
-    return (count, body) if ok else None
+        ok, count, body, matched = cursor.fetchone()
+    return (count, body, matched) if ok else None
 
 
 class Page:
@@ -271,7 +282,8 @@ class Page:
         doc = {"type": "FeatureCollection", "features": [], "numberReturned": 0,
                "links": links, "timeStamp": self.time_stamp}
         text = json.dumps(doc, ensure_ascii=not self.moved, separators=(",", ":"))
-        return text.replace("<", "&lt;").replace(">", "&gt;")
+        text = text.replace("<", "&lt;").replace(">", "&gt;")
+        return translate_link_titles(text, self.headers(CRS84).get("Content-Language", ""))
 
     def sizes(self) -> tuple[int, int]:
         """Bytes of the document with no features and numberReturned 0, without and with a
@@ -279,10 +291,10 @@ class Page:
         self._templates = (self._text(False), self._text(True))
         return tuple(len(t.encode()) for t in self._templates)
 
-    def content(self, count: int, body: str) -> str:
+    def content(self, count: int, body: str, matched: int) -> str:
         template = self._templates[count == self.limit]
         return template.replace('"features":[],"numberReturned":0',
-                                f'"features":[{body}],"numberReturned":{count}', 1)
+                                f'"features":[{body}],"numberReturned":{count}{MATCHED_KEY}{matched}', 1)
 
     def headers(self, target_uri: str) -> dict:
         """pygeoapi's response headers for this request (get_response_headers, Content-Crs)."""
