@@ -63,7 +63,7 @@ class MapLabelTests:
         assert page.evaluate("() => KentMain.labels('ad-numarataj')") == []  # doors from zoom 17 only
         _go(page, _lonlat(door.geom), 18)
         page.wait_for_function("([road, no]) => KentMain.labels('ad-yol').includes(road)"
-                               " && KentMain.labels('ad-numarataj').includes(no)", [door.yol.adi, door.kapi_numarasi])
+                               " && KentMain.labels('ad-numarataj').includes(no)", arg=[door.yol.adi, door.kapi_numarasi])
         with_labels = _pixels(page.locator("#map").screenshot())
         page.uncheck("#labels-on")
         _idle(page)

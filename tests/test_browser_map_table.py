@@ -90,7 +90,9 @@ class AttributeTableTests:
             const style = layer.getStyle();
             const features = layer.getFeaturesInExtent(window.kentMap.getView().calculateExtent());
             const mine = features.filter(f => String(f.getId()) === String(id));
-            return mine.length > 0 && mine.every(f => style(f).getStroke().getColor() === '#00e5ff');
+            const res = window.kentMap.getView().getResolution();
+            const first = f => { const s = style(f, res); return Array.isArray(s) ? s[0] : s; };
+            return mine.length > 0 && mine.every(f => first(f).getStroke().getColor() === '#00e5ff');
         }""", selected[0])
         assert highlighted
         _shot(page, "attribute-table-1440.png")
