@@ -571,7 +571,9 @@ class HelpDeskBrowserTests:
         desk.wait_for_function("() => document.getElementById('id_camera').value !== ''")
         desk.fill("#id_title", title)
         desk.fill("#id_description", "Bina güvenlik kamerasından görüntü gelmiyor.")
-        desk.select_option("#id_category", label="Kamera / KGYS / Görüntü yok")
+        # The category is a searchable grouped picker (Tom Select) over the form's own select.
+        category = next(c for c in Category.objects.all() if str(c) == "Kamera / KGYS / Görüntü yok")
+        desk.evaluate("pk => document.getElementById('id_category').tomselect.setValue(String(pk))", category.pk)
         desk.select_option("#id_priority", "2")
         desk.fill("#id_requester_name", "Ayşe Yılmaz")
         desk.fill("#id_requester_email", "ayse@example.org")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 
 BASE = Path(settings.BASE_DIR)
-FIRST_PARTY = {"cbs", "layers", "ogc", "backoffice"}
+FIRST_PARTY = {"cbs", "layers", "ogc", "backoffice", "field"}
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around an uploaded file
 
 

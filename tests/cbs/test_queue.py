@@ -20,6 +20,8 @@ def test_periodic_work_is_registered_on_the_queue():
         "backups.backup_drill": ("0 1 * * 0", "maintenance"),
         "backups.backup_check": ("5 * * * *", "maintenance"),
         "retention.kvkk_anonymise": ("30 0 * * *", "maintenance"),
+        "tickets.read_intake_mailbox": ("* * * * *", "maintenance"),
+        "tickets.watch_deadlines": ("*/5 * * * *", "maintenance"),
     }
     # A periodic job is never queued twice (a slow minute does not pile up seals).
     assert all(app.tasks[name].queueing_lock == name for name in periodic)
