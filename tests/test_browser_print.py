@@ -4,31 +4,15 @@ Set CBS_SCREENSHOT_DIR to keep screenshots at 1440×900."""
 
 import io
 import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
+
+from tests.browser_support import chromium, shot  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
-def shot(page, name: str) -> None:
-    folder = os.environ.get("CBS_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
 
 
 def test_print_panel_sends_the_view_and_the_pdf_holds_title_scale_and_legend(chromium, live_site, db):
