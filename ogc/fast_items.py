@@ -34,7 +34,8 @@ from pygeoapi.api import SYSTEM_LOCALE, evaluate_limit
 from pygeoapi.formats import F_HTML, F_JSON, F_JSONLD, FORMAT_TYPES
 from pygeoapi.util import get_base_url, get_dataset_formatters
 
-from cbs.audit.services import access_record_insert
+from cbs import prepared
+from cbs.audit.services import access_record_insert, access_record_values
 from cbs.db import REPLICA
 from layers.models import PublicationState
 from layers.registry import Access, Layer, get_layer
@@ -99,7 +100,7 @@ def answer(request: HttpRequest, collection_id: str) -> HttpResponse | None:
     if bbox is None:
         return None  # unfiltered: numberMatched depends on the table's size (ogc.matched)
     rows = _rows_condition(layer, bbox)
-    if rows == "FALSE":
+    if rows is None:
         return None  # outside the storage CRS: the provider answers without numberMatched
     try:
         found = _run(request, layer, target_uri, rows, limit, offset, page)
@@ -162,60 +163,78 @@ def _locale(language: str):
     return l10n.best_match([language], list(_locales()))
 
 
-def _rows_condition(layer: type[Layer], bbox) -> str:
-    """The WHERE condition of the provider's row query: the envelope, clipped to where the
-    storage CRS is defined (two rectangles: their intersection is min/max), transformed to it."""
-    if bbox is None:
-        return "TRUE"
+def _rows_condition(layer: type[Layer], bbox) -> tuple[str, dict[str, float]] | None:
+    """The WHERE condition of the provider's row query and its parameters: the envelope,
+    clipped to where the storage CRS is defined (two rectangles: their intersection is
+    min/max), transformed to it. None when nothing can match (outside the storage CRS).
+    The corners are bound, so that the statement's text is the same for every bbox of a layer
+    (ogc.prepared: planned once per connection)."""
     (minx, miny, maxx, maxy), srid = bbox
     storage = layer.geometry().srid
     ax, ay, bx, by = storage_area_bounds(storage, srid)
     x0, y0, x1, y1 = max(minx, ax), max(miny, ay), min(maxx, bx), min(maxy, by)
     if x0 > x1 or y0 > y1:
-        return "FALSE"  # outside the storage CRS: nothing matches
+        return None
     geom = connection.ops.quote_name(layer.geometry().column)
-    envelope = f"ST_MakeEnvelope({x0!r}, {y0!r}, {x1!r}, {y1!r}, {int(srid)})"
+    envelope = f"ST_MakeEnvelope(%(x0)s::float8, %(y0)s::float8, %(x1)s::float8, %(y1)s::float8, {int(srid)})"
     if srid != storage:
         envelope = f"ST_Transform({envelope}, {int(storage)})"
-    return f"{geom} && {envelope}"
+    return f"{geom} && {envelope}", {"x0": float(x0), "y0": float(y0), "x1": float(x1), "y1": float(y1)}
 
 
-def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: str, limit: int,
-         offset: int, page: Page) -> tuple[int, str] | None:
-    """(count, features text, numberMatched), or None when the layer is not public: one statement."""
+@lru_cache(maxsize=64)
+def _statement(layer_name: str, target_uri: str, rows: str, relaxed: bool) -> str:
+    """The fast path's one statement for a layer, output CRS and kind of envelope (`rows`, with
+    the corners as %(x0)s … %(y1)s); every value that changes from request to request is a named
+    parameter, so the text stays the same (cbs.prepared)."""
+    layer = get_layer(layer_name)
     qn = connection.ops.quote_name
     table = qn(layer.meta().db_table)
-    features = _feature_sql(layer.name, target_uri)
-    relaxed = not connection.in_atomic_block
-    without_next, with_next = page.sizes()
-    size = (f"{without_next} - 1 + length(page.n::text) + octet_length(page.body) "
+    features = _feature_sql(layer_name, target_uri)
+    size = ("%(without_next)s::int - 1 + length(page.n::text) + octet_length(page.body) "
             f"+ {len(MATCHED_KEY)} + length(page.m::text) "
-            f"+ CASE WHEN page.n = {int(limit)} THEN {with_next - without_next} ELSE 0 END")
-    insert, insert_params = access_record_insert(
-        method="GET", path=request.get_full_path(), source="page, cfg" if relaxed else "page",
-        computed={"status": "200", "bytes": size})
+            "+ CASE WHEN page.n = %(limit)s::int THEN %(next_link)s::int ELSE 0 END")
+    insert, _values = access_record_insert(
+        method="GET", path="", source="page, cfg" if relaxed else "page",
+        computed={"status": "200", "bytes": size}, named=True)
     # Like the access-log middleware's own insert: its commit does not wait for the WAL flush.
     cfg = "cfg AS (SELECT set_config('synchronous_commit', 'off', true)), " if relaxed else ""
-    sql = (
+    return (
         f"WITH {cfg}pub AS (SELECT EXISTS (SELECT 1 FROM layers_layerpublication "  # noqa: S608
-        f"WHERE layer = %s AND state = %s) AS ok), "
+        f"WHERE layer = %(layer)s AND state = %(state)s) AS ok), "
         f"_rows AS MATERIALIZED (SELECT * FROM {table} WHERE (SELECT ok FROM pub) AND {rows} "
-        f"ORDER BY {table}.{qn('tucbsNo')} ASC LIMIT {int(limit)} OFFSET {int(offset)}), "
+        f"ORDER BY {table}.{qn('tucbsNo')} ASC LIMIT %(limit)s::int OFFSET %(offset)s::int), "
         f"page0 AS (SELECT count(*) AS n, coalesce(string_agg({features}, ','), '') AS body "
         f"FROM _rows AS {table}), "
         # numberMatched as ogc.matched gives it for a filtered query: the page proves it, else a count
-        f"page AS (SELECT n, body, CASE WHEN n < {int(limit)} AND ({int(offset)} = 0 OR n > 0) "
-        f"THEN {int(offset)} + n ELSE (SELECT count(*) FROM {table} WHERE (SELECT ok FROM pub) AND {rows}) "
+        f"page AS (SELECT n, body, CASE WHEN n < %(limit)s::int AND (%(offset)s::int = 0 OR n > 0) "
+        f"THEN %(offset)s::int + n ELSE (SELECT count(*) FROM {table} WHERE (SELECT ok FROM pub) AND {rows}) "
         f"END AS m FROM page0), "
         f"logged AS ({insert} WHERE (SELECT ok FROM pub)) "
         f"SELECT (SELECT ok FROM pub), page.n, page.body, page.m FROM page"
     )
+
+
+def _run(request: HttpRequest, layer: type[Layer], target_uri: str, rows: tuple[str, dict],
+         limit: int, offset: int, page: Page) -> tuple[int, str] | None:
+    """(count, features text, numberMatched), or None when the layer is not public: one statement."""
+    condition, corners = rows
+    relaxed = not connection.in_atomic_block
+    sql = _statement(layer.name, target_uri, condition, relaxed)
+    without_next, with_next = page.sizes()
+    params = access_record_values(method="GET", path=request.get_full_path(), computed=("status", "bytes"))
+    params.update(corners, layer=layer.name, state=PublicationState.HERKESE_ACIK, limit=int(limit),
+                  offset=int(offset), without_next=without_next, next_link=with_next - without_next)
     # In autocommit a failed statement harms nothing; inside a caller's transaction a savepoint
     # keeps it usable (as in the provider).
-    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-        cursor.execute(sql, [layer.name, PublicationState.HERKESE_ACIK, *insert_params])
-        ok, count, body, matched = cursor.fetchone()
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        ok, count, body, matched = prepared.fetchone(sql, params)
     return (count, body, matched) if ok else None
+
+
+# Placeholders of the cached envelope (_envelope): ASCII that JSON leaves as it is and that no
+# title, URL or parameter of ours contains.
+QUERY_MARK, EXTRA_MARK, TIME_MARK = "@@cbs-q@@", "@@cbs-x@@", "@@cbs-t@@"
 
 
 class Page:
@@ -228,9 +247,9 @@ class Page:
         self.format = query.get("f")  # "json" or None
         language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
         self.locale = _locale(language)
-        base = get_base_url({"server": {"url": views._base_url(request)}})
-        self.uri = f"{base}/collections/{layer.name}/items"
+        self.base = get_base_url({"server": {"url": views._base_url(request)}})
         # pygeoapi's serialised parameters: all but f and offset (and the moved ones), in order.
+        # Percent-encoded: nothing in them needs escaping in JSON or HTML entities.
         self.serialized = "".join(
             f"&{quote(k, safe='')}={quote(str(v), safe=',')}" for k, v in query.items()
             if k not in ("f", "offset") and not (moved and k in MOVED))
@@ -240,50 +259,11 @@ class Page:
         self.moved = moved
         self.time_stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
-    def _links(self, with_next: bool) -> list[dict]:
-        uri, sq, loc = self.uri, self.serialized, self.locale
-        rel_json = "self"  # the format is json or none (JSON is the default)
-        links = [{
-            "type": "application/geo+json", "rel": rel_json,
-            "title": l10n.translate("This document as GeoJSON", loc), "href": f"{uri}?f={F_JSON}{sq}",
-        }, {
-            "rel": "alternate", "type": FORMAT_TYPES[F_JSONLD],
-            "title": l10n.translate("This document as RDF (JSON-LD)", loc), "href": f"{uri}?f={F_JSONLD}{sq}",
-        }, {
-            "type": FORMAT_TYPES[F_HTML], "rel": "alternate",
-            "title": l10n.translate("This document as HTML", loc), "href": f"{uri}?f={F_HTML}{sq}",
-        }]
-        links += [{"type": mimetype, "rel": "alternate", "title": f"This document as {key}",
-                   "href": f"{uri}?f={name}{sq}"} for key, mimetype, name in _formatters()]
-        fmt = f"f={self.format}&" if self.format is not None else ""
-        if self.offset > 0:
-            links.append({"type": "application/geo+json", "rel": "prev",
-                          "title": l10n.translate("Items (prev)", loc),
-                          "href": f"{uri}?{fmt}offset={max(0, self.offset - self.limit)}{sq}"})
-        if with_next:
-            links.append({"type": "application/geo+json", "rel": "next",
-                          "title": l10n.translate("Items (next)", loc),
-                          "href": f"{uri}?{fmt}offset={self.offset + self.limit}{sq}"})
-        links.append({"type": FORMAT_TYPES[F_JSON],
-                      "title": l10n.translate(_title(self.layer.name), loc),
-                      "rel": "collection", "href": "/".join(uri.split("/")[:-1])})
-        return links
-
     def _text(self, with_next: bool) -> str:
-        """The document with `"features":[],"numberReturned":0`, serialised as pygeoapi's to_json
-        (ASCII, "<" and ">" as entities) – or, when the bbox parameters were moved, as
-        views._links_with re-serialises that (not ASCII, the parameters back in the item links;
-        quoted, they hold no "<" or ">"). One json.dumps either way."""
-        links = self._links(with_next)
-        if self.moved:
-            for link in links:
-                if "/items" in link["href"]:
-                    link["href"] += self.extra
-        doc = {"type": "FeatureCollection", "features": [], "numberReturned": 0,
-               "links": links, "timeStamp": self.time_stamp}
-        text = json.dumps(doc, ensure_ascii=not self.moved, separators=(",", ":"))
-        text = text.replace("<", "&lt;").replace(">", "&gt;")
-        return translate_link_titles(text, self.headers(CRS84).get("Content-Language", ""))
+        envelope = _envelope(self.layer.name, self.base, self.locale, self.format, self.offset,
+                             self.limit, self.moved, with_next, self.headers(CRS84).get("Content-Language", ""))
+        return (envelope.replace(QUERY_MARK, self.serialized).replace(EXTRA_MARK, self.extra)
+                .replace(TIME_MARK, self.time_stamp))
 
     def sizes(self) -> tuple[int, int]:
         """Bytes of the document with no features and numberReturned 0, without and with a
@@ -308,3 +288,53 @@ class Page:
 
     def crs_header(self, target_uri: str) -> str:
         return target_uri
+
+
+def _links(layer_name: str, uri: str, loc, fmt_value: str | None, offset: int, limit: int,
+           with_next: bool) -> list[dict]:
+    """pygeoapi's links of an items page, with QUERY_MARK where the serialised parameters go."""
+    sq = QUERY_MARK
+    links = [{
+        "type": "application/geo+json", "rel": "self",  # the format is json or none (JSON is the default)
+        "title": l10n.translate("This document as GeoJSON", loc), "href": f"{uri}?f={F_JSON}{sq}",
+    }, {
+        "rel": "alternate", "type": FORMAT_TYPES[F_JSONLD],
+        "title": l10n.translate("This document as RDF (JSON-LD)", loc), "href": f"{uri}?f={F_JSONLD}{sq}",
+    }, {
+        "type": FORMAT_TYPES[F_HTML], "rel": "alternate",
+        "title": l10n.translate("This document as HTML", loc), "href": f"{uri}?f={F_HTML}{sq}",
+    }]
+    links += [{"type": mimetype, "rel": "alternate", "title": f"This document as {key}",
+               "href": f"{uri}?f={name}{sq}"} for key, mimetype, name in _formatters()]
+    fmt = f"f={fmt_value}&" if fmt_value is not None else ""
+    if offset > 0:
+        links.append({"type": "application/geo+json", "rel": "prev",
+                      "title": l10n.translate("Items (prev)", loc),
+                      "href": f"{uri}?{fmt}offset={max(0, offset - limit)}{sq}"})
+    if with_next:
+        links.append({"type": "application/geo+json", "rel": "next",
+                      "title": l10n.translate("Items (next)", loc),
+                      "href": f"{uri}?{fmt}offset={offset + limit}{sq}"})
+    links.append({"type": FORMAT_TYPES[F_JSON],
+                  "title": l10n.translate(_title(layer_name), loc),
+                  "rel": "collection", "href": "/".join(uri.split("/")[:-1])})
+    return links
+
+
+@lru_cache(maxsize=512)
+def _envelope(layer_name: str, base: str, loc, fmt_value: str | None, offset: int, limit: int,
+              moved: bool, with_next: bool, language: str) -> str:
+    """The document with `"features":[],"numberReturned":0` and the request's own parts as
+    placeholders, serialised as pygeoapi's to_json (ASCII, "<" and ">" as entities) – or, when
+    the bbox parameters were moved, as views._links_with re-serialises that (not ASCII, the
+    parameters back in the item links). Built once per layer, language and page position."""
+    links = _links(layer_name, f"{base}/collections/{layer_name}/items", loc, fmt_value, offset, limit, with_next)
+    if moved:
+        for link in links:
+            if "/items" in link["href"]:
+                link["href"] += EXTRA_MARK
+    doc = {"type": "FeatureCollection", "features": [], "numberReturned": 0,
+           "links": links, "timeStamp": TIME_MARK}
+    text = json.dumps(doc, ensure_ascii=not moved, separators=(",", ":"))
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return translate_link_titles(text, language)

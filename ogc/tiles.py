@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cbs import prepared
 from cbs.audit.middleware import access_identity
 from cbs.audit.services import access_record_insert
 from cbs.db import read_alias
@@ -107,9 +108,9 @@ def render_and_record(request: HttpRequest, layer: type[Layer], z: int, x: int, 
     cfg = "cfg AS (SELECT set_config('synchronous_commit', 'off', true)), " if relaxed else ""
     sql = (f"WITH {cfg}tile(t) AS (SELECT coalesce(m.mvt, ''::bytea) FROM ({tile_sql(layer)}) AS m(mvt)), "
            f"logged AS ({insert}) SELECT t FROM tile")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [z, x, y, (east - west) / 16, *a, layer.name, *insert_params])
-        data = bytes(cursor.fetchone()[0])
+    # The text is the same for every tile of the layer: planned once per connection (cbs.prepared).
+    data = bytes(prepared.fetchone(sql, [int(z), int(x), int(y), (east - west) / 16, *a, layer.name,
+                                         *insert_params])[0])
     request.cbs_access_recorded = True
     return data
 

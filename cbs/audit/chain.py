@@ -86,26 +86,38 @@ def _unsealed_columns() -> str:
     return ", ".join(connection.ops.quote_name(f.column) for f in _unsealed_sql(False)[1])
 
 
-def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, str]) -> tuple[str, list]:
+def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, str], *,
+                        named: bool = False) -> tuple[str, list]:
     """`INSERT … SELECT … FROM <source>` of one unsealed access record, for a caller that sends it
     inside a statement of its own (ogc.fast_items: a read and its access record in one round
     trip). `computed` maps a column to an SQL expression over `source` (e.g. the byte count
     of a response built by that statement); the other values are bound. The record's time
     must be set. The caller's statement is its own transaction unless it runs inside one, and
-    relaxes its commit like _insert_unsealed does (README: what a database crash may lose)."""
-    record.day = record.time.astimezone(UTC).date()
+    relaxes its commit like _insert_unsealed does (README: what a database crash may lose).
+    `named`: placeholders %(column)s, for a statement whose other parameters are named too
+    (the values then come from unsealed_insert_values(…, named=True))."""
     _sql, fields = _unsealed_sql(False)
-    columns = _unsealed_columns()
-    values, params = [], []
-    for f in fields:
-        if f.column in computed:
-            values.append(computed[f.column])
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(getattr(record, f.attname), connection))
+    placeholder = (lambda f: f"%({f.column})s") if named else (lambda f: "%s")
+    values = [computed[f.column] if f.column in computed else placeholder(f) for f in fields]
     table = connection.ops.quote_name(AccessRecord._meta.db_table)
-    return (f"INSERT INTO {table} ({columns}) SELECT {', '.join(values)} FROM {source}",  # noqa: S608
-            params)
+    return (f"INSERT INTO {table} ({_unsealed_columns()}) SELECT {', '.join(values)} FROM {source}",  # noqa: S608
+            unsealed_insert_values(record, tuple(computed)))
+
+
+def unsealed_insert_values(record: AccessRecord, computed: tuple[str, ...], *,
+                           named: bool = False) -> list | dict:
+    """The bound values of unsealed_insert_sql()'s statement: every column but the computed
+    ones (a dict by column with `named`)."""
+    record.day = record.time.astimezone(UTC).date()
+    values = {f.column: f.get_db_prep_save(getattr(record, f.attname), connection)
+              for f in _unsealed_sql(False)[1] if f.column not in computed}
+    return values if named else list(values.values())
+
+
+def unsealed_values(values: dict, computed: tuple[str, ...]) -> dict:
+    """unsealed_insert_values(…, named=True) from plain values by attribute name."""
+    return {f.column: f.get_db_prep_save(values[f.attname], connection)
+            for f in _unsealed_sql(False)[1] if f.column not in computed}
 
 
 SEAL_BATCH = 50_000

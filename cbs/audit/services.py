@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -90,7 +91,7 @@ def access_record(
 
 
 def access_record_insert(*, method: str, path: str, user: str = "", institution: str = "",
-                         source: str, computed: dict[str, str]) -> tuple[str, list]:
+                         source: str, computed: dict[str, str], named: bool = False) -> tuple[str, list]:
     """SQL (and its parameters) inserting the access record of the current request as
     access_record() would, for a view that sends it inside its own statement – one round trip
     for the read and its record (ogc.fast_items, ogc.tiles). `computed` maps columns (status,
@@ -101,7 +102,21 @@ def access_record_insert(*, method: str, path: str, user: str = "", institution:
         user=user[:150], institution=institution[:200], method=method[:10], path=path[:2000],
         status=0, bytes=0, purpose="",
     )
-    return chain.unsealed_insert_sql(record, source, computed)
+    return chain.unsealed_insert_sql(record, source, computed, named=named)
+
+
+def access_record_values(*, method: str, path: str, user: str = "", institution: str = "",
+                         computed: tuple[str, ...]) -> dict:
+    """The bound values of access_record_insert(…, named=True)'s statement for the current
+    request, by column, for a caller that keeps that statement's text (cbs.prepared). The same
+    record as access_record_insert's, without building a model instance (a hot path)."""
+    ctx = current.get()
+    now = timezone.now()
+    return chain.unsealed_values({
+        "time": now, "day": now.astimezone(UTC).date(), "source_ip": ctx.source_ip,
+        "request_id": ctx.request_id, "user": user[:150], "institution": institution[:200],
+        "method": method[:10], "path": path[:2000], "status": 0, "bytes": 0, "purpose": "",
+    }, computed)
 
 
 def personal_data_viewed(*, request, subject: models.Model, fields: list[str], purpose: str) -> None:
