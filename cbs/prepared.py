@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Sequence
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -54,22 +54,32 @@ def _prepare_on(conn: psycopg.Connection) -> None:
         _GENERIC.add(conn)
 
 
-def fetchone(sql: str, params: Sequence) -> tuple | None:
-    """The first row of `sql` run with server-side binding (placeholders %s) on the default
-    connection."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        _prepare_on(connection.connection)
-        raw = _PreparingCursor(connection.connection)
-    wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+def fetchone(sql: str, params: Sequence | dict, *, using: str = DEFAULT_DB_ALIAS) -> tuple | None:
+    """The first row of `sql` run with server-side binding (placeholders %s or %(name)s) on the
+    connection `using`."""
+    return _run(sql, params, using, lambda cursor: cursor.fetchone())
+
+
+def fetchall(sql: str, params: Sequence | dict = (), *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Every row of `sql`, as fetchone()."""
+    return _run(sql, params, using, lambda cursor: cursor.fetchall())
+
+
+def _run(sql: str, params, using: str, fetch):
+    conn = connections[using]
+    conn.ensure_connection()
+    with conn.wrap_database_errors:
+        _prepare_on(conn.connection)
+        raw = _PreparingCursor(conn.connection)
+    wrapped = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
     with wrapped as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if connection.queries_logged and connection.queries_log and connection.queries_log[-1]["sql"] is None:
+        rows = fetch(cursor)
+    if conn.queries_logged and conn.queries_log and conn.queries_log[-1]["sql"] is None:
         # Django's query log reads the text off a client-binding cursor: give it the statement
         # with its values, as it shows any other.
-        connection.queries_log[-1]["sql"] = connection.ops.compose_sql(sql, params)
-    return row
+        conn.queries_log[-1]["sql"] = conn.ops.compose_sql(sql, params)
+    return rows
 
 
 PARAMETER = re.compile(r"%\((\w+)\)s")

@@ -18,7 +18,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection
+
+from cbs import prepared
+
+
+STATE_SQL = ("SELECT 's', layer, state, 0 FROM layers_layerpublication UNION ALL "
+             "SELECT 'g', layer, generation::text, config_generation FROM layers_layercounter")
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,8 @@ class LayerState:
 
 def layer_state(using: str = DEFAULT_DB_ALIAS) -> LayerState:
     """The three maps, read now (one query) – on the primary unless `using` names the replica."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT 's', layer, state, 0 FROM layers_layerpublication UNION ALL "
-                       "SELECT 'g', layer, generation::text, config_generation FROM layers_layercounter")
-        rows = cursor.fetchall()
+    # Asked on every OGC request: planned once per connection (cbs.prepared).
+    rows = prepared.fetchall(STATE_SQL, using=using)
     return LayerState(
         states={name: value for kind, name, value, _c in rows if kind == "s"},
         generations={name: int(value) for kind, name, value, _c in rows if kind == "g"},

@@ -19,6 +19,8 @@ from functools import lru_cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from cbs import prepared
+
 from .models import AccessRecord, AuditRecord, ChainHead, LogKind
 
 GENESIS = "0" * 64
@@ -74,9 +76,9 @@ def _unsealed_sql(relaxed: bool) -> tuple[str, tuple[models.Field, ...]]:
 def _insert_unsealed(record: AccessRecord) -> AccessRecord:
     # Only a statement that is its own transaction may relax its commit (never an edit's).
     sql, fields = _unsealed_sql(not connection.in_atomic_block)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields])
-        record.pk = cursor.fetchone()[0]
+    # Sent for every request: planned once per connection (cbs.prepared).
+    record.pk = prepared.fetchone(sql, [f.get_db_prep_save(getattr(record, f.attname), connection)
+                                        for f in fields])[0]
     record._state.adding = False
     return record
 
