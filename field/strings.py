@@ -28,6 +28,8 @@ def ui_strings() -> dict[str, str]:
         "noPointLayer": _("None of the layers you collect takes points; choose one under Area."),
         "notEditable": _("You may not edit this layer."),
         "configMissing": _("Open this page once with a connection to set it up."),
+        "otherUser": _("This device holds %(n)s changes of %(user)s that were not sent. They must be sent "
+                       "from %(user)s's own login (Field → Sync) before anyone else can use the app here."),
         "gpsWaiting": _("Waiting for the GPS position…"),
         "gpsFailed": _("No GPS position; allow location access or tap on the map."),
         "gpsAccuracy": _("GPS ±%(m)s m"),

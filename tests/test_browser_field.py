@@ -256,3 +256,76 @@ class FieldOfflineTests:
                     _delete(live_site, live_editor_token, feature.tucbs_no)
             for number in (a, b):
                 _delete(live_site, live_editor_token, number)
+
+
+def _field_database(page) -> bool:
+    return page.evaluate("async () => (await indexedDB.databases()).some(d => d.name === 'kentcbs-field')")
+
+
+class SharedPhoneTests:
+    def test_logout_wipes_the_device_but_asks_while_changes_wait(self, phone, live_site, db, live_editor):
+        """Logging out deletes the field app's database and tile cache; while changes wait to be
+        sent it first says how many, and Cancel keeps them (and the session)."""
+        context, page = phone
+        _login(page, live_site, live_editor)
+        page.goto(live_site + "/saha/")
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.evaluate("KentField.store.get('meta', 'owner')") == live_editor[0]
+        page.evaluate("""async () => {
+            await KentField.store.put('queue', {id: 'c1', layer: 'kh-hizmet', status: 'waiting'});
+            await KentField.store.put('queue', {id: 'c2', layer: 'kh-hizmet', status: 'waiting'});
+            await (await caches.open('kentcbs-field-tiles')).put('/x', new Response('tile'));
+        }""")
+        page.goto(live_site + "/requests/")
+        page.click(".navbar-toggler") if page.locator(".navbar-toggler").is_visible() else None
+        page.click("#logout-form button")
+        dialog = page.locator("#logout-field-dialog")
+        dialog.wait_for(state="visible")
+        assert page.inner_text("#logout-field-count") == "2"
+        _shot(page, "field-logout-asks-390")
+        dialog.locator("button[value=cancel]").click()
+        page.wait_for_timeout(300)
+        assert "/requests/" in page.url and _field_database(page)
+        page.click("#logout-form button")
+        page.click("#logout-field-ok")
+        page.wait_for_selector("#logout-form", state="detached")  # logged out
+        assert not _field_database(page)
+        assert page.evaluate("caches.has('kentcbs-field-tiles')") is False
+
+    def test_logout_without_waiting_changes_wipes_without_asking(self, phone, live_site, db, live_editor):
+        context, page = phone
+        _login(page, live_site, live_editor)
+        page.goto(live_site + "/saha/")
+        page.wait_for_selector("body[data-ready='1']")
+        page.evaluate("KentField.store.put('meta', {name: 'Yenidoğan'}, 'area')")
+        page.goto(live_site + "/requests/")
+        page.click(".navbar-toggler") if page.locator(".navbar-toggler").is_visible() else None
+        page.click("#logout-form button")
+        page.wait_for_selector("#logout-form", state="detached")  # logged out
+        assert not _field_database(page)
+
+    def test_another_user_never_sees_the_last_ones_device(self, phone, live_site, db, live_editor, live_admin):
+        """Without our logout (a session that ran out, the admin's own logout): the next user who
+        opens the field app finds another owner. Their unsent changes block the app for the next
+        user (kept for their owner); with nothing waiting the device is wiped for the new user."""
+        context, page = phone
+        _login(page, live_site, live_editor)
+        page.goto(live_site + "/saha/")
+        page.wait_for_selector("body[data-ready='1']")
+        page.evaluate("""async () => {
+            await KentField.store.put('meta', {name: 'Yenidoğan'}, 'area');
+            await KentField.store.put('queue', {id: 'c1', layer: 'kh-hizmet', status: 'waiting'});
+        }""")
+        context.clear_cookies()
+        _login(page, live_site, live_admin)
+        page.goto(live_site + "/saha/")
+        page.wait_for_selector("body[data-blocked='1']")
+        assert live_editor[0] in page.inner_text("body")
+        assert page.locator("#btn-sync").is_hidden() and page.locator("#btn-add").is_hidden()
+        _shot(page, "field-other-user-blocked-390")
+        assert page.evaluate("KentField.store.count('queue')") == 1  # kept for its owner
+        page.evaluate("KentField.store.remove('queue', 'c1')")  # (as if the owner had sent it)
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.evaluate("KentField.store.get('meta', 'owner')") == live_admin[0]
+        assert page.evaluate("KentField.store.get('meta', 'area')") is None

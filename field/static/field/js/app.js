@@ -535,6 +535,7 @@
   $("btn-queue").addEventListener("click", async () => { await showQueue(); openSheet("sheet-queue"); });
 
   async function runSync(options) {
+    if (document.body.dataset.blocked === "1") return null;  // another user's changes: never sent as mine
     if (!navigator.onLine) { say(S.syncOffline); return null; }
     document.body.dataset.syncing = "1";
     $("btn-sync").disabled = true;
@@ -606,11 +607,32 @@
     return F.store.get("meta", "config");
   }
 
+  // A shared phone: what another user stored here is wiped before this user starts (logging out
+  // wipes it too, cbs/js/logout_guard.js); their unsent changes are kept for them, never shown.
+  async function ownDevice() {
+    const user = JSON.parse(document.getElementById("field-user").textContent);
+    const owner = await F.store.get("meta", "owner");
+    if (owner !== undefined && owner !== user) {
+      const waiting = await F.store.count("queue");
+      if (waiting) {
+        say(fmt(S.otherUser, { user: owner, n: waiting }), 0);
+        document.body.dataset.blocked = "1";
+        $("field-actions").hidden = true;
+        document.body.dataset.ready = "1";
+        return false;
+      }
+      await F.store.wipe();
+    }
+    await F.store.put("meta", user, "owner");
+    return true;
+  }
+
   async function start() {
     showNetwork();
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(urls.sw, { scope: urls.scope }).catch(() => say(S.noOffline, 10));
     }
+    if (!(await ownDevice())) return;
     state.config = await loadConfig();
     state.area = await F.store.get("meta", "area");
     if (!state.config) { say(S.configMissing, 0); return; }

@@ -54,6 +54,15 @@
       (s) => request(key === undefined ? s[name].put(value) : s[name].put(value, key))),
     remove: (name, key) => transaction([name], "readwrite", (s) => request(s[name].delete(key))),
     count: (name) => transaction([name], "readonly", (s) => request(s[name].count())),
+    // Everything the app keeps on the device: the stores and the area's base map tiles.
+    wipe: async () => {
+      await transaction(["meta", "features", "queue", "photos"], "readwrite",
+        (s) => Promise.all(Object.values(s).map((st) => request(st.clear()))));
+      if (window.caches) {
+        const keys = await caches.keys();
+        await Promise.all(keys.filter((k) => k.startsWith("kentcbs-field-tiles")).map((k) => caches.delete(k)));
+      }
+    },
   };
 
   window.KentField = window.KentField || {};
