@@ -64,7 +64,7 @@ def _columns() -> tuple[list[str], list[str]]:
                 expr = "NULL"
             elif field.has_default():
                 default = field.get_db_prep_save(field.get_default(), connection)
-                expr = cursor.mogrify("%s", [default]).decode().replace("%", "%%")
+                expr = str(cursor.mogrify("%s", [default])).replace("%", "%%")
             elif field.blank and field.get_internal_type() in ("CharField", "TextField", "EmailField"):
                 expr = "''"
             else:

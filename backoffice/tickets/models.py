@@ -182,6 +182,12 @@ class Ticket(models.Model):
             models.Index(fields=["category", "created_at"], name="tickets_category_created"),
             models.Index(fields=["created_at"], name="tickets_created"),
             models.Index(fields=["legal_due"], name="tickets_legal_due", condition=Q(legal_due__isnull=False)),
+            # The queue's default view (open tickets, newest first) and its count read only the few
+            # open tickets; "Taleplerim" reads one member of staff's (or one unit's) tickets, newest first.
+            models.Index(fields=["created_at"], name="tickets_open_created",
+                         condition=Q(status__in=[s.value for s in OPEN_STATES])),
+            models.Index(fields=["requester_staff", "created_at"], name="tickets_requester_created",
+                         condition=Q(requester_staff__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +47,20 @@ def my_items(staff: Staff) -> QuerySet:
             .order_by("kind", "tasinir_no"))
 
 
-def my_tickets(user) -> QuerySet:
+def requester_ids(staff: Staff) -> list[int]:
+    """The staff records whose tickets this member of staff reads: their own, and those of every
+    member of the units they head (one query). A plain list of ids, so the ticket query is an
+    index lookup on requester_staff, not an OR across a join over every ticket."""
+    members = Staff.objects.filter(unit__head=staff).exclude(pk=staff.pk).values_list("pk", flat=True)
+    return [staff.pk, *members]
+
+
+def my_tickets(user, staff: Staff | None = None) -> QuerySet:
     """Tickets the user asked for, and those of the units the user heads."""
-    staff = staff_of(user)
+    staff = staff or staff_of(user)
     if staff is None:
         return Ticket.objects.none()
-    return Ticket.objects.filter(Q(requester_staff=staff) | Q(requester_staff__unit__head=staff))
+    return Ticket.objects.filter(requester_staff_id__in=requester_ids(staff))
 
 
 def visible_ticket(user, number: str) -> Ticket | None:
