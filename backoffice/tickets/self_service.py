@@ -21,7 +21,7 @@ from cbs.accounts.roles import DEFAULT_ROLE, role
 from cbs.audit.services import audit_model_write, model_snapshot
 
 from . import services
-from .models import Category, Channel, EventKind, Feedback, Priority, Status, Ticket
+from .models import Category, Channel, EventKind, EventReason, Feedback, Priority, Status, Ticket
 
 # What the requester reads: their own messages, the help desk's replies and status changes.
 PUBLIC_KINDS = (EventKind.REPLY, EventKind.FROM_REQUESTER, EventKind.TRANSITION)
@@ -160,7 +160,7 @@ def ticket_requester_reply(*, ticket: Ticket, user, text: str, now: datetime | N
     ticket.refresh_from_db()
     if ticket.status == Status.WAITING:
         services.ticket_transition(ticket=ticket, status=Status.IN_PROGRESS, user=user, now=now,
-                                   note=_("The requester answered."), permission_check=_requester_check(ticket))
+                                   reason=EventReason.REQUESTER_ANSWER, permission_check=_requester_check(ticket))
     return event
 
 
@@ -170,7 +170,7 @@ def ticket_confirm(*, ticket: Ticket, user, now: datetime | None = None) -> Tick
     if ticket.status != Status.RESOLVED:
         raise ValidationError({"status": _("Only a resolved ticket can be confirmed.")})
     return services.ticket_transition(ticket=ticket, status=Status.CLOSED, user=user, now=now,
-                                      note=_("The requester confirmed the fix."),
+                                      reason=EventReason.CONFIRMED,
                                       permission_check=_requester_check(ticket))
 
 

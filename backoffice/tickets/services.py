@@ -23,7 +23,7 @@ from cbs.audit.services import audit_model_write, model_snapshot
 
 from . import cimer, notifications, ticket_notices
 from .business_time import add_business_seconds, business_seconds, calendar_from_settings
-from .models import Attachment, Category, Channel, EventKind, SlaPolicy, Status, Ticket, TicketEvent
+from .models import Attachment, Category, Channel, EventKind, EventReason, SlaPolicy, Status, Ticket, TicketEvent
 from .workflow import ALLOWED
 
 
@@ -83,10 +83,12 @@ def _next_number(now: datetime) -> str:
 
 
 def _event(ticket: Ticket, kind: str, user, text: str = "", minutes: int = 0, old: str = "", new: str = "",
-           now: datetime | None = None) -> TicketEvent:
+           now: datetime | None = None, reason: str = "", detail: str = "") -> TicketEvent:
+    """`text`: what a person wrote; `reason`/`detail`: the system's line as data (EventReason),
+    worded in each reader's language when shown."""
     return TicketEvent.objects.create(ticket=ticket, kind=kind, author=user if user and user.pk else None,
                                       text=text, minutes=minutes, from_status=old, to_status=new,
-                                      created_at=now or timezone.now())
+                                      reason=reason, detail=detail, created_at=now or timezone.now())
 
 
 def _loaded_links(ticket: Ticket) -> list[str]:
@@ -164,8 +166,7 @@ def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None,
         ticket.resolution_due = add_business_seconds(calendar, now, policy.resolution_minutes * 60)
     ticket._prefetched_objects_cache = {"related": Ticket.objects.none()}  # new: none yet (no query in the snapshot)
     _save(ticket, None, user)
-    _event(ticket, EventKind.TRANSITION, user, _("Opened via %(channel)s.") % {"channel": ticket.get_channel_display()},
-           new=Status.NEW, now=now)
+    _event(ticket, EventKind.TRANSITION, user, new=Status.NEW, now=now, reason=EventReason.OPENED, detail=ticket.channel)
     return ticket
 
 
@@ -176,7 +177,7 @@ def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
     return current
 
 
-def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> TicketEvent:
+def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "", reason: str = "") -> TicketEvent:
     """Change status in place (caller saves): checks the move, runs the SLA clock."""
     old = ticket.status
     if new != old and new not in ALLOWED.get(old, set()):
@@ -200,7 +201,7 @@ def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> Tick
     if new == Status.IN_PROGRESS and old in (Status.RESOLVED, Status.CLOSED):  # reopened
         ticket.resolved_at = ticket.closed_at = None
     ticket.status = new
-    return _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now)
+    return _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now, reason=reason)
 
 
 @transaction.atomic
@@ -228,15 +229,17 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
 @transaction.atomic
 def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
                       now: datetime | None = None, expected_version: int | None = None,
-                      notify: bool = True, permission_check: Callable = check_tickets_edit) -> Ticket:
-    """Move the ticket; resolving needs a note for the requester, who is told by e-mail."""
+                      notify: bool = True, permission_check: Callable = check_tickets_edit,
+                      reason: str = "") -> Ticket:
+    """Move the ticket; resolving needs a note for the requester, who is told by e-mail.
+    `reason`: the system's line of the move (EventReason), beside the person's note."""
     permission_check(user)
     now = now or timezone.now()
     ticket = _locked(ticket, expected_version)
     if status == Status.RESOLVED and not note.strip():
         raise ValidationError({"note": _("Say how it was resolved: the requester reads it.")})
     before = model_snapshot(ticket)
-    event = _move(ticket, status, user, now, note)
+    event = _move(ticket, status, user, now, note, reason)
     _save(ticket, before, user)
     if notify and status == Status.RESOLVED:
         if ticket.requester_email or (ticket.requester_staff and ticket.requester_staff.email):
@@ -287,7 +290,7 @@ def ticket_incoming_reply(*, ticket: Ticket, text: str, from_requester: bool, se
     audit_model_write(action="create", obj=event, after=model_snapshot(event), user=None)
     if from_requester and ticket.status in (Status.WAITING, Status.RESOLVED):
         before = model_snapshot(ticket)
-        _move(ticket, Status.IN_PROGRESS, None, now, _("The requester answered by e-mail."))
+        _move(ticket, Status.IN_PROGRESS, None, now, reason=EventReason.MAIL_ANSWER)
         _save(ticket, before, None)
     ticket_notices.reply_received(ticket=ticket, event=event, now=now)
     return event
@@ -359,8 +362,8 @@ def ticket_merge(*, duplicate: Ticket, into: Ticket, user=None, now: datetime | 
     if duplicate.status != Status.CLOSED:
         duplicate.status = Status.CLOSED
         duplicate.closed_at = now
-    _event(duplicate, EventKind.TRANSITION, user, _("Merged into %(number)s.") % {"number": into.number},
-           old=before["status"], new=Status.CLOSED, now=now)
+    _event(duplicate, EventKind.TRANSITION, user, old=before["status"], new=Status.CLOSED, now=now,
+           reason=EventReason.MERGED, detail=into.number)
     _event(into, EventKind.NOTE, user, _("%(number)s was merged into this ticket.") % {"number": duplicate.number},
            now=now)
     return _save(duplicate, before, user)
