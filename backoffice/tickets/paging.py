@@ -15,9 +15,9 @@ class CappedPaginator(Paginator):
     """A Paginator whose `count` is exact up to `cap` and `cap + 1` beyond (`capped` is then
     true); the pages past the cap are not offered."""
 
-    def __init__(self, object_list, per_page, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self) -> int:
