@@ -209,6 +209,7 @@ class EventReason(models.TextChoices):
     code or a ticket number) and put into words in the reader's language (TicketEvent.system_text)."""
     OPENED = "acildi", _("Opened via %(channel)s.")
     MERGED = "birlesti", _("Merged into %(number)s.")
+    MERGED_HERE = "eklendi", _("%(number)s was merged into this ticket.")  # a note on the ticket kept
     MAIL_ANSWER = "eposta", _("The requester answered by e-mail.")
     REQUESTER_ANSWER = "yanit", _("The requester answered.")
     CONFIRMED = "onay", _("The requester confirmed the fix.")

@@ -364,8 +364,7 @@ def ticket_merge(*, duplicate: Ticket, into: Ticket, user=None, now: datetime | 
         duplicate.closed_at = now
     _event(duplicate, EventKind.TRANSITION, user, old=before["status"], new=Status.CLOSED, now=now,
            reason=EventReason.MERGED, detail=into.number)
-    _event(into, EventKind.NOTE, user, _("%(number)s was merged into this ticket.") % {"number": duplicate.number},
-           now=now)
+    _event(into, EventKind.NOTE, user, now=now, reason=EventReason.MERGED_HERE, detail=duplicate.number)
     return _save(duplicate, before, user)
 
 

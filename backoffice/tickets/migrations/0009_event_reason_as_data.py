@@ -38,13 +38,14 @@ def forwards(apps, schema_editor):
         with translation.override(language):
             from backoffice.tickets.models import EventReason
 
-            head, _sep, tail = str(EventReason.MERGED.label).partition("%(number)s")
-            patterns.append(re.compile(re.escape(head) + r"(\S{1,30})" + re.escape(tail) + "$"))
-    for event in TicketEvent.objects.filter(kind="durum", reason="").exclude(text="").iterator():
-        found = lines.get(event.text.strip())
+            for reason in (EventReason.MERGED, EventReason.MERGED_HERE):
+                head, _sep, tail = str(reason.label).partition("%(number)s")
+                patterns.append((reason.value, re.compile(re.escape(head) + r"(\S{1,30})" + re.escape(tail) + "$")))
+    for event in TicketEvent.objects.filter(kind__in=["durum", "not"], reason="").exclude(text="").iterator():
+        text = event.text.strip()
+        found = lines.get(text) if event.kind == "durum" else None
         if found is None:
-            match = next((m for m in (p.match(event.text.strip()) for p in patterns) if m), None)
-            found = ("birlesti", match[1]) if match else None
+            found = next(((code, m[1]) for code, m in ((c, p.match(text)) for c, p in patterns) if m), None)
         if found is not None:
             TicketEvent.objects.filter(pk=event.pk).update(reason=found[0], detail=found[1], text="")
     for notice in Notification.objects.filter(kind="durum").exclude(detail="").iterator():
@@ -68,7 +69,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticketevent',
             name='reason',
-            field=models.CharField(blank=True, choices=[('acildi', 'Opened via %(channel)s.'), ('birlesti', 'Merged into %(number)s.'), ('eposta', 'The requester answered by e-mail.'), ('yanit', 'The requester answered.'), ('onay', 'The requester confirmed the fix.')], max_length=10, verbose_name='reason'),
+            field=models.CharField(blank=True, choices=[('acildi', 'Opened via %(channel)s.'), ('birlesti', 'Merged into %(number)s.'), ('eklendi', '%(number)s was merged into this ticket.'), ('eposta', 'The requester answered by e-mail.'), ('yanit', 'The requester answered.'), ('onay', 'The requester confirmed the fix.')], max_length=10, verbose_name='reason'),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]

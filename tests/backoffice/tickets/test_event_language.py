@@ -76,6 +76,11 @@ def test_merge_line_names_the_other_ticket_in_each_language(client, helpdesk, ca
         assert event.system_text == f"Merged into {first.number}."
     with translation.override("tr"):
         assert event.system_text == f"{first.number} ile birleştirildi."
+    note = TicketEvent.objects.get(ticket=first, kind=EventKind.NOTE, reason=EventReason.MERGED_HERE)
+    assert (note.detail, note.text) == (second.number, "")
+    client.force_login(helpdesk)
+    assert f"{second.number} was merged into this ticket." in _events_html(client, first, "en")
+    assert f"{second.number} bu kayıtla birleştirildi." in _events_html(client, first, "tr")
 
 
 def test_rows_stored_as_text_before_are_turned_into_codes(helpdesk, technician, camera_fault):
@@ -90,6 +95,8 @@ def test_rows_stored_as_text_before_are_turned_into_codes(helpdesk, technician, 
     notices = {detail: Notification.objects.create(user=technician, kind=NoticeKind.STATUS, key=f"eski:{detail}",
                                                    number=ticket.number, detail=detail, url="/", created_at=now)
                for detail in ("İşlemde", "Resolved", "bilinmeyen")}
+    merged_here = TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, text="2026-000002 bu kayıtla birleştirildi.",
+                                             created_at=now)
     migration = importlib.import_module("backoffice.tickets.migrations.0009_event_reason_as_data")
 
     migration.forwards(apps, None)
@@ -104,6 +111,8 @@ def test_rows_stored_as_text_before_are_turned_into_codes(helpdesk, technician, 
         "Talep eden yanıt verdi.": ("yanit", "", ""),
         "Parça bekleniyor.": ("", "", "Parça bekleniyor."),
     }
+    merged_here.refresh_from_db()
+    assert (merged_here.reason, merged_here.detail, merged_here.text) == ("eklendi", "2026-000002", "")
     assert {d: Notification.objects.get(pk=n.pk).detail for d, n in notices.items()} == {
         "İşlemde": "islemde", "Resolved": "cozuldu", "bilinmeyen": "bilinmeyen"}
     with translation.override("en"):
