@@ -5,6 +5,7 @@ include: the queue shows fifty of each)."""
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timeuntil
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -52,6 +53,7 @@ def legal_badge(ticket) -> str:
     if not ticket.legal_due:
         return ""
     state = getattr(ticket, "legal_state", None)
+    due = timezone.localtime(ticket.legal_due)  # as the template's date filter shows it (local time)
     if state == "overdue":
         text = _("deadline passed")
     elif state == "answered":
@@ -59,9 +61,9 @@ def legal_badge(ticket) -> str:
     elif state == "late":
         text = _("answered late")
     else:
-        text = date_filter(ticket.legal_due, "d.m.")
+        text = date_filter(due, "d.m.")
         if state in ("warn2", "warn7"):
             text = f"{text} · {timeuntil(ticket.legal_due)}"
     return format_html('<span class="badge {} cbs-legal" title="{}: {}">{} {}</span>',
                        _LEGAL_CLASS.get(state, "bg-info text-dark"), _("Legal answer deadline"),
-                       date_filter(ticket.legal_due, "SHORT_DATETIME_FORMAT"), _("CİMER"), text)
+                       date_filter(due, "SHORT_DATETIME_FORMAT"), _("CİMER"), text)
