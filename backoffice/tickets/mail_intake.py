@@ -32,13 +32,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, Count, Q, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -210,6 +212,76 @@ def _digest(address: str) -> str:
     return hashlib.sha256(address.encode()).hexdigest()
 
 
+def staff_by_address(addresses: set[str]) -> dict[str, Staff]:
+    """`staff_of` for many addresses at once (lower-case): one query for a whole chunk of mail."""
+    if not addresses:
+        return {}
+    rows = (Staff.objects.annotate(_own=Lower("email"), _login=Lower("user__email"))
+            .filter(Q(_own__in=addresses) | Q(_login__in=addresses, user__is_active=True), active=True)
+            .select_related("user").order_by("pk"))
+    found: dict[str, Staff] = {}
+    for staff in rows:  # the staff's own address wins over a login's, then the lowest pk
+        if staff._own in addresses:
+            found.setdefault(staff._own, staff)
+    for staff in rows:
+        if staff._login in addresses and staff.user.is_active:
+            found.setdefault(staff._login, staff)
+    return found
+
+
+@dataclass
+class Lookups:
+    """What the messages of one fetched chunk need from the database, read once for the chunk
+    (three statements instead of three per mail) and kept current as each message is recorded:
+    Message-IDs already read, recent mails per sender (the loop guard), staff by address. A
+    message whose sender was not read in advance is looked up alone. Each message is still
+    handled and recorded in its own transaction; one that another worker records meanwhile is
+    caught by the unique constraints (process)."""
+
+    read_ahead: bool = False  # False: nothing was read in advance, each lookup queries
+    seen_ids: set[str] = field(default_factory=set)
+    addresses: set[str] = field(default_factory=set)
+    recent: dict[str, int] = field(default_factory=dict)
+    staff: dict[str, Staff] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, raws: list[bytes], now: datetime) -> Lookups:
+        ids = {i for i in map(_message_id, raws) if i}
+        addresses = set()
+        headers = BytesHeaderParser(policy=email.policy.compat32)  # raw headers: fast, the address is all we need
+        for raw in raws:
+            try:
+                addresses.add(sender_of(headers.parsebytes(_head(raw)))[1])
+            except Exception:  # read alone later (a sender not read here is looked up alone)  # noqa: BLE001
+                continue
+        seen = set(MailboxMessage.objects.filter(message_id__in=ids).values_list("message_id", flat=True)) if ids else set()
+        recent = dict(MailboxMessage.objects.filter(sender_digest__in={_digest(a) for a in addresses},
+                                                    received_at__gte=now - timedelta(hours=1))
+                      .values("sender_digest").annotate(n=Count("id")).values_list("sender_digest", "n")
+                      .order_by()) if addresses else {}
+        return cls(read_ahead=True, seen_ids=seen, addresses=addresses, recent=recent, staff=staff_by_address(addresses))
+
+    def seen(self, message_id: str) -> bool:
+        if message_id in self.seen_ids:
+            return True
+        return bool(message_id) and not self.read_ahead and MailboxMessage.objects.filter(message_id=message_id).exists()
+
+    def recent_count(self, address: str, digest: str, now: datetime) -> int:
+        if address in self.addresses:
+            return self.recent.get(digest, 0)
+        return MailboxMessage.objects.filter(sender_digest=digest, received_at__gte=now - timedelta(hours=1)).count()
+
+    def staff_of(self, address: str) -> Staff | None:
+        return self.staff.get(address) if address in self.addresses else staff_of(address)
+
+    def recorded(self, message_id: str, digest: str) -> None:
+        """A message was recorded (committed): later ones of the chunk see it."""
+        if message_id:
+            self.seen_ids.add(message_id)
+        if digest:
+            self.recent[digest] = self.recent.get(digest, 0) + 1
+
+
 def _attach_all(ticket: Ticket, msg: EmailMessage, author, now: datetime) -> None:
     refused = []
     for upload in attachments_of(msg):
@@ -253,17 +325,18 @@ def _open_ticket(msg: EmailMessage, name: str, address: str, staff: Staff | None
 
 
 def handle(msg: EmailMessage, config: IntakeConfig, now: datetime,
-           category: Category) -> tuple[str, str, Ticket | None, str]:
-    """Decide and do (call inside a transaction): (outcome, reason, ticket, sender digest)."""
+           category: Category, lookups: Lookups | None = None) -> tuple[str, str, Ticket | None, str]:
+    """Decide and do (call inside a transaction): (outcome, reason, ticket, sender digest).
+    `lookups`: what the chunk read at once (else each is read here)."""
     name, address = sender_of(msg)
     digest = _digest(address)
     reason = automatic_reason(msg, address, config.address)
     if reason:
         return MailOutcome.IGNORED, reason, None, digest
-    recent = MailboxMessage.objects.filter(sender_digest=digest, received_at__gte=now - timedelta(hours=1)).count()
-    if recent >= config.max_per_sender_hour:
+    lookups = lookups or Lookups()
+    if lookups.recent_count(address, digest, now) >= config.max_per_sender_hour:
         return MailOutcome.IGNORED, f"more than {config.max_per_sender_hour} mails from the sender in an hour", None, digest
-    staff = staff_of(address)
+    staff = lookups.staff_of(address)
     match = TICKET_TAG.search(_header(msg, "Subject"))
     ticket = Ticket.objects.select_related("requester_staff", "assignee").filter(number=match[1]).first() if match else None
     while ticket is not None and ticket.merged_into_id:
@@ -281,34 +354,47 @@ def handle(msg: EmailMessage, config: IntakeConfig, now: datetime,
     return MailOutcome.REPLY, "" if from_requester else "not the requester: internal note", ticket, digest
 
 
+def _head(raw: bytes) -> bytes:
+    """The raw header block of a message."""
+    return raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+
+
 def _message_id(raw: bytes) -> str:
     """The Message-ID, read from the raw headers (works even when the rest does not parse)."""
-    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    found = re.search(rb"(?im)^message-id:[ \t]*(<[^>\r\n]{1,240}>)", head)
+    found = re.search(rb"(?im)^message-id:[ \t]*(<[^>\r\n]{1,240}>)", _head(raw))
     return found[1].decode("ascii", errors="replace") if found else ""
 
 
+def _already_read(row: dict, message_id: str) -> str:
+    MailboxMessage.objects.create(**row, outcome=MailOutcome.IGNORED, reason=f"Message-ID already read: {message_id}"[:250])
+    return MailOutcome.IGNORED
+
+
 def process(raw: bytes, *, uid: int, uidvalidity: int, config: IntakeConfig,
-            now: datetime | None = None, category: Category | None = None) -> str:
+            now: datetime | None = None, category: Category | None = None, lookups: Lookups | None = None) -> str:
     """Handle one message and record it, in one transaction; the outcome. Errors of the message
-    (not of the database) are caught: recorded as rejected, logged."""
+    (not of the database) are caught: recorded as rejected, logged. `lookups`: what the caller
+    read for the whole chunk (Lookups.read), else everything is read for this message alone."""
     now = now or timezone.now()
     category = category or intake_category(config)
+    lookups = lookups or Lookups()
     message_id = _message_id(raw)
     row = {"mailbox": config.mailbox, "uidvalidity": uidvalidity, "uid": uid, "received_at": now}
-    if message_id and MailboxMessage.objects.filter(message_id=message_id).exists():
-        MailboxMessage.objects.create(**row, outcome=MailOutcome.IGNORED, reason=f"Message-ID already read: {message_id}"[:250])
-        return MailOutcome.IGNORED
+    if message_id and lookups.seen(message_id):
+        return _already_read(row, message_id)
     try:
         with transaction.atomic():
             msg = email.message_from_bytes(raw, policy=email.policy.default)
-            outcome, reason, ticket, digest = handle(msg, config, now, category)
+            outcome, reason, ticket, digest = handle(msg, config, now, category, lookups)
             MailboxMessage.objects.create(**row, message_id=message_id, sender_digest=digest, outcome=outcome,
                                           reason=reason[:250], ticket=ticket)
+        lookups.recorded(message_id, digest)
         return outcome
     except IntegrityError:
         if MailboxMessage.objects.filter(mailbox=config.mailbox, uidvalidity=uidvalidity, uid=uid).exists():
             return "skipped"  # another worker recorded it meanwhile
+        if message_id and MailboxMessage.objects.filter(message_id=message_id).exists():
+            return _already_read(row, message_id)  # the same message under another UID, recorded meanwhile
         raise
     except Exception as exc:  # bad MIME or anything else about this one message: set aside  # noqa: BLE001
         reason = str(exc) if isinstance(exc, RejectMessage) else f"{type(exc).__name__}: {exc}"
@@ -389,7 +475,7 @@ def read_mailbox(config: IntakeConfig | None = None, *, chunk: int = 50) -> Inta
     if not config.enabled:
         return result
     category = intake_category(config)  # a configuration error stops the run here, before any mail is touched
-    with connect(config) as imap:
+    with connect(config) as imap, services.reference_data_read_once():
         _ok(imap.select(_quote(config.folder)), "SELECT")
         _name, values = imap.response("UIDVALIDITY")  # untagged answer of SELECT
         if not values or values[0] is None:
@@ -404,12 +490,14 @@ def read_mailbox(config: IntakeConfig | None = None, *, chunk: int = 50) -> Inta
         for start in range(0, len(todo), chunk):
             part = todo[start:start + chunk]
             raws = _fetched(_ok(imap.uid("FETCH", _uid_set(part), "(UID BODY.PEEK[])"), "FETCH"))
+            lookups = Lookups.read(list(raws.values()), timezone.now())
             done, rejected = [], []
             for uid in part:
                 raw = raws.get(uid)
                 if raw is None:  # expunged meanwhile
                     continue
-                outcome = process(raw, uid=uid, uidvalidity=uidvalidity, config=config, category=category)
+                outcome = process(raw, uid=uid, uidvalidity=uidvalidity, config=config, category=category,
+                                  lookups=lookups)
                 result.add(outcome)
                 (rejected if outcome == MailOutcome.REJECTED else done).append(uid)
             _flag_seen(imap, done + rejected)

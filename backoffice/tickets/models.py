@@ -182,6 +182,12 @@ class Ticket(models.Model):
             models.Index(fields=["category", "created_at"], name="tickets_category_created"),
             models.Index(fields=["created_at"], name="tickets_created"),
             models.Index(fields=["legal_due"], name="tickets_legal_due", condition=Q(legal_due__isnull=False)),
+            # The queue's default view (open tickets, newest first) and its count read only the few
+            # open tickets; "Taleplerim" reads one member of staff's (or one unit's) tickets, newest first.
+            models.Index(fields=["created_at"], name="tickets_open_created",
+                         condition=Q(status__in=[s.value for s in OPEN_STATES])),
+            models.Index(fields=["requester_staff", "created_at"], name="tickets_requester_created",
+                         condition=Q(requester_staff__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +204,17 @@ class EventKind(models.TextChoices):
     FROM_REQUESTER = "talep", _("Message from the requester")  # self-service: the requester's own words
 
 
+class EventReason(models.TextChoices):
+    """Lines the system writes on a status change, kept as a code (and `detail`: the channel
+    code or a ticket number) and put into words in the reader's language (TicketEvent.system_text)."""
+    OPENED = "acildi", _("Opened via %(channel)s.")
+    MERGED = "birlesti", _("Merged into %(number)s.")
+    MERGED_HERE = "eklendi", _("%(number)s was merged into this ticket.")  # a note on the ticket kept
+    MAIL_ANSWER = "eposta", _("The requester answered by e-mail.")
+    REQUESTER_ANSWER = "yanit", _("The requester answered.")
+    CONFIRMED = "onay", _("The requester confirmed the fix.")
+
+
 class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=6, choices=EventKind.choices)
@@ -207,12 +224,22 @@ class TicketEvent(models.Model):
     minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
+    reason = models.CharField(_("reason"), max_length=10, blank=True, choices=EventReason.choices)
+    detail = models.CharField(_("detail"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("time"))
 
     class Meta:
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         ordering = ["created_at", "id"]
+
+    @property
+    def system_text(self) -> str:
+        """The system's line of the event in the active (the reader's) language; "" for none."""
+        if self.reason not in EventReason.values:
+            return ""
+        channel = Channel(self.detail).label if self.detail in Channel.values else self.detail
+        return str(EventReason(self.reason).label) % {"channel": channel, "number": self.detail}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

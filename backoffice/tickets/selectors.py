@@ -54,6 +54,21 @@ def sla_filter(qs: QuerySet, state: str, now: datetime | None = None) -> QuerySe
     return qs.filter(_sla_q(state, now or timezone.now()))
 
 
+# The columns a queue row shows (with the SLA and legal states computed in SQL): no geometry to
+# parse, no description, no joined columns the row does not print.
+QUEUE_COLUMNS = ("number", "title", "status", "priority", "created_at", "resolution_due", "resolved_at",
+                 "paused_at", "legal_due", "requester_name", "requester_phone", "requester_email",
+                 "team__name", "assignee__username", "requester_staff__name", "requester_staff__unit__name")
+
+
+def queue_rows(qs: QuerySet, now: datetime | None = None) -> QuerySet:
+    """The help-desk queue's rows of a (filtered) queryset: what a row shows, states annotated."""
+    from .cimer import with_legal_state
+
+    qs = qs.select_related("team", "assignee", "requester_staff__unit").only(*QUEUE_COLUMNS)
+    return with_legal_state(with_sla_state(qs, now), now)
+
+
 def my_work(user, now: datetime | None = None) -> QuerySet:
     """The technician's open tickets, most urgent first: SLA breached, then at risk, then the
     rest; within each by priority (critical first), then by resolution due time."""

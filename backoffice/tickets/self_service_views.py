@@ -19,7 +19,7 @@ from cbs.http import BadInput, NotFound
 from layers.views import map_config
 
 from . import self_service, services
-from .models import Attachment, Status
+from .models import Attachment, Status, Ticket
 from .self_service_forms import RateForm, ReopenForm, ReplyForm, SelfTicketForm
 
 
@@ -40,11 +40,15 @@ def self_service_required(view):
 def my_requests(request: HttpRequest) -> HttpResponse:
     """My requests (and my unit's, for a unit head), newest first, with their status."""
     staff = self_service.staff_of(request.user)
-    qs = (self_service.my_tickets(request.user).select_related("category", "requester_staff", "item", "feedback")
-          .order_by("-created_at"))
+    ids = self_service.requester_ids(staff) if staff is not None else []
+    # Only the columns the list shows (no geometry to parse, no long texts).
+    qs = (Ticket.objects.filter(requester_staff_id__in=ids).select_related("requester_staff", "item")
+          .only("number", "title", "status", "created_at", "resolved_at", "requester_staff__name",
+                "item__kind", "item__tasinir_no")
+          .order_by("-created_at", "-id"))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "tickets/self/list.html", {
-        "page": page, "staff": staff, "heads_unit": staff is not None and staff.headed_units.exists()})
+        "page": page, "staff": staff, "heads_unit": len(ids) > 1 or staff is not None and staff.headed_units.exists()})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,13 +5,16 @@ keeps the SLA clock, appends an event and an audit record, and sends the notific
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,7 @@ from cbs.audit.services import audit_model_write, model_snapshot
 
 from . import cimer, notifications, ticket_notices
 from .business_time import add_business_seconds, business_seconds, calendar_from_settings
-from .models import Attachment, Category, Channel, EventKind, SlaPolicy, Status, Ticket, TicketEvent
+from .models import Attachment, Category, Channel, EventKind, EventReason, SlaPolicy, Status, Ticket, TicketEvent
 from .workflow import ALLOWED
 
 
@@ -29,15 +32,48 @@ def check_tickets_edit(user) -> None:
         raise PermissionDenied(_("You may not change tickets."))
 
 
+# Reference data read once per batch run (reference_data_read_once): None outside such a run.
+_run_cache: ContextVar[dict | None] = ContextVar("tickets_reference_data", default=None)
+
+
+@contextmanager
+def reference_data_read_once() -> Iterator[None]:
+    """Within the block, SLA policies and the working-time calendar (holidays) are read once,
+    not for every ticket: for a batch job that opens many tickets in one short run (the mail
+    intake). Outside it every call reads the database, the truth for every host."""
+    token = _run_cache.set({})
+    try:
+        yield
+    finally:
+        _run_cache.reset(token)
+
+
+def _read_once(key, read: Callable):
+    cache = _run_cache.get()
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
+def _calendar():
+    return _read_once("calendar", calendar_from_settings)
+
+
 def sla_policy(category: Category, priority: int) -> SlaPolicy | None:
     """The policy of the category or its nearest ancestor for the priority, else the default."""
-    node = category
+    return _read_once(("sla", category.pk, priority), lambda: _sla_policy(category, priority))
+
+
+def _sla_policy(category: Category, priority: int) -> SlaPolicy | None:
+    chain, node = [], category
     while node is not None:
-        policy = SlaPolicy.objects.filter(category=node, priority=priority).first()
-        if policy is not None:
-            return policy
+        chain.append(node.pk)
         node = node.parent
-    return SlaPolicy.objects.filter(category__isnull=True, priority=priority).first()
+    found = {p.category_id: p for p in SlaPolicy.objects.filter(  # one query for the whole chain
+        Q(category_id__in=chain) | Q(category__isnull=True), priority=priority)}
+    return next((found[pk] for pk in chain if pk in found), found.get(None))
 
 
 def _next_number(now: datetime) -> str:
@@ -47,15 +83,25 @@ def _next_number(now: datetime) -> str:
 
 
 def _event(ticket: Ticket, kind: str, user, text: str = "", minutes: int = 0, old: str = "", new: str = "",
-           now: datetime | None = None) -> TicketEvent:
+           now: datetime | None = None, reason: str = "", detail: str = "") -> TicketEvent:
+    """`text`: what a person wrote; `reason`/`detail`: the system's line as data (EventReason),
+    worded in each reader's language when shown."""
     return TicketEvent.objects.create(ticket=ticket, kind=kind, author=user if user and user.pk else None,
                                       text=text, minutes=minutes, from_status=old, to_status=new,
-                                      created_at=now or timezone.now())
+                                      reason=reason, detail=detail, created_at=now or timezone.now())
+
+
+def _loaded_links(ticket: Ticket) -> list[str]:
+    """Foreign keys whose object the caller holds as read from the database: their existence
+    needs no query of its own in full_clean (the database's foreign key still checks it)."""
+    return [f.name for f in ticket._meta.concrete_fields if f.is_relation and f.is_cached(ticket)
+            and getattr(ticket, f.name) is not None and getattr(ticket, f.name).pk is not None
+            and not getattr(ticket, f.name)._state.adding]
 
 
 def _save(ticket: Ticket, before: dict | None, user) -> Ticket:
     ticket.version += 1 if before is not None else 0
-    ticket.full_clean(exclude=["number", "related"])
+    ticket.full_clean(exclude=["number", "related", *_loaded_links(ticket)])
     ticket.save()
     audit_model_write(action="update" if before else "create", obj=ticket, before=before,
                       after=model_snapshot(ticket), user=user)
@@ -115,12 +161,12 @@ def ticket_open(*, data: TicketInput, user=None, now: datetime | None = None,
         ticket.legal_due = cimer.legal_due(ticket.cimer_applied_on)
     policy = sla_policy(data.category, data.priority)
     if policy is not None:
-        calendar = calendar_from_settings()
+        calendar = _calendar()
         ticket.response_due = add_business_seconds(calendar, now, policy.response_minutes * 60)
         ticket.resolution_due = add_business_seconds(calendar, now, policy.resolution_minutes * 60)
+    ticket._prefetched_objects_cache = {"related": Ticket.objects.none()}  # new: none yet (no query in the snapshot)
     _save(ticket, None, user)
-    _event(ticket, EventKind.TRANSITION, user, _("Opened via %(channel)s.") % {"channel": ticket.get_channel_display()},
-           new=Status.NEW, now=now)
+    _event(ticket, EventKind.TRANSITION, user, new=Status.NEW, now=now, reason=EventReason.OPENED, detail=ticket.channel)
     return ticket
 
 
@@ -131,14 +177,14 @@ def _locked(ticket: Ticket, expected_version: int | None) -> Ticket:
     return current
 
 
-def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> TicketEvent:
+def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "", reason: str = "") -> TicketEvent:
     """Change status in place (caller saves): checks the move, runs the SLA clock."""
     old = ticket.status
     if new != old and new not in ALLOWED.get(old, set()):
         raise ValidationError({"status": _("A ticket cannot go from %(old)s to %(new)s.")
                                % {"old": Status(old).label, "new": Status(new).label}})
     if old == Status.WAITING and new != Status.WAITING and ticket.paused_at:
-        calendar = calendar_from_settings()
+        calendar = _calendar()
         waited = business_seconds(calendar, ticket.paused_at, now)
         ticket.paused_seconds += waited
         if ticket.resolution_due:  # the clock stood still while waiting on the requester
@@ -155,7 +201,7 @@ def _move(ticket: Ticket, new: str, user, now: datetime, note: str = "") -> Tick
     if new == Status.IN_PROGRESS and old in (Status.RESOLVED, Status.CLOSED):  # reopened
         ticket.resolved_at = ticket.closed_at = None
     ticket.status = new
-    return _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now)
+    return _event(ticket, EventKind.TRANSITION, user, note, old=old, new=new, now=now, reason=reason)
 
 
 @transaction.atomic
@@ -183,15 +229,17 @@ def ticket_assign(*, ticket: Ticket, assignee, user=None, now: datetime | None =
 @transaction.atomic
 def ticket_transition(*, ticket: Ticket, status: str, user=None, note: str = "",
                       now: datetime | None = None, expected_version: int | None = None,
-                      notify: bool = True, permission_check: Callable = check_tickets_edit) -> Ticket:
-    """Move the ticket; resolving needs a note for the requester, who is told by e-mail."""
+                      notify: bool = True, permission_check: Callable = check_tickets_edit,
+                      reason: str = "") -> Ticket:
+    """Move the ticket; resolving needs a note for the requester, who is told by e-mail.
+    `reason`: the system's line of the move (EventReason), beside the person's note."""
     permission_check(user)
     now = now or timezone.now()
     ticket = _locked(ticket, expected_version)
     if status == Status.RESOLVED and not note.strip():
         raise ValidationError({"note": _("Say how it was resolved: the requester reads it.")})
     before = model_snapshot(ticket)
-    event = _move(ticket, status, user, now, note)
+    event = _move(ticket, status, user, now, note, reason)
     _save(ticket, before, user)
     if notify and status == Status.RESOLVED:
         if ticket.requester_email or (ticket.requester_staff and ticket.requester_staff.email):
@@ -242,7 +290,7 @@ def ticket_incoming_reply(*, ticket: Ticket, text: str, from_requester: bool, se
     audit_model_write(action="create", obj=event, after=model_snapshot(event), user=None)
     if from_requester and ticket.status in (Status.WAITING, Status.RESOLVED):
         before = model_snapshot(ticket)
-        _move(ticket, Status.IN_PROGRESS, None, now, _("The requester answered by e-mail."))
+        _move(ticket, Status.IN_PROGRESS, None, now, reason=EventReason.MAIL_ANSWER)
         _save(ticket, before, None)
     ticket_notices.reply_received(ticket=ticket, event=event, now=now)
     return event
@@ -314,10 +362,9 @@ def ticket_merge(*, duplicate: Ticket, into: Ticket, user=None, now: datetime | 
     if duplicate.status != Status.CLOSED:
         duplicate.status = Status.CLOSED
         duplicate.closed_at = now
-    _event(duplicate, EventKind.TRANSITION, user, _("Merged into %(number)s.") % {"number": into.number},
-           old=before["status"], new=Status.CLOSED, now=now)
-    _event(into, EventKind.NOTE, user, _("%(number)s was merged into this ticket.") % {"number": duplicate.number},
-           now=now)
+    _event(duplicate, EventKind.TRANSITION, user, old=before["status"], new=Status.CLOSED, now=now,
+           reason=EventReason.MERGED, detail=into.number)
+    _event(into, EventKind.NOTE, user, now=now, reason=EventReason.MERGED_HERE, detail=duplicate.number)
     return _save(duplicate, before, user)
 
 

@@ -57,11 +57,17 @@ def assigned(*, ticket: Ticket, assignee, actor=None, now=None) -> None:
 
 
 def status_changed(*, ticket: Ticket, event: TicketEvent, actor=None, now=None) -> None:
-    """The assignee and a requester with a login, unless they made the change."""
-    detail = Status(ticket.status).label
+    """The assignee and a requester with a login, unless they made the change. The notice keeps
+    the status code; each reader reads its label in their own language (status_text)."""
     for user in {u for u in (ticket.assignee, _requester_user(ticket)) if u is not None}:
         if actor is None or actor.pk != user.pk:
-            _tell(user, NoticeKind.STATUS, f"durum:{event.pk}", ticket, detail=str(detail), now=now)
+            _tell(user, NoticeKind.STATUS, f"durum:{event.pk}", ticket, detail=ticket.status, now=now)
+
+
+def status_text(detail: str) -> str:
+    """A status notice's detail in the active language: the status label of its code (a notice
+    stored before codes were kept holds a label already, shown as it is)."""
+    return str(Status(detail).label) if detail in Status.values else detail
 
 
 def replied_to_requester(*, ticket: Ticket, event: TicketEvent, actor=None, now=None) -> None:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +29,7 @@ from layers.views import map_config
 from . import cimer, queue_sort, selectors, services
 from .filters import TicketFilter
 from .forms import AssignForm, AttachForm, BulkAssignForm, CommentForm, MergeForm, TicketForm, TransitionForm
+from .paging import CappedPaginator
 from .models import OPEN_STATES, Attachment, SavedFilter, Status, Ticket
 from .workflow import allowed_moves
 
@@ -61,11 +61,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_page(request: HttpRequest, params: QueryDict, status: int = 200) -> HttpResponse:
-    base = Ticket.objects.select_related("category", "team", "assignee", "requester_staff__unit")
+    base = Ticket.objects.all()
     filterset = TicketFilter(params or None, queryset=base)
-    qs = selectors.with_sla_state(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
-    qs = cimer.with_legal_state(qs)
-    page = Paginator(qs.order_by(*queue_sort.order_by(params.get("sort"))), 50).get_page(params.get("page"))
+    qs = selectors.queue_rows(filterset.qs if filterset.is_bound else base.filter(status__in=OPEN_STATES))
+    page = CappedPaginator(qs.order_by(*queue_sort.order_by(params.get("sort"))), 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return render(request, "tickets/queue.html", {

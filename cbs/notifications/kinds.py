@@ -3,6 +3,8 @@ otherwise (in the bell, by e-mail)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -28,6 +30,11 @@ TEXT = {
     NoticeKind.ESCALATED: _("Ticket %(number)s of your team is past its resolution time (%(detail)s)."),
     NoticeKind.CIMER: _("CİMER application of ticket %(number)s must be answered by %(detail)s."),
 }
+
+# How the stored detail of a kind reads in the reader's language, for kinds whose detail is a code
+# (registered by the app that makes such notices: tickets' status changes keep the status code);
+# any other detail is shown as stored.
+DETAIL_TEXT: dict[str, Callable[[str], str]] = {}
 
 # kind: (in the bell, by e-mail)
 DEFAULTS: dict[str, tuple[bool, bool]] = {

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .kinds import TEXT, NoticeKind
+from .kinds import DETAIL_TEXT, TEXT, NoticeKind
 
 
 class Notification(models.Model):
@@ -40,7 +40,8 @@ class Notification(models.Model):
 
     def text(self) -> str:
         """The line in the reader's language."""
-        return str(TEXT[self.kind]) % {"number": self.number, "detail": self.detail}
+        detail = DETAIL_TEXT[self.kind](self.detail) if self.kind in DETAIL_TEXT else self.detail
+        return str(TEXT[self.kind]) % {"number": self.number, "detail": detail}
 
 
 class NotificationPreference(models.Model):
