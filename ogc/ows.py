@@ -22,6 +22,7 @@ from layers.state import layer_state
 from .engine import EngineError, engine_call
 from .gate import resolve_caller, visible_collections
 from .mapfile import mapfile_for
+from .ows_access import record_after_delivery
 from .ows_params import BadOwsParameter, whitelisted
 
 NAMESPACE = "kentcbs"
@@ -43,6 +44,10 @@ def exception_report(status: int, code: str, text: str, *, wfs: bool) -> HttpRes
 
 
 def _service(request: HttpRequest, service: str) -> HttpResponse:
+    return record_after_delivery(request, _answer(request, service))
+
+
+def _answer(request: HttpRequest, service: str) -> HttpResponse:
     wfs = service == "WFS"
     try:
         caller = resolve_caller(request)

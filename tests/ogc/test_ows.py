@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import connection
 from lxml import etree
 
+from cbs.audit.models import AccessRecord
+
 from layers.models import Bina, KamuHizmeti, PublicationState
 from layers.publication import publication_set
 from layers.registry import get_layer
@@ -113,6 +115,62 @@ class GateTests:
                               **basic("kcbs_wrong"))
         assert response.status_code == 401
         assert response["WWW-Authenticate"].startswith('Basic realm="Kent CBS"')
+
+
+class AccessLogTests:
+    """Every WMS/WFS request leaves its access record – written once the answer has left
+    (ogc/ows_access.py), with the final status and size, never the key."""
+
+    def test_record_of_a_partner_request(self, client, partner, bina_for_partners_only):
+        AccessRecord.objects.all().delete()
+        response = client.get(WMS, get_map("bi-bina"), **basic(partner.value))
+        assert response.status_code == 200
+        record = AccessRecord.objects.get()
+        assert (record.method, record.status, record.bytes) == ("GET", 200, len(response.content))
+        assert record.path.startswith("/ows/wms?") and "LAYERS=bi-bina" in record.path
+        assert record.institution == "Test Kurumu" and record.request_id == response["X-Request-ID"]
+        assert partner.value not in record.path
+
+    @pytest.mark.parametrize("params, status", [
+        ({"SERVICE": "WMS", "REQUEST": "GetMap", "LAYERS": "tk-parsel"}, 404),
+        ({"SERVICE": "WMS", "REQUEST": "GetMap", "WIDTH": "-1"}, 400),
+    ])
+    def test_refusals_are_recorded(self, client, db, params, status):
+        AccessRecord.objects.all().delete()
+        response = client.get(WMS, params)
+        assert response.status_code == status
+        assert list(AccessRecord.objects.values_list("status", "bytes")) == [(status, len(response.content))]
+
+    def test_wrong_key_is_recorded_without_the_key(self, client, db):
+        AccessRecord.objects.all().delete()
+        response = client.get(WFS, {"SERVICE": "WFS", "REQUEST": "GetCapabilities"}, **basic("kcbs_wrong"))
+        assert response.status_code == 401
+        record = AccessRecord.objects.get()
+        assert record.status == 401 and "kcbs_wrong" not in record.path
+
+    def test_record_is_written_when_the_answer_has_left(self, rf, db):
+        """The view's answer carries the record to its close(), which a WSGI server calls after
+        writing the body: before that nothing is written, after it exactly one record."""
+        from django.core.signals import request_finished
+        from django.db import close_old_connections
+
+        from cbs.audit.middleware import RequestContextMiddleware
+        from ogc.ows import wms
+
+        AccessRecord.objects.all().delete()
+        request = rf.get(WMS, get_map("kh-hizmet"), HTTP_HOST="127.0.0.1")
+        request.session = {}
+        response = RequestContextMiddleware(wms)(request)
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert not AccessRecord.objects.exists()
+        request_finished.disconnect(close_old_connections)  # as Django's test client does
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
+        record = AccessRecord.objects.get()
+        assert (record.status, record.bytes, record.request_id) == (200, len(response.content),
+                                                                     response["X-Request-ID"])
 
 
 class ParameterTests:
