@@ -28,7 +28,7 @@ from ..models.history import Operation
 from ..registry import Layer
 from ..services import _batch_topology, _bump_generation, _reserve_tucbs_numbers
 from ..state import bump_config_generation
-from ..versioning import Written, copied_fields, record_versions, set_hash_sql, who
+from ..versioning import SET_HASH_OF_RETURNED, Written, copied_fields, record_versions, returning_hash_sql, who
 from .checks import build_plan, checked_table, target_properties
 
 qn = connection.ops.quote_name
@@ -87,14 +87,36 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                     layer, ids_sql="SELECT o.id FROM _import_old o WHERE NOT EXISTS "
                                    "(SELECT FROM _import_match m WHERE m.id = o.id)",
                     operation=Operation.DELETE, when=when, user=user, import_job=job.id, tombstone=True))
-                # Updates: matched features take the file's attributes and geometry.
+                # Updates: matched features take the file's attributes and geometry. One statement
+                # updates them, closes their open versions and writes the new ones from the rows
+                # the UPDATE returns (as stored), hashing what it wrote: the million updated rows
+                # are not read back from the layer table a second time.
                 sets = ", ".join(f"{qn(props[n].column)} = {expr}" for n, expr in columns.items())
-                cursor.execute(f"UPDATE {layer_table} t SET {sets}, {geom_col} = c._g, version = t.version + 1, "  # noqa: S608
-                               f"\"surumBaslangicZamani\" = %s FROM _import_match m JOIN {table} c USING (src_fid) "
-                               f"WHERE t.id = m.id", [when])
-                counts["updated"] = cursor.rowcount
-                parts.append(record_versions(layer, ids_sql="SELECT id FROM _import_match",
-                                             operation=Operation.IMPORT, when=when, user=user, import_job=job.id))
+                history = layer.history
+                h_table = qn(history._meta.db_table)
+                copied = ", ".join(qn(h) for h, _l in copied_fields(layer))
+                from_upd = ", ".join(f"u.{qn(c)}" for _h, c in copied_fields(layer))
+                cursor.execute(f"""
+                    WITH upd AS (
+                        UPDATE {layer_table} t SET {sets}, {geom_col} = c._g, version = t.version + 1,
+                               "surumBaslangicZamani" = %(when)s
+                        FROM _import_match m JOIN {table} c USING (src_fid) WHERE t.id = m.id
+                        RETURNING t.*
+                    ), closed AS (
+                        UPDATE {h_table} o SET "surumBitisZamani" = %(when)s FROM upd
+                        WHERE o."tucbsNo" = upd."tucbsNo" AND o."surumBitisZamani" IS NULL
+                    ), ins AS (
+                        INSERT INTO {h_table} AS h ("tucbsNo", version, {copied}, "surumBaslangicZamani",
+                            "surumBitisZamani", operation, user_id, actor, request_id, import_job, reason)
+                        SELECT u."tucbsNo", u.version, {from_upd}, u."surumBaslangicZamani", NULL, %(op)s,
+                               %(user_id)s, %(actor)s, %(request_id)s, %(job)s, '' FROM upd u
+                        RETURNING {returning_hash_sql(history)}
+                    )
+                    SELECT count(*), min(id), max(id), {SET_HASH_OF_RETURNED} FROM ins
+                """, {"when": when, "op": Operation.IMPORT, "job": job.id, **who(user)})  # noqa: S608
+                written = Written(history._meta.db_table, *cursor.fetchone())
+                counts["updated"] = written.rows
+                parts.append(written)
                 try:
                     with transaction.atomic():
                         cursor.execute(f"DELETE FROM {layer_table} t USING _import_old o WHERE t.id = o.id "  # noqa: S608
@@ -134,10 +156,10 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                     INSERT INTO {qn(history._meta.db_table)} AS h ("tucbsNo", version, {copied}, "surumBaslangicZamani",
                         operation, user_id, actor, request_id, import_job, reason)
                     SELECT i."tucbsNo", i.version, {from_ins}, i."surumBaslangicZamani", %(op)s, %(user_id)s,
-                           %(actor)s, %(request_id)s, %(job)s, '' FROM ins i ORDER BY i.id
-                    RETURNING h.*
+                           %(actor)s, %(request_id)s, %(job)s, '' FROM ins i
+                    RETURNING {returning_hash_sql(history)}
                 ), new AS (INSERT INTO _import_new SELECT id FROM ins)
-                SELECT count(*), min(h.id), max(h.id), {set_hash_sql(history)} FROM hist h
+                SELECT count(*), min(id), max(id), {SET_HASH_OF_RETURNED} FROM hist
             """, {"first": first, "when": when, "op": Operation.IMPORT, "job": job.id, **ident})  # noqa: S608
             written = Written(history._meta.db_table, *cursor.fetchone())
             parts.append(written)
