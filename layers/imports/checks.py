@@ -346,14 +346,15 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
     layer_table = qn(layer.meta().db_table)
     replace_area = job.area.ewkt if job.mode == "replace" and job.area is not None else None
     found: list[tuple[str, list, str, str]] = []  # (condition, its parameters, message template, column)
+    counted: list[str] = []  # columns whose values must be unique in the file
     for name, f in target_properties(layer).items():
         col = plan.targets[name]
         if name not in job.mapping:
             continue
         label = str(f.verbose_name)
         if f.unique:
-            found.append((f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
-                          f"GROUP BY {col} HAVING count(*) > 1)", [],
+            counted.append(col)
+            found.append((f"c.{col} IS NOT NULL AND d.n{col} > 1", [],
                           _("%(field)s: {v} occurs more than once in the file") % {"field": label}, col))
             # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
             keep = (f"AND NOT ST_Intersects(ST_PointOnSurface(t.{qn(layer.geometry().column)}), %s::geometry)"
@@ -376,9 +377,14 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
         params += [*cond_params, message]
     where = " OR ".join(f"({condition})" for condition, _p, _m, _c in found)
     params += [p for _c, cond_params, _m, _col in found for p in cond_params]
+    # How often each value occurs in the file: window counts in one pass (an IN (… GROUP BY …
+    # HAVING count(*) > 1) inside the OR was planned as a subplan rescanned per row).
+    counts = ", ".join(f"count(*) OVER (PARTITION BY {col}) AS n{col}" for col in counted)
+    duplicates = (f"FROM (SELECT src_fid, {counts} FROM {table}) d WHERE d.src_fid = c.src_fid AND"
+                  if counted else "WHERE")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} c SET _reasons = _reasons || array_remove(ARRAY[{', '.join(cases)}]::text[], "  # noqa: S608
-                       f"NULL) WHERE {where}", params)
+                       f"NULL) {duplicates} ({where})", params)
 
 
 def _python_checks(plan: Plan, table: str) -> None:
