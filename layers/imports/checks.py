@@ -338,53 +338,36 @@ def _append_reason(table: str, where: str, message_sql: str, params: list) -> No
 
 
 def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
-    """Uniqueness (inside the file and against the layer) and references to other layers, in one
-    UPDATE: one scan of the checked table (four UPDATEs scanned it four times) that rewrites only
-    the rows with a finding; each row's reasons keep the order field by field (duplicate in the
-    file, already in the layer, unknown reference)."""
+    """Uniqueness (inside the file and against the layer) and references to other layers."""
     qn = connection.ops.quote_name
     layer_table = qn(layer.meta().db_table)
     replace_area = job.area.ewkt if job.mode == "replace" and job.area is not None else None
-    found: list[tuple[str, list, str, str]] = []  # (condition, its parameters, message template, column)
-    counted: list[str] = []  # columns whose values must be unique in the file
     for name, f in target_properties(layer).items():
         col = plan.targets[name]
         if name not in job.mapping:
             continue
         label = str(f.verbose_name)
         if f.unique:
-            counted.append(col)
-            found.append((f"c.{col} IS NOT NULL AND d.n{col} > 1", [],
-                          _("%(field)s: {v} occurs more than once in the file") % {"field": label}, col))
+            _append_reason(table, f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
+                                  f"GROUP BY {col} HAVING count(*) > 1)",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
             # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
             keep = (f"AND NOT ST_Intersects(ST_PointOnSurface(t.{qn(layer.geometry().column)}), %s::geometry)"
                     if replace_area else "")
             same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
                             if name != "tucbsNo" and replace_area else "")
-            found.append((f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} "
-                          f"{keep} {same_feature})", [replace_area] if replace_area else [],
-                          _("%(field)s: {v} already exists in the layer") % {"field": label}, col))
+            _append_reason(table, f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} "
+                                  f"{keep} {same_feature})",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} already exists in the layer") % {"field": label},
+                            *([replace_area] if replace_area else [])])
         if f.is_relation:
             target = f.related_model._meta
-            found.append((f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
-                          f"WHERE r.{qn(f.target_field.column)} = c.{col})", [],
-                          _("%(field)s: {v} does not exist") % {"field": label}, col))
-    if not found:
-        return
-    cases, params = [], []
-    for condition, cond_params, message, col in found:
-        cases.append(f"CASE WHEN {condition} THEN replace(%s, '{{v}}', c.{col}::text) END")
-        params += [*cond_params, message]
-    where = " OR ".join(f"({condition})" for condition, _p, _m, _c in found)
-    params += [p for _c, cond_params, _m, _col in found for p in cond_params]
-    # How often each value occurs in the file: window counts in one pass (an IN (… GROUP BY …
-    # HAVING count(*) > 1) inside the OR was planned as a subplan rescanned per row).
-    counts = ", ".join(f"count(*) OVER (PARTITION BY {col}) AS n{col}" for col in counted)
-    duplicates = (f"FROM (SELECT src_fid, {counts} FROM {table}) d WHERE d.src_fid = c.src_fid AND"
-                  if counted else "WHERE")
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} c SET _reasons = _reasons || array_remove(ARRAY[{', '.join(cases)}]::text[], "  # noqa: S608
-                       f"NULL) {duplicates} ({where})", params)
+            _append_reason(table, f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
+                                  f"WHERE r.{qn(f.target_field.column)} = c.{col})",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} does not exist") % {"field": label}])
 
 
 def _python_checks(plan: Plan, table: str) -> None:
