@@ -69,6 +69,17 @@ def set_hash_sql(history: type[Model], alias: str = "h") -> str:
             f"ORDER BY {alias}.id)), 'hex')")
 
 
+def returning_hash_sql(history: type[Model], alias: str = "h") -> str:
+    """RETURNING list of an INSERT into the history: the id and the row's own sha256 (`row_sha`),
+    computed from the row as stored. The statement's aggregate (`SET_HASH_OF_RETURNED`) then
+    sorts 40-byte rows instead of keeping every written row (geometry included) to hash later."""
+    return f"{alias}.id, sha256(convert_to({row_text_sql(history, alias)}, 'UTF8')) AS row_sha"
+
+
+# Over rows returned with returning_hash_sql: the same value set_hash_sql gives over the stored rows.
+SET_HASH_OF_RETURNED = "encode(sha256(string_agg(row_sha, ''::bytea ORDER BY id)), 'hex')"
+
+
 @dataclass(frozen=True)
 class Written:
     """History rows one statement (or one writer) added: count, id range, hash."""
@@ -122,9 +133,9 @@ def record_versions(layer: type[Layer], *, ids_sql: str, params: dict | None = N
             SELECT t."tucbsNo", {version}, {values}, {start}, {end}, %(op)s, %(user_id)s, %(actor)s, %(request_id)s,
                    %(job)s, %(reason)s
             FROM src t ORDER BY t.id
-            RETURNING h.*
+            RETURNING {returning_hash_sql(history)}
         )
-        SELECT count(*), min(h.id), max(h.id), {set_hash_sql(history)} FROM ins h
+        SELECT count(*), min(id), max(id), {SET_HASH_OF_RETURNED} FROM ins
     """  # noqa: S608  (identifiers from the registry, values bound)
     with connection.cursor() as cursor:
         cursor.execute(sql, {**(params or {}), "when": when, "op": operation, "job": import_job,

@@ -21,7 +21,7 @@ from layers.export import export_layer
 from layers.history import feature_versions
 from layers.imports import areas, jobs
 from layers.imports.report import preview_geojson, report_csv
-from layers.models import Bina, ImportStatus, KamuHizmeti, Mahalle
+from layers.models import Bina, ImportStatus, KamuHizmeti, Mahalle, Numarataj
 from layers.registry import get_layer
 
 HIZMET = get_layer("kh-hizmet")
@@ -357,6 +357,48 @@ def test_a_building_overlapping_another_is_refused_by_topology(db):
     job = jobs.run(job.pk, "write")
     assert job.status == ImportStatus.FAILED and "overlaps" in job.message
     assert not Bina.objects.filter(bina_kimlik_no=99000002).exists()
+
+
+def test_duplicates_taken_numbers_and_unknown_references_are_each_reported_in_field_order(db):
+    """The uniqueness and reference checks (one statement over the checked table): a number twice
+    in the file, numbers the layer already has, a building that does not exist; each feature lists
+    its reasons field by field, and a clean feature passes."""
+    from django.db import connection
+
+    from layers.imports.checks import checked_table
+
+    taken = Bina.objects.order_by("pk").first()
+
+    def square(lon: float, size: float = 0.0002) -> dict:
+        ring = [[lon, 41.0], [lon + size, 41.0], [lon + size, 41.0 + size], [lon, 41.0 + size], [lon, 41.0]]
+        return {"type": "MultiPolygon", "coordinates": [[ring]]}
+
+    data = geojson([
+        {"type": "Feature", "geometry": square(28.900), "properties": {
+            "tucbsNo": 990000001, "binaKimlikNo": 99000011, "zeminUstuKatSayisi": 1}},
+        {"type": "Feature", "geometry": square(28.901), "properties": {
+            "tucbsNo": 990000002, "binaKimlikNo": 99000011, "zeminUstuKatSayisi": 1}},
+        {"type": "Feature", "geometry": square(28.902), "properties": {
+            "tucbsNo": taken.tucbs_no, "binaKimlikNo": taken.bina_kimlik_no, "zeminUstuKatSayisi": 1}},
+        {"type": "Feature", "geometry": square(28.903), "properties": {
+            "tucbsNo": 990000003, "binaKimlikNo": 99000012, "zeminUstuKatSayisi": 1}},
+    ])
+    job = checked(data, "tekrar.geojson", layer="bi-bina")
+    assert job.status == ImportStatus.CHECKED and (job.total, job.accepted) == (4, 1), report_csv(job)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT _reasons FROM {checked_table(job)} ORDER BY src_fid")
+        reasons = [row[0] for row in cursor.fetchall()]
+    assert reasons[0] == reasons[1] == ["building id (MAKS): 99000011 occurs more than once in the file"], reasons
+    assert reasons[2] == [f"TUCBS no: {taken.tucbs_no} already exists in the layer",
+                          f"building id (MAKS): {taken.bina_kimlik_no} already exists in the layer"], reasons
+    assert reasons[3] == []
+
+    door = Numarataj.objects.order_by("pk").first()
+    props = {"kapiNumarasi": "7", "uavtAdresNo": 9_999_000_001, "postaKodu": "34000", "yol": door.yol_id,
+             "mahalle": door.mahalle_id, "binaKodu": 99000099}
+    job = checked(geojson([point(28.90, 41.00, **props)]), "numara.geojson", layer="ad-numarataj")
+    assert "building: 99000099 does not exist" in report_csv(job), report_csv(job)
+    assert job.accepted == 0
 
 
 def test_reap_marks_a_job_whose_queue_job_is_gone_failed(db):
