@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.gis.db.models.functions import Envelope
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Func, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cbs.fold import Fold, fold_value
+from cbs.hits import LonLatBox
 
 from .registry import Layer
 
@@ -180,15 +181,6 @@ def sort_key(layer: type[Layer], name: str | None, descending: bool = False) -> 
     return [expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True), tie]
 
 
-class LonLatBox(Func):
-    """[west, south, east, north] in CRS84 of a geometry's envelope, computed by PostGIS (the
-    geometry itself is not fetched: parsing 100 footprints in Python costs more than the query)."""
-
-    template = ("(SELECT ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)] "
-                "FROM (SELECT Box2D(ST_Transform(ST_Envelope(%(expressions)s), 4326)) AS b) AS box)")
-    output_field = ArrayField(models.FloatField())
-
-
 def _display(field: models.Field, obj, value: Any, shown: dict) -> str | None:
     """The value as the form shows it: code-list label, referenced name, local date and time.
     `shown` remembers what one page already looked up: code-list labels by field, formatted
@@ -227,7 +219,7 @@ def table_rows(layer: type[Layer], qs: QuerySet) -> list[dict]:
     fields = layer.properties()
     relations = [f.name for f in fields.values() if f.is_relation]
     qs = (qs.select_related(*relations).defer(layer.geometry_field)
-          .annotate(_box=LonLatBox(layer.geometry_field)))
+          .annotate(_box=LonLatBox(Envelope(layer.geometry_field))))
     labels_of = {name: field for name, field in fields.items()
                  if field.choices or field.is_relation or column_type(field) in ("date", "datetime", "boolean")}
     shown: dict = {}
