@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cbs.accounts.selectors import user_can
 from cbs.fold import Fold, fold_value
-from cbs.hits import Hit, lonlat_bbox, with_lonlat
+from cbs.hits import Hit, with_lonlat
 
 from .models import Camera, FiberLink, NetworkDevice, Site
 from .selectors import KIND_LAYER, asset_url
