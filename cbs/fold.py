@@ -46,3 +46,17 @@ def trigram_index_sql(table: str, column: str) -> str:
 def drop_index_sql(table: str, column: str) -> str:
     name = f"{table}_{column.lower()}_fold_trgm"[:63]
     return f'DROP INDEX IF EXISTS "{name}"'
+
+
+def trigram_knn_index_sql(table: str, column: str) -> str:
+    """A partial GiST trigram index on the folded, non-empty column: `ORDER BY cbs_fold(column) <->
+    cbs_fold(word) LIMIT n` reads the closest names from it (with the LIKE conditions as index
+    conditions) instead of folding and sorting every hit of a GIN scan."""
+    name = f"{table}_{column.lower()}_fold_knn"[:63]
+    return (f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+            f'USING gist (cbs_fold("{column}") gist_trgm_ops) WHERE "{column}" <> \'\'')
+
+
+def drop_knn_index_sql(table: str, column: str) -> str:
+    name = f"{table}_{column.lower()}_fold_knn"[:63]
+    return f'DROP INDEX IF EXISTS "{name}"'

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import FloatField, Func
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,22 @@ class Hit:
     extra: dict = field(default_factory=dict)
 
 
+class LonLatBox(Func):
+    """[west, south, east, north] in CRS84 of a geometry expression, computed by PostGIS: four
+    numbers instead of the geometry (parsing a neighbourhood's polygon in Python for its box costs
+    more than the whole query)."""
+
+    template = ("(SELECT ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)] "
+                "FROM (SELECT Box2D(ST_Transform(%(expressions)s, 4326)) AS b) AS box)")
+    output_field = ArrayField(FloatField())
+
+
 def with_lonlat(qs, geometry_field: str):
-    """The queryset with `_lonlat`: its geometry in CRS84, transformed by PostGIS."""
-    return qs.annotate(_lonlat=Transform(geometry_field, 4326))
+    """The queryset with `_lonlat`: the CRS84 box of its geometry (lonlat_bbox reads it)."""
+    return qs.annotate(_lonlat=LonLatBox(geometry_field))
 
 
 def lonlat_bbox(obj) -> list[float] | None:
     """The CRS84 box of an object annotated by `with_lonlat` (None without a geometry)."""
-    geom = getattr(obj, "_lonlat", None)
-    return None if geom is None else [round(v, 7) for v in geom.extent]
+    box = getattr(obj, "_lonlat", None)
+    return None if not box or None in box else [round(v, 7) for v in box]

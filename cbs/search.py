@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _, pgettext
 
 from backoffice.assets.search import asset_search_hits
 from backoffice.tickets.search import ticket_search_hits
-from layers.search import layer_search
+from layers.search import layer_search, parcel_hits
 
 from .coordinates import coordinate_hits
 from .hits import Hit
@@ -39,9 +39,12 @@ def search_everywhere(query: str, *, user, visible: frozenset[str]) -> list[dict
     if len(query) < 2:
         return []
     hits: list[Hit] = coordinate_hits(query)
-    hits += layer_search(query, visible)
-    hits += asset_search_hits(query, user)
-    hits += ticket_search_hits(query, user)
+    if hits:  # a typed position: no name, code, IP or ticket number reads like one; "41 28" may be ada/parsel
+        hits += parcel_hits(query, visible)
+    else:
+        hits += layer_search(query, visible)
+        hits += asset_search_hits(query, user)
+        hits += ticket_search_hits(query, user)
     groups = []
     for kind, title in kind_titles().items():
         found = [asdict(h) for h in hits if h.kind == kind]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.contrib.postgres.search import TrigramDistance
+from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from cbs.fold import Fold, fold_value
@@ -108,22 +110,53 @@ def _parcels(query: str) -> list[Hit]:
             for p in with_lonlat(qs, "geom")[:PER_KIND]]
 
 
-def _buildings(query: str, words: list[str]) -> list[Hit]:
+def parcel_hits(query: str, visible: frozenset[str] | set[str]) -> list[Hit]:
+    """Ada/parsel hits for `query` if parcels are visible (also asked for a typed position)."""
+    return _parcels(" ".join(query.split())[:100]) if "tk-parsel" in visible else []
+
+
+def _rows(kind: str, qs: QuerySet, code: str | None = None, number: str | None = None) -> QuerySet:
+    """The first PER_KIND rows of `qs` (ordered already) as (kind, tucbsNo, name, code, number, box):
+    one shape for every kind, so that all kinds are asked in one UNION ALL statement."""
+    qs = with_lonlat(qs, "geom").annotate(
+        _kind=Value(kind), _no=F("tucbs_no"), _name=F("adi"),
+        _code=Cast(code, CharField()) if code else Value("", output_field=CharField()),
+        _number=F(number) if number else Cast(Value(None), BigIntegerField()))
+    return qs.values_list("_kind", "_no", "_name", "_code", "_number", "_lonlat")[:PER_KIND]
+
+
+def _hit(kind: str, number: int, name: str, code: str, extra: int | None, box: list | None) -> Hit:
+    bbox = None if not box or None in box else [round(v, 7) for v in box]
+    if kind == "mahalle":
+        return Hit("mahalle", f"{name} Mahallesi", "", "id-mahalle", number, bbox)
+    if kind == "road":
+        road = Yol(adi=name, yol_tipi=code)
+        return Hit("road", road_label(road), road.get_yol_tipi_display(), "ad-yol", number, bbox)
+    if kind == "building":
+        return Hit("building", name or _("Building %(id)s") % {"id": extra},
+                   _("Building id %(id)s") % {"id": extra}, "bi-bina", number, bbox)
+    service = KamuHizmeti(adi=name, hizmet_tipi=code)
+    return Hit("service", name, service.get_hizmet_tipi_display(), "kh-hizmet", number, bbox)
+
+
+def _building_rows(query: str, words: list[str]) -> QuerySet | None:
     if query.isdigit():
-        qs = Bina.objects.filter(bina_kimlik_no=int(query)) if len(query) <= 18 else Bina.objects.none()
-    elif len(query) >= 3:
-        # Ranked by name only: buildings are many, a top-N sort on the name is what stays fast.
-        qs = folded_contains(Bina.objects.exclude(adi=""), "adi", words).order_by("adi", "tucbs_no")
-    else:
-        return []
-    qs = qs.only("tucbs_no", "adi", "bina_kimlik_no")  # not the geometry: only its CRS84 box is shown
-    return [Hit("building", b.adi or _("Building %(id)s") % {"id": b.bina_kimlik_no},
-                _("Building id %(id)s") % {"id": b.bina_kimlik_no}, "bi-bina", b.tucbs_no, lonlat_bbox(b))
-            for b in with_lonlat(qs, "geom")[:PER_KIND]]
+        qs = Bina.objects.filter(bina_kimlik_no=int(query)) if len(query) <= 18 else None
+        return _rows("building", qs.order_by("tucbs_no"), number="bina_kimlik_no") if qs is not None else None
+    if len(query) < 3:
+        return None
+    # Buildings are many: the closest names first (trigram distance of the folded name to the
+    # folded query), read in that order from the partial GiST index (layers 0015), so that
+    # PostgreSQL stops after PER_KIND rows instead of folding and sorting every hit.
+    closeness = TrigramDistance(Fold("adi"), fold_value(" ".join(words)))
+    qs = folded_contains(Bina.objects.exclude(adi=""), "adi", words).order_by(closeness)
+    return _rows("building", qs, number="bina_kimlik_no")
 
 
 def layer_search(query: str, visible: frozenset[str] | set[str]) -> list[Hit]:
-    """Every layer hit for `query` among the `visible` layers, grouped by kind in this order."""
+    """Every layer hit for `query` among the `visible` layers, grouped by kind in this order:
+    addresses and parcels (when the query reads like one), then mahalle, road, building and
+    service point names – these four in one statement (one round trip, one plan)."""
     query = " ".join(query.split())[:100]
     words = _words(query)
     if len(query) < 2 or not words:
@@ -131,24 +164,28 @@ def layer_search(query: str, visible: frozenset[str] | set[str]) -> list[Hit]:
     hits: list[Hit] = []
     addresses = _doors(query) if "ad-numarataj" in visible else []
     hits += addresses
-    if "tk-parsel" in visible:
-        hits += _parcels(query)
+    hits += parcel_hits(query, visible)
     text_query = not query.replace(" ", "").replace("/", "").isdigit()
+    parts = []
     if "id-mahalle" in visible and text_query:
         mahalle_words = [w for w in words if w.translate(FOLD_TABLE).lower() not in ("mah", "mahallesi", "mh")]
-        qs = _ranked(folded_contains(Mahalle.objects.all(), "adi", mahalle_words or words), "adi", mahalle_words or words)
-        hits += [Hit("mahalle", f"{m.adi} Mahallesi", "", "id-mahalle", m.tucbs_no, lonlat_bbox(m))
-                 for m in with_lonlat(qs.only("tucbs_no", "adi"), "geom")[:PER_KIND]]
+        parts.append(_rows("mahalle", _ranked(folded_contains(Mahalle.objects.all(), "adi", mahalle_words or words),
+                                              "adi", mahalle_words or words)))
     if "ad-yol" in visible and text_query:
         road_words, kind = _road_terms(query)
         if road_words:
-            qs = _ranked(_roads(road_words, kind), "adi", road_words)
-            hits += [Hit("road", road_label(r), r.get_yol_tipi_display(), "ad-yol", r.tucbs_no, lonlat_bbox(r))
-                     for r in with_lonlat(qs.only("tucbs_no", "adi", "yol_tipi"), "geom")[:PER_KIND]]
+            parts.append(_rows("road", _ranked(_roads(road_words, kind), "adi", road_words), code="yol_tipi"))
     if "bi-bina" in visible and not addresses:  # "sehit er 12" is an address, not "Şehit Er Apt. 112"
-        hits += _buildings(query, words)
+        buildings = _building_rows(query, words)
+        if buildings is not None:
+            parts.append(buildings)
     if "kh-hizmet" in visible and text_query:
-        qs = _ranked(folded_contains(KamuHizmeti.objects.all(), "adi", words), "adi", words)
-        hits += [Hit("service", s.adi, s.get_hizmet_tipi_display(), "kh-hizmet", s.tucbs_no, lonlat_bbox(s))
-                 for s in with_lonlat(qs.only("tucbs_no", "adi", "hizmet_tipi"), "geom")[:PER_KIND]]
+        parts.append(_rows("service", _ranked(folded_contains(KamuHizmeti.objects.all(), "adi", words), "adi", words),
+                           code="hizmet_tipi"))
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        found = list(rows)  # each part keeps its own order; UNION ALL keeps the parts' order
+        order = ["mahalle", "road", "building", "service"]
+        found.sort(key=lambda row: order.index(row[0]))  # stable: the order within a kind stays
+        hits += [_hit(*row) for row in found]
     return hits

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.gis.db.models.functions import Envelope, Transform
+from django.contrib.gis.db.models.functions import Envelope
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cbs.fold import Fold, fold_value
+from cbs.hits import LonLatBox
 
 from .registry import Layer
 
@@ -143,7 +144,9 @@ def table_queryset(*, layer: type[Layer], filters: list[Filter] = (), bbox: tupl
     for item in filters:
         field = _field(layer, item.name)
         if item.op == "contains" and not field.is_relation:
-            qs = qs.annotate(**{f"_folded_{field.name}": Fold(field.name)})
+            # alias, not annotate: the folded text is only compared, never selected (so PostgreSQL
+            # folds each candidate row once, in the index recheck, not again for the output).
+            qs = qs.alias(**{f"_folded_{field.name}": Fold(field.name)})
         qs = qs.filter(_condition(layer, item))
     if bbox is not None:
         qs = qs.filter(**{f"{geom}__intersects": _lonlat_box(bbox)})
@@ -178,19 +181,24 @@ def sort_key(layer: type[Layer], name: str | None, descending: bool = False) -> 
     return [expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True), tie]
 
 
-def _display(field: models.Field, obj, value: Any) -> str | None:
-    """The value as the form shows it: code-list label, referenced name, local date and time."""
+def _display(field: models.Field, obj, value: Any, shown: dict) -> str | None:
+    """The value as the form shows it: code-list label, referenced name, local date and time.
+    `shown` remembers what one page already looked up: code-list labels by field, formatted
+    dates and times by value (many rows share them)."""
     if value is None or value == "":
         return None
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        if field not in shown:
+            shown[field] = {code: str(label) for code, label in field.flatchoices}
+        return shown[field].get(value, str(value))
     if field.is_relation:
         related = getattr(obj, field.name, None)
         return str(related) if related is not None else str(value)
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, datetime.datetime | datetime.date):
+        if value not in shown:
+            shown[value] = formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") \
+                if isinstance(value, datetime.datetime) else formats.date_format(value, "SHORT_DATE_FORMAT")
+        return shown[value]
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return None  # shown as it is
@@ -210,19 +218,24 @@ def table_rows(layer: type[Layer], qs: QuerySet) -> list[dict]:
     """Rows of a (sliced) queryset: tucbsNo, version, CRS84 box, raw values and display labels."""
     fields = layer.properties()
     relations = [f.name for f in fields.values() if f.is_relation]
-    qs = qs.select_related(*relations).annotate(_box=Transform(Envelope(layer.geometry_field), 4326))
+    qs = (qs.select_related(*relations).defer(layer.geometry_field)
+          .annotate(_box=LonLatBox(Envelope(layer.geometry_field))))
+    labels_of = {name: field for name, field in fields.items()
+                 if field.choices or field.is_relation or column_type(field) in ("date", "datetime", "boolean")}
+    shown: dict = {}
     rows = []
     for obj in qs:
         values, labels = {}, {}
         for name, field in fields.items():
             value = getattr(obj, field.attname)
             values[name] = _json_value(value)
-            shown = _display(field, obj, value)
-            if shown is not None:
-                labels[name] = shown
-        box = obj._box.extent if obj._box is not None else None
+            if name in labels_of:
+                label = _display(field, obj, value, shown)
+                if label is not None:
+                    labels[name] = label
+        box = obj._box
         row = {"id": obj.tucbs_no, "version": obj.version, "values": values, "labels": labels,
-               "bbox": [round(v, 7) for v in box] if box else None}
+               "bbox": [round(v, 7) for v in box] if box and None not in box else None}
         if hasattr(obj, "_total"):
             row["_total"] = obj._total
         rows.append(row)
@@ -238,7 +251,14 @@ def table_page(*, layer: type[Layer], filters: list[Filter] = (), bbox: tuple | 
     qs = table_queryset(layer=layer, filters=filters, bbox=bbox, mahalle=mahalle, ids=ids)
     order = sort_key(layer, sort, descending)
     limit = max(1, min(limit, MAX_LIMIT))
-    # The total comes with the page (a window count runs before LIMIT): one scan, not two.
+    if not (filters or bbox is not None or mahalle is not None or ids is not None):
+        # The whole layer: a window count would carry every row (100 000 buildings) through the
+        # sort; a plain count(*) is one quick scan and the page alone reads an index when sorted
+        # by tucbsNo (the default).
+        rows = table_rows(layer, qs.order_by(*order)[offset:offset + limit])
+        return {"count": qs.count(), "offset": offset, "limit": limit, "rows": rows}
+    # Filtered: every hit is found for the sort anyway, so the total comes with the page (a
+    # window count runs before LIMIT): one scan, not two.
     page = qs.annotate(_total=Window(Count("pk"))).order_by(*order)[offset:offset + limit]
     rows = table_rows(layer, page)
     count = rows[0].pop("_total") if rows else (qs.count() if offset else 0)

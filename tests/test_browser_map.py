@@ -249,8 +249,6 @@ def three_tickets_at_one_place(django_db_setup, django_db_blocker):
 
 
 class TicketClusterTests:
-    @pytest.mark.xfail(reason="after the session-8 merges the headless click at zoom 20 reaches no cluster "
-                              "(no member list is built); the feature is unverified until this passes", strict=False)
     def test_a_cluster_at_the_last_zoom_lists_its_tickets(self, page, live_site, db, live_helpdesk,
                                                            three_tickets_at_one_place):
         """Three tickets at one place never come apart: a click on their cluster lists them, each

@@ -36,6 +36,13 @@ class LayerSearchTests:
         assert f"Ada {parcel.ada_no} Parsel {parcel.parsel_no}" in labels(layer_search(query, ALL))
         assert not [h for h in layer_search(query, ALL - {"tk-parsel"}) if h.layer == "tk-parsel"]
 
+    def test_buildings_closest_name_first(self, db):
+        """Among the many buildings holding every word, the one whose whole name is closest comes
+        first (trigram distance from the GiST index), not the alphabetically first ("… 12")."""
+        buildings = [h.label for h in layer_search("akasya apt 2", ALL) if h.layer == "bi-bina"]
+        assert buildings[0] == "Akasya Apt. 2", buildings
+        assert len(buildings) == 6 and all("2" in label for label in buildings)
+
     def test_short_or_hostile_queries(self, db):
         assert layer_search("a", ALL) == []
         assert layer_search("'; DROP TABLE layers_bina; --", ALL) == []
@@ -79,6 +86,17 @@ class CoordinateTests:
         for text in ("407500 4541200", "Y=407500 X=4541200", "X=4541200 Y=407500"):
             hit = coordinate_hits(text)[0]
             assert hit.label == "EPSG:5254 Y 407500.00 X 4541200.00", text
+
+    def test_a_position_is_only_a_position(self, db):
+        """A typed position goes to the position: no name search for "41" or "0061"; two whole
+        numbers may still be an ada/parsel."""
+        staff = make_user(("module:assets", "view"), ("module:tickets", "view"))
+        assert [g["kind"] for g in search_everywhere("41.0061 28.9032", user=staff, visible=ALL)] == ["coordinates"]
+        from layers.models import Parsel
+
+        Parsel.objects.filter(pk=Parsel.objects.order_by("pk").first().pk).update(ada_no=41, parsel_no=29)
+        kinds = [g["kind"] for g in search_everywhere("41 29", user=staff, visible=ALL)]
+        assert kinds == ["coordinates", "parcel"], kinds
 
     def test_not_coordinates(self, db):
         for text in ("sehit er 12", "123/4", "10.2.3.4", "1 2", "95 500"):

@@ -21,7 +21,10 @@
          fit(extent, opts), setBaseMap(id), identifyAt(pixel, names) → Promise<hits>,
          showFeature(layer, id) → Promise<info>, showList(title, items), closePanel(),
          setLabels(on), labels(name) → label texts of the features in view, busy (set it to a
-         function returning true while the page's own tool owns clicks)}
+         function(singleclick event) returning true while the page's own tool owns that click)}
+   A click that is part of a double-click never identifies (the second click of the double-click
+   that closes a drawing, or a click of a double-click zoom that OpenLayers reported alone because
+   the two clicks came more than 250 ms apart).
    items of showList: {label, url} (a link) or {label, layer, id} (identify it) or {label, onSelect}.
    events: "identify" (hits), "select" ({layer, id}), "action" ({kind, url, layer, id} – return
    false from a handler to keep the browser from following the action's link), "basemap" (id).
@@ -600,8 +603,14 @@ window.KentMap = (function () {
             }).catch(function () { parts.title.textContent = config.text.failed; });
         };
         if (options.identify !== false) {
+            // The time of the last native double-click on the map: OpenLayers reports a click as
+            // "singleclick" 250 ms after its press unless a second click follows in time; a slow
+            // double-click (or the one closing a drawing) still ends in a dblclick of the browser.
+            let lastDoubleClick = -Infinity;
+            km.map.getViewport().addEventListener("dblclick", function (e) { lastDoubleClick = e.timeStamp; });
             km.map.on("singleclick", function (event) {
-                if (km.busy && km.busy()) { return; }
+                if (event.originalEvent.timeStamp <= lastDoubleClick) { return; }
+                if (km.busy && km.busy(event)) { return; }
                 km.identifyAt(event.pixel).then(function (hits) {
                     if (emit("identify", hits)) { showHits(hits); }
                 });

@@ -78,6 +78,12 @@
         });
     }
     window.kentFeatureAt = featureAt;
-    km.busy = function () { return Boolean(window.kentMeasuring || window.kentEditing); };
+    // Clicks belong to a drawing tool while it is drawing, and so do the clicks pressed before it
+    // ended (the closing double-click), however late the browser reports them.
+    km.busy = function (event) {
+        if (window.kentMeasuring || window.kentEditing) { return true; }
+        const ended = window.kentDrawTools ? window.kentDrawTools.endedAt : -Infinity;
+        return Boolean(event && event.originalEvent && event.originalEvent.timeStamp <= ended);
+    };
 
 })();

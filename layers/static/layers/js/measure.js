@@ -45,10 +45,9 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     function stop() {
         if (draw) { map.removeInteraction(draw); window.kentDrawTools.detach(draw); draw = null; }
-        // The map's identify waits ~250 ms to tell a click from a double-click: the closing
-        // double-click must not open the feature panel.
-        // A new measurement started meanwhile keeps the flag.
-        setTimeout(function () { if (!draw) { window.kentMeasuring = false; } }, 500);
+        // The closing double-click's clicks were pressed before the drawing ended (detach notes
+        // when): the map's identify skips them by their time, not by a timer of ours.
+        window.kentMeasuring = false;
     }
     function start(type) {
         stop();

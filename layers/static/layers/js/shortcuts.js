@@ -16,18 +16,23 @@
     }
 
     window.kentDrawTools = {
+        // When the last drawing ended or was cancelled (performance.now()): a click pressed before
+        // that was one of the drawing's clicks, never one for the map's identify.
+        endedAt: -Infinity,
         // A Draw interaction becomes the active one: keys act on it; its double-click never zooms.
         attach: function (draw, onCancel) {
             tools.draw = draw;
             tools.cancel = onCancel || null;
             doubleClickZoom(false);
             draw.on("drawend", function () {
+                window.kentDrawTools.endedAt = performance.now();
                 // The double-click that finished the drawing is still being dispatched: keep the
                 // zoom off until it is over.
                 setTimeout(function () { if (tools.draw !== draw) { return; } doubleClickZoom(true); }, 350);
             });
         },
         detach: function (draw) {
+            window.kentDrawTools.endedAt = performance.now();
             if (tools.draw === draw) { tools.draw = null; tools.cancel = null; }
             setTimeout(function () { if (!tools.draw) { doubleClickZoom(true); } }, 350);
         },
