@@ -3,6 +3,8 @@ from a citizen's mail loses the mailed subject and text, the answers they mailed
 digests and Message-IDs of their mails and the bell's copies of the subject, by the same run that
 blanks their name and address; staff tickets, recent tickets and help-desk texts are kept."""
 
+import itertools
+import random
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -19,7 +21,8 @@ from cbs.retention.services import kvkk_anonymise
 from cbs.testing import make_user
 
 DAY = timedelta(days=1)
-_uids = iter(range(1, 10_000))
+_uids = itertools.count(random.randint(10**8, 10**9))  # apart from rows other tests may leave committed
+UIDVALIDITY = random.randint(10**8, 10**9)
 
 
 @pytest.fixture
@@ -41,8 +44,8 @@ def mail(subject, body, sender="Ayşe Yılmaz <ayse@example.org>") -> bytes:
 
 def received(config, raw) -> Ticket:
     uid = next(_uids)
-    assert mail_intake.process(raw, uid=uid, uidvalidity=1, config=config) in (MailOutcome.TICKET, MailOutcome.REPLY)
-    return MailboxMessage.objects.get(uid=uid).ticket
+    assert mail_intake.process(raw, uid=uid, uidvalidity=UIDVALIDITY, config=config) in (MailOutcome.TICKET, MailOutcome.REPLY)
+    return MailboxMessage.objects.get(uid=uid, uidvalidity=UIDVALIDITY).ticket
 
 
 def closed(ticket, days_ago):
@@ -113,8 +116,8 @@ def test_mails_that_made_no_ticket_lose_their_sender_digest_after_the_period(int
     auto = mail("Otomatik yanıt", "Ofis dışındayım.")
     auto = auto.replace(b"Subject:", b"Auto-Submitted: auto-replied\nSubject:", 1)
     uid = next(_uids)
-    assert mail_intake.process(auto, uid=uid, uidvalidity=1, config=intake) == MailOutcome.IGNORED
-    row = MailboxMessage.objects.get(uid=uid)
+    assert mail_intake.process(auto, uid=uid, uidvalidity=UIDVALIDITY, config=intake) == MailOutcome.IGNORED
+    row = MailboxMessage.objects.get(uid=uid, uidvalidity=UIDVALIDITY)
     assert row.sender_digest
     MailboxMessage.objects.filter(pk=row.pk).update(received_at=timezone.now() - 800 * DAY)
 
