@@ -227,27 +227,34 @@ class SearchEverywhereTests:
         assert not any(camera.ip in label for label in self._search(page, camera.ip))
 
 
+def _measuring(page, live_site):
+    """/map/ fitted around a 1 km line in the TM zone, then line measuring switched on: (start, end,
+    a function giving the page pixel of a map coordinate)."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(live_site + "/map/")
+    page.wait_for_selector("#layer-tree .layer-row")
+    start, end = page.evaluate("""() => {
+        const a = ol.proj.transform([407000, 4540000], 'EPSG:5254', 'EPSG:3857');
+        const b = ol.proj.transform([408000, 4540000], 'EPSG:5254', 'EPSG:3857');
+        window.kentMap.getView().fit([a[0] - 200, a[1] - 600, b[0] + 200, b[1] + 600]);
+        return [a, b];
+    }""")
+    page.wait_for_timeout(300)
+    page.click("#measure-line")
+    box = page.locator("#map").bounding_box()
+
+    def at(coordinate):
+        pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", coordinate)
+        return box["x"] + pixel[0], box["y"] + pixel[1]
+    return start, end, at
+
+
 class MeasureTests:
     def test_measure_without_zoom_label_on_map_and_esc(self, page, live_site, db):
         """A 1 km line measures 1.000 km in the TM zone; the closing double-click does not zoom;
         the result is drawn on the map; Backspace drops the last point; Esc cancels a drawing."""
-        page.set_viewport_size({"width": 1440, "height": 900})
-        page.goto(live_site + "/map/")
-        page.wait_for_selector("#layer-tree .layer-row")
-        start, end = page.evaluate("""() => {
-            const a = ol.proj.transform([407000, 4540000], 'EPSG:5254', 'EPSG:3857');
-            const b = ol.proj.transform([408000, 4540000], 'EPSG:5254', 'EPSG:3857');
-            window.kentMap.getView().fit([a[0] - 200, a[1] - 600, b[0] + 200, b[1] + 600]);
-            return [a, b];
-        }""")
-        page.wait_for_timeout(300)
+        start, end, at = _measuring(page, live_site)
         zoom = page.evaluate("window.kentMap.getView().getZoom()")
-        page.click("#measure-line")
-        box = page.locator("#map").bounding_box()
-
-        def at(coordinate):
-            pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", coordinate)
-            return box["x"] + pixel[0], box["y"] + pixel[1]
 
         page.mouse.click(*at(start))
         middle = [(start[0] + end[0]) / 2, start[1] + 300]
@@ -282,22 +289,7 @@ class MeasureTests:
         """The closing double-click's two clicks 400 ms apart (a busy machine, a slow hand): the
         browser still reports one double-click, and neither click opens the identify panel; a
         click after the measurement identifies as usual."""
-        page.set_viewport_size({"width": 1440, "height": 900})
-        page.goto(live_site + "/map/")
-        page.wait_for_selector("#layer-tree .layer-row")
-        start, end = page.evaluate("""() => {
-            const a = ol.proj.transform([407000, 4540000], 'EPSG:5254', 'EPSG:3857');
-            const b = ol.proj.transform([408000, 4540000], 'EPSG:5254', 'EPSG:3857');
-            window.kentMap.getView().fit([a[0] - 200, a[1] - 600, b[0] + 200, b[1] + 600]);
-            return [a, b];
-        }""")
-        page.wait_for_timeout(300)
-        page.click("#measure-line")
-        box = page.locator("#map").bounding_box()
-
-        def at(coordinate):
-            pixel = page.evaluate("c => window.kentMap.getPixelFromCoordinate(c)", coordinate)
-            return box["x"] + pixel[0], box["y"] + pixel[1]
+        start, end, at = _measuring(page, live_site)
 
         page.mouse.click(*at(start))
         x, y = at(end)

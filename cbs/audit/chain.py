@@ -97,7 +97,7 @@ def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, s
     must be set. The caller's statement is its own transaction unless it runs inside one, and
     relaxes its commit like _insert_unsealed does (README: what a database crash may lose).
     `named`: placeholders %(column)s, for a statement whose other parameters are named too
-    (the values then come from unsealed_insert_values(…, named=True))."""
+    (the values then come from unsealed_values)."""
     _sql, fields = _unsealed_sql(False)
     placeholder = (lambda f: f"%({f.column})s") if named else (lambda f: "%s")
     values = [computed[f.column] if f.column in computed else placeholder(f) for f in fields]
@@ -106,18 +106,16 @@ def unsealed_insert_sql(record: AccessRecord, source: str, computed: dict[str, s
             unsealed_insert_values(record, tuple(computed)))
 
 
-def unsealed_insert_values(record: AccessRecord, computed: tuple[str, ...], *,
-                           named: bool = False) -> list | dict:
-    """The bound values of unsealed_insert_sql()'s statement: every column but the computed
-    ones (a dict by column with `named`)."""
+def unsealed_insert_values(record: AccessRecord, computed: tuple[str, ...]) -> list:
+    """The bound values of unsealed_insert_sql()'s statement: every column but the computed ones."""
     record.day = record.time.astimezone(UTC).date()
-    values = {f.column: f.get_db_prep_save(getattr(record, f.attname), connection)
-              for f in _unsealed_sql(False)[1] if f.column not in computed}
-    return values if named else list(values.values())
+    fields = _unsealed_sql(False)[1]
+    return list(unsealed_values({f.attname: getattr(record, f.attname) for f in fields}, computed).values())
 
 
 def unsealed_values(values: dict, computed: tuple[str, ...]) -> dict:
-    """unsealed_insert_values(…, named=True) from plain values by attribute name."""
+    """The bound values of unsealed_insert_sql(…, named=True)'s statement by column, from plain
+    values by attribute name (no model instance: a hot path)."""
     return {f.column: f.get_db_prep_save(values[f.attname], connection)
             for f in _unsealed_sql(False)[1] if f.column not in computed}
 
