@@ -35,7 +35,9 @@ class ContentSecurityPolicyMiddleware:
 def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path:
         return True
-    parts = [request.GET]
+    query = request.META.get("QUERY_STRING", "")
+    # The query string can only decode to a NUL from a raw one or %00 (cheaper than parsing it).
+    parts = [request.GET] if "\x00" in query or "%00" in query else []
     if request.method == "POST" and not request.path.startswith("/ogc/") and request.content_type in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
         parts.append(request.POST)  # the OGC API reads JSON bodies (request.body) itself

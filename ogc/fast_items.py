@@ -157,6 +157,11 @@ def _feature_sql(layer_name: str, target_uri: str) -> str:
     return feature_sql(layer, target_uri, list(layer.properties()), False)
 
 
+@lru_cache(maxsize=64)
+def _base(base_url: str) -> str:
+    return get_base_url({"server": {"url": base_url}})
+
+
 @cache
 def _locale(language: str):
     """pygeoapi's locale for the site's language (views._in_site_language)."""
@@ -247,7 +252,7 @@ class Page:
         self.format = query.get("f")  # "json" or None
         language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
         self.locale = _locale(language)
-        self.base = get_base_url({"server": {"url": views._base_url(request)}})
+        self.base = _base(views._base_url(request))
         # pygeoapi's serialised parameters: all but f and offset (and the moved ones), in order.
         # Percent-encoded: nothing in them needs escaping in JSON or HTML entities.
         self.serialized = "".join(
@@ -261,9 +266,12 @@ class Page:
 
     def _text(self, with_next: bool) -> str:
         envelope = _envelope(self.layer.name, self.base, self.locale, self.format, self.offset,
-                             self.limit, self.moved, with_next, self.headers(CRS84).get("Content-Language", ""))
+                             self.limit, self.moved, with_next, self._language())
         return (envelope.replace(QUERY_MARK, self.serialized).replace(EXTRA_MARK, self.extra)
                 .replace(TIME_MARK, self.time_stamp))
+
+    def _language(self) -> str:
+        return dict(_headers(self.format, self.locale, CRS84)).get("Content-Language", "")
 
     def sizes(self) -> tuple[int, int]:
         """Bytes of the document with no features and numberReturned 0, without and with a
@@ -278,16 +286,22 @@ class Page:
 
     def headers(self, target_uri: str) -> dict:
         """pygeoapi's response headers for this request (get_response_headers, Content-Crs)."""
-        headers = {"Content-Type": "application/json", "X-Powered-By": f"pygeoapi {pygeoapi_version}"}
-        l10n.set_response_language(headers, SYSTEM_LOCALE)
-        if self.format:
-            headers["Content-Type"] = FORMAT_TYPES[self.format]
-        headers["Content-Crs"] = f"<{self.crs_header(target_uri)}>"
-        l10n.set_response_language(headers, None, self.locale)
-        return headers
+        return dict(_headers(self.format, self.locale, self.crs_header(target_uri)))
 
     def crs_header(self, target_uri: str) -> str:
         return target_uri
+
+
+@lru_cache(maxsize=256)
+def _headers(fmt: str | None, locale, crs_uri: str) -> tuple[tuple[str, str], ...]:
+    """Page.headers, built once per format, language and CRS (pygeoapi's l10n is not cheap)."""
+    headers = {"Content-Type": "application/json", "X-Powered-By": f"pygeoapi {pygeoapi_version}"}
+    l10n.set_response_language(headers, SYSTEM_LOCALE)
+    if fmt:
+        headers["Content-Type"] = FORMAT_TYPES[fmt]
+    headers["Content-Crs"] = f"<{crs_uri}>"
+    l10n.set_response_language(headers, None, locale)
+    return tuple(headers.items())
 
 
 def _links(layer_name: str, uri: str, loc, fmt_value: str | None, offset: int, limit: int,

@@ -1,0 +1,104 @@
+"""The fast lane: the machine clients' hottest reads through a shorter middleware stack.
+
+GIS clients (QGIS, GDAL, OWSLib, a partner's portal, a load balancer's probe) send no cookies.
+For them part of the site's middleware has nothing to do – no CSRF token to check or set, no
+messages, no login lockout, no static file – yet each layer of Django's
+stack costs time on every request (issue 16: on a small bbox the whole stack was a third of our
+own per-request work). A cookie-less GET or HEAD of a lane route (ROUTES) is therefore handled
+by Django's own WSGI handler built with LANE_MIDDLEWARE: the same views, the same URL
+resolving, signals and error handling, and every middleware that does something for such a
+request, in the site's order – so the answer is the same, header for header
+(tests/cbs/test_fast_lane.py compares both stacks request by request).
+
+Every other request – a cookie (session, language, CSRF), another method, another path – takes
+the full stack. SKIPPED says why each left-out middleware has nothing to do here; a middleware
+added to settings.MIDDLEWARE must be named in one of the two (the test fails otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.urls import ResolverMatch, get_resolver
+
+# Paths the lane takes (PATH_INFO, without the script prefix): the OGC API's items and tiles of
+# one collection, and WMS/WFS.
+ROUTES = re.compile(r"/ogc/collections/[^/]+/(items|tiles/.+)|/ows/(wms|wfs)")
+
+# The site's middleware the lane runs, in settings.MIDDLEWARE's order (see lane_middleware).
+RUN = (
+    "django.middleware.security.SecurityMiddleware",
+    # An empty session and an anonymous user, as the views expect; no query without a cookie.
+    # The gate looks for a partner key in the session, which marks the answer `Vary: Cookie`.
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cbs.audit.middleware.RequestContextMiddleware",
+    "cbs.middleware.RejectNulMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cbs.middleware.ContentSecurityPolicyMiddleware",
+    "cbs.db.RecentWriteMiddleware",
+)
+# The site's middleware the lane leaves out, and why it has nothing to do for a lane request.
+SKIPPED = {
+    "whitenoise.middleware.WhiteNoiseMiddleware": "serves /static/ only; no lane route is static",
+    "django.middleware.csrf.CsrfViewMiddleware": "GET and HEAD are never checked, and without a cookie "
+                                                 "no token is read or rotated",
+    "django.contrib.messages.middleware.MessageMiddleware": "no lane view adds a message",
+    "axes.middleware.AxesMiddleware": "answers a lockout flagged by a failed login (authenticate()), "
+                                      "which no lane view attempts; partner keys are checked by the gate",
+}
+
+
+def lane_middleware() -> list[str]:
+    """settings.MIDDLEWARE without the skipped ones."""
+    return [m for m in settings.MIDDLEWARE if m in RUN]
+
+
+def takes_lane(environ: dict) -> bool:
+    return (environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("HTTP_COOKIE")
+            and ROUTES.fullmatch(environ.get("PATH_INFO", "")) is not None)
+
+
+class LaneHandler(WSGIHandler):
+    """Django's WSGI handler with the lane's middleware (and resolved routes remembered)."""
+
+    def resolve_request(self, request):
+        # The site's URLconf, as BaseHandler resolves it; a lane path resolves the same way every
+        # time (no middleware of ours sets request.urlconf), so its match is remembered.
+        if hasattr(request, "urlconf"):
+            return super().resolve_request(request)
+        match = _resolve(settings.ROOT_URLCONF, request.path_info)
+        request.resolver_match = match
+        return match
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        # BaseHandler reads settings.MIDDLEWARE; the handler is built once, at start-up, before
+        # any request is served, so swapping the setting around the call is safe.
+        site = settings.MIDDLEWARE
+        settings.MIDDLEWARE = lane_middleware()
+        try:
+            super().load_middleware(is_async)
+        finally:
+            settings.MIDDLEWARE = site
+
+
+@lru_cache(maxsize=2048)
+def _resolve(urlconf: str, path: str) -> ResolverMatch:
+    return get_resolver(urlconf).resolve(path)
+
+
+def with_lane(site_application: WSGIHandler):
+    """The site's WSGI application with the lane in front of it."""
+    lane = LaneHandler()
+
+    def application(environ, start_response):
+        if takes_lane(environ):
+            return lane(environ, start_response)
+        return site_application(environ, start_response)
+
+    return application
