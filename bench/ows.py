@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
@@ -152,10 +151,11 @@ def gate_steps(path: str, params: dict, service: str, body: bytes, raw: bytes) -
 
 
 def _wsgi_request(path: str, params: dict):
-    """Our request as a WSGI server runs it (Django's WSGI handler with every middleware and the
-    connection pool's check-out and return): (ms until the whole body is in hand, i.e. could be
-    on the wire; ms of the work in response.close() after that – the access record)."""
-    handler = WSGIHandler()
+    """Our request as gunicorn runs it (the site's WSGI application, cbs.wsgi: a cookie-less GET
+    takes the fast lane's middleware, cbs/fast_lane.py; the connection pool's check-out and
+    return): (ms until the whole body is in hand, i.e. could be on the wire; ms of the work in
+    response.close() after that – the access record)."""
+    from cbs.wsgi import application as handler
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
 
     def run() -> tuple[float, float]:
