@@ -128,9 +128,8 @@ def main(mode: str, urls: list[str]) -> dict:
     if mode in ("rss", "traced"):
         sys.meta_path.insert(0, meter)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cbs.settings")
-    from django.core.wsgi import get_wsgi_application
+    from cbs.wsgi import application  # as gunicorn serves it (the fast lane, gc.freeze)
 
-    application = get_wsgi_application()
     out["stages"].append(("Django set up, WSGI application loaded", rss()))
     for url in urls:
         for _ in range(3):
