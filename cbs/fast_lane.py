@@ -1,10 +1,9 @@
 """The fast lane: the machine clients' hottest reads through a shorter middleware stack.
 
 GIS clients (QGIS, GDAL, OWSLib, a partner's portal, a load balancer's probe) send no cookies.
-For them part of the site's middleware has nothing to do – no CSRF token to check or set, no
-messages, no login lockout, no static file – yet each layer of Django's
-stack costs time on every request (issue 16: on a small bbox the whole stack was a third of our
-own per-request work). A cookie-less GET or HEAD of a lane route (ROUTES) is therefore handled
+For them part of the site's middleware has nothing to do – no messages, no login lockout, no
+static file – yet each layer of Django's stack costs time on every request (issue 16: on a small
+bbox the whole stack was a third of our own per-request work). A cookie-less GET or HEAD of a lane route (ROUTES) is therefore handled
 by Django's own WSGI handler built with LANE_MIDDLEWARE: the same views, the same URL
 resolving, signals and error handling, and every middleware that does something for such a
 request, in the site's order – so the answer is the same, header for header
@@ -22,7 +21,11 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
-from django.urls import ResolverMatch, get_resolver
+from django.urls import ResolverMatch, URLResolver, get_resolver
+
+# Longer paths are resolved as Django does, not remembered: the cache's keys (and the collection id
+# each match holds) are the caller's to choose.
+CACHED_PATH_MAX = 200
 
 # Paths the lane takes (PATH_INFO, without the script prefix): the OGC API's items and tiles of
 # one collection, and WMS/WFS.
@@ -36,6 +39,10 @@ RUN = (
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Nothing to check on GET or HEAD, but a page a lane view renders can hold a form
+    # ({% csrf_token %}: the language switch of base.html on the HTML 404 of ogc.html_errors):
+    # without it, that page would come without its csrftoken cookie and its form would fail.
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cbs.audit.middleware.RequestContextMiddleware",
     "cbs.middleware.RejectNulMiddleware",
@@ -46,8 +53,6 @@ RUN = (
 # The site's middleware the lane leaves out, and why it has nothing to do for a lane request.
 SKIPPED = {
     "whitenoise.middleware.WhiteNoiseMiddleware": "serves /static/ only; no lane route is static",
-    "django.middleware.csrf.CsrfViewMiddleware": "GET and HEAD are never checked, and without a cookie "
-                                                 "no token is read or rotated",
     "django.contrib.messages.middleware.MessageMiddleware": "no lane view adds a message",
     "axes.middleware.AxesMiddleware": "answers a lockout flagged by a failed login (authenticate()), "
                                       "which no lane view attempts; partner keys are checked by the gate",
@@ -70,9 +75,11 @@ class LaneHandler(WSGIHandler):
     def resolve_request(self, request):
         # The site's URLconf, as BaseHandler resolves it; a lane path resolves the same way every
         # time (no middleware of ours sets request.urlconf), so its match is remembered.
-        if hasattr(request, "urlconf"):
+        if hasattr(request, "urlconf") or len(request.path_info) > CACHED_PATH_MAX:
             return super().resolve_request(request)
-        match = _resolve(settings.ROOT_URLCONF, request.path_info)
+        # Keyed by the resolver itself: clear_url_caches() (a changed ROOT_URLCONF, a reloaded
+        # URLconf) gives a new one, so a match is never older than the URLconf.
+        match = _resolve(get_resolver(), request.path_info)
         request.resolver_match = match
         return match
 
@@ -88,8 +95,8 @@ class LaneHandler(WSGIHandler):
 
 
 @lru_cache(maxsize=2048)
-def _resolve(urlconf: str, path: str) -> ResolverMatch:
-    return get_resolver(urlconf).resolve(path)
+def _resolve(resolver: URLResolver, path: str) -> ResolverMatch:
+    return resolver.resolve(path)
 
 
 def with_lane(site_application: WSGIHandler):

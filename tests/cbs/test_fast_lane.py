@@ -18,6 +18,9 @@ from tests.ogc.test_basic_auth import basic
 STAMP = re.compile(rb'"timeStamp":"[^"]*"')
 NONCE = re.compile(r"nonce-[\w-]+|(?<=nonce=\")[\w-]+")
 NONCE_BYTES = re.compile(NONCE.pattern.encode())
+# A page's CSRF token (cookie and form field) is new for each cookie-less request.
+CSRF_COOKIE = re.compile(r"(?<=csrftoken=)\w+|(?<=expires=)[^;]+")
+CSRF_FIELD = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")\w+')
 BBOX = "28.9,41.0,28.902,41.001"
 WMS_CAPS = {"SERVICE": "WMS", "REQUEST": "GetCapabilities", "VERSION": "1.3.0"}
 GETMAP = {"SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": "id-mahalle", "STYLES": "",
@@ -45,6 +48,11 @@ REQUESTS = [
     ("/ows/wfs", WFS_PAGE, {}),
     ("/ows/wfs", WFS_PAGE, basic("nobody", "wrong-key")),
     ("/ows/wms", {**WMS_CAPS, "MAP": "/etc/passwd"}, {}),
+    # A browser's 404 page (ogc.html_errors): its language form needs the csrftoken cookie.
+    ("/ogc/collections/yok-boyle/items", {}, {"HTTP_ACCEPT": "text/html"}),
+    ("/ogc/collections/id-mahalle/tiles/Nope", {"f": "html"}, {}),
+    # No route: the site's 404 page.
+    ("/ogc/collections/id-mahalle/tiles/a/b/c/d/e", {}, {}),
 ]
 
 
@@ -72,8 +80,9 @@ def _call(handler, path: str, query: dict, headers: dict) -> tuple[str, list, by
         body = b"".join(response)
         response.close()
     # A request's own id and the nonce of an HTML page's scripts differ by design.
-    headers = [(k, NONCE.sub("nonce-", v)) for k, v in answer["headers"] if k != "X-Request-ID"]
-    return answer["status"], headers, NONCE_BYTES.sub(b"nonce-", STAMP.sub(b"", body))
+    headers = [(k, CSRF_COOKIE.sub("", NONCE.sub("nonce-", v))) for k, v in answer["headers"]
+               if k != "X-Request-ID"]
+    return answer["status"], headers, CSRF_FIELD.sub(b"", NONCE_BYTES.sub(b"nonce-", STAMP.sub(b"", body)))
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +107,7 @@ def test_lane_answers_as_the_whole_stack(db, both_handlers, path, query, headers
 def test_lane_stack_is_the_sites_without_the_skipped_ones():
     lane = fast_lane.lane_middleware()
     assert lane == [m for m in settings.MIDDLEWARE if m not in fast_lane.SKIPPED]
-    assert "django.middleware.csrf.CsrfViewMiddleware" not in lane
+    assert "django.middleware.csrf.CsrfViewMiddleware" in lane
     assert "cbs.audit.middleware.RequestContextMiddleware" in lane
 
 
@@ -126,3 +135,42 @@ def test_every_middleware_is_run_or_skipped_for_a_reason():
 def test_which_requests_take_the_lane(method, path, headers, expected):
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, **headers}
     assert fast_lane.takes_lane(environ) is expected
+
+
+def test_a_browsers_404_page_through_the_lane_has_a_working_language_form(db, client):
+    """The HTML 404 of a hidden collection (a link to a protocol layer opened in a browser with
+    no cookie yet) takes the lane; the token of its language form comes with its cookie."""
+    status, headers, body = _call(fast_lane.LaneHandler(), "/ogc/collections/yok-boyle/items", {},
+                                  {"HTTP_ACCEPT": "text/html"})
+    assert status.startswith("404")
+    environ = RequestFactory().get("/ogc/collections/yok-boyle/items", HTTP_ACCEPT="text/html").environ
+    page = {}
+    with _handlers_keep_the_test_connection():
+        response = fast_lane.LaneHandler()(environ, lambda s, h, e=None: page.update(headers=h))
+        html = b"".join(response).decode()
+        response.close()
+    cookie = next(v for k, v in page["headers"] if k == "Set-Cookie" and "csrftoken=" in v)
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', html).group(1)
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.cookies["csrftoken"] = re.search(r"csrftoken=(\w+)", cookie).group(1)
+    answer = csrf_client.post("/i18n/setlang/", {"language": "en", "next": "/ogc/",
+                                                 "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+
+
+def test_remembered_matches_follow_the_urlconf(db):
+    """A match is remembered per URL resolver: after clear_url_caches() (a changed or reloaded
+    URLconf) the old match is not used; long, caller-chosen paths are not remembered."""
+    from django.urls import clear_url_caches
+
+    lane = fast_lane.LaneHandler()
+    fast_lane._resolve.cache_clear()
+    _call(lane, "/ows/wms", WMS_CAPS, {})
+    _call(lane, "/ows/wms", WMS_CAPS, {})
+    assert (fast_lane._resolve.cache_info().hits, fast_lane._resolve.cache_info().misses) == (1, 1)
+    clear_url_caches()
+    _call(lane, "/ows/wms", WMS_CAPS, {})
+    assert fast_lane._resolve.cache_info().misses == 2
+    long_id = "x" * fast_lane.CACHED_PATH_MAX
+    assert _call(lane, f"/ogc/collections/{long_id}/items", {}, {})[0].startswith("404")
+    assert fast_lane._resolve.cache_info().currsize == 2
