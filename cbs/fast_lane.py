@@ -1,12 +1,12 @@
 """The fast lane: the machine clients' hottest reads through a shorter middleware stack.
 
-GIS clients (QGIS, GDAL, OWSLib, a partner's portal, a load balancer's probe) send no cookies.
-For them part of the site's middleware has nothing to do – no messages, no login lockout, no
-static file – yet each layer of Django's stack costs time on every request (issue 16: on a small
-bbox the whole stack was a third of our own per-request work). A cookie-less GET or HEAD of a lane route (ROUTES) is therefore handled
-by Django's own WSGI handler built with LANE_MIDDLEWARE: the same views, the same URL
-resolving, signals and error handling, and every middleware that does something for such a
-request, in the site's order – so the answer is the same, header for header
+GIS clients (QGIS, GDAL, OWSLib, a partner's portal, a load balancer's probe) send no cookies. For
+them part of the site's middleware has nothing to do – no messages, no login lockout, no static
+file – yet each layer of Django's stack costs time on every request (issue 16: on a small bbox the
+whole stack was a third of our own per-request work). A cookie-less GET or HEAD of a lane route
+(ROUTES) is therefore handled by Django's own WSGI handler built with LANE_MIDDLEWARE: the same
+views, the same URL resolving, signals and error handling, and every middleware that does
+something for such a request, in the site's order – so the answer is the same, header for header
 (tests/cbs/test_fast_lane.py compares both stacks request by request).
 
 Every other request – a cookie (session, language, CSRF), another method, another path – takes
