@@ -67,6 +67,8 @@ class TokenRejected(Exception):
 
 def token_authenticate(value: str, *, source_ip: str | None) -> ApiToken:
     """The valid token for `value`, or TokenRejected with a translated reason."""
+    if "\x00" in value:  # PostgreSQL cannot compare it (a Basic password can hold one: base64)
+        raise TokenRejected(_("Invalid API token."))
     token = ApiToken.objects.select_related("kurum", "user").filter(prefix=token_prefix(value)).first()
     if token is None or not hmac.compare_digest(token.digest, _digest(value)):
         raise TokenRejected(_("Invalid API token."))

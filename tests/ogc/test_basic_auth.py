@@ -36,6 +36,14 @@ class BasicAuthTests:
             assert response["WWW-Authenticate"].startswith('Basic realm="Kent CBS"')
             assert "Geçersiz" in response.json()["description"]
 
+    def test_key_with_a_nul_is_401_not_500(self, client, partner, db):
+        """A NUL in a key (a Basic password decodes from base64 to any character) is refused like
+        a wrong key: PostgreSQL cannot even compare it (it was a 500)."""
+        for auth in (basic("kcbs_\x00abc"), basic(partner.value + "\x00"),
+                     {"HTTP_AUTHORIZATION": "Bearer kcbs_\x00x"}, {"HTTP_X_API_KEY": "kcbs_\x00x"}):
+            for path in ("/ogc/collections", "/ows/wms?SERVICE=WMS&REQUEST=GetCapabilities"):
+                assert client.get(path, **auth).status_code == 401, (path, auth)
+
     def test_bearer_challenge_offers_basic_too(self, client, partner, db):
         """A wrong Bearer token is still challenged with Bearer first, and Basic offered."""
         response = client.get("/ogc/", HTTP_AUTHORIZATION="Bearer kcbs_nonsense")
