@@ -71,7 +71,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         in_area = f"ST_Intersects(ST_PointOnSurface(t.{geom_col}), %s::geometry)"
         columns = {name: f"CAST(c.{plan.targets[name]} AS {(f.target_field if f.is_relation else f).db_type(connection)})"
                    for name, f in props.items() if name != "tucbsNo"}
-        counts = {"created": 0, "updated": 0, "deleted": 0}
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
         parts: list[Written] = []
         progress(5)
         if replace:
@@ -87,15 +87,26 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                     layer, ids_sql="SELECT o.id FROM _import_old o WHERE NOT EXISTS "
                                    "(SELECT FROM _import_match m WHERE m.id = o.id)",
                     operation=Operation.DELETE, when=when, user=user, import_job=job.id, tombstone=True))
-                # Updates: matched features take the file's attributes and geometry.
+                # Updates: matched features take the file's attributes and geometry when any of
+                # them differs (compared exactly: typed values, the geometry as EWKB bytes); the
+                # others keep their version and history and count as unchanged. The UPDATE keeps
+                # the ids it changed for the history, the topology rules and the counts.
                 sets = ", ".join(f"{qn(props[n].column)} = {expr}" for n, expr in columns.items())
-                cursor.execute(f"UPDATE {layer_table} t SET {sets}, {geom_col} = c._g, version = t.version + 1, "  # noqa: S608
-                               f"\"surumBaslangicZamani\" = %s FROM _import_match m JOIN {table} c USING (src_fid) "
-                               f"WHERE t.id = m.id", [when])
+                old_values = ", ".join([*(f"t.{qn(props[n].column)}" for n in columns), f"ST_AsEWKB(t.{geom_col})"])
+                new_values = ", ".join([*columns.values(), "ST_AsEWKB(c._g)"])
+                cursor.execute("CREATE TEMP TABLE _import_changed (id bigint) ON COMMIT DROP")
+                cursor.execute(f"WITH upd AS (UPDATE {layer_table} t SET {sets}, {geom_col} = c._g, "  # noqa: S608
+                               f"version = t.version + 1, \"surumBaslangicZamani\" = %s "
+                               f"FROM _import_match m JOIN {table} c USING (src_fid) "
+                               f"WHERE t.id = m.id AND ({old_values}) IS DISTINCT FROM ({new_values}) RETURNING t.id) "
+                               f"INSERT INTO _import_changed SELECT id FROM upd", [when])
                 counts["updated"] = cursor.rowcount
+                cursor.execute("SELECT count(*) FROM _import_match")
+                counts["unchanged"] = cursor.fetchone()[0] - counts["updated"]
+                cursor.execute("ANALYZE _import_changed")
                 # (One statement updating, closing and writing versions from the UPDATE's RETURNING
                 # was tried: the same buffers, and twice as long at 100 000 rows.)
-                parts.append(record_versions(layer, ids_sql="SELECT id FROM _import_match",
+                parts.append(record_versions(layer, ids_sql="SELECT id FROM _import_changed",
                                              operation=Operation.IMPORT, when=when, user=user, import_job=job.id))
                 try:
                     with transaction.atomic():
@@ -147,7 +158,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             # The planner should see the layer (and the written rows) as they are now.
             cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table}")
         progress(45)
-        written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_match" if replace else "")
+        written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
         warnings = _batch_topology(layer, written_sql)
         progress(55)
         summary = history_summary(parts)
