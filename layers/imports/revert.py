@@ -44,6 +44,8 @@ def revert(*, job: ImportJob, user=None) -> dict:
     check_edit(user=user, layer=layer, geometries=[job.area] if job.area is not None else [])
     parts = (job.result or {}).get("history") or []
     if job.status == ImportStatus.DONE and not parts:
+        if "unchanged" in (job.result or {}):  # written with history, and every feature was as stored
+            raise ValidationError(_("This import changed no feature; there is nothing to revert."))
         raise ValidationError(_("This import was written before feature history was kept; it cannot be reverted."))
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)

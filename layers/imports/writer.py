@@ -68,7 +68,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         area = job.area.ewkt if replace and job.area is not None else None
         if replace and area is None:
             raise ValidationError(_("Choose the area whose features the file replaces."))
-        in_area = f"ST_Intersects(ST_PointOnSurface(t.{geom_col}), %s::geometry)"
+        # A feature belongs to the area by a point on its surface; its box meeting the area's is
+        # implied by that and lets the GiST index skip the layer's other features.
+        in_area = f"t.{geom_col} && %(area)s::geometry AND ST_Intersects(ST_PointOnSurface(t.{geom_col}), %(area)s::geometry)"
         columns = {name: f"CAST(c.{plan.targets[name]} AS {(f.target_field if f.is_relation else f).db_type(connection)})"
                    for name, f in props.items() if name != "tucbsNo"}
         counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
@@ -77,7 +79,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         if replace:
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE TEMP TABLE _import_old ON COMMIT DROP AS SELECT t.id, t.\"tucbsNo\" "  # noqa: S608
-                               f"FROM {layer_table} t WHERE {in_area}", [area])
+                               f"FROM {layer_table} t WHERE {in_area}", {"area": area})
                 matched = plan.targets["tucbsNo"]
                 cursor.execute(f"CREATE TEMP TABLE _import_match ON COMMIT DROP AS SELECT o.id, c.src_fid "  # noqa: S608
                                f"FROM _import_old o JOIN {accepted} c ON c.{matched} = o.\"tucbsNo\"")
@@ -176,4 +178,6 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                                                    message="", heartbeat=timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {table}, {job.staging_table}")
+            # (Dropped at commit anyway; now, so that a caller's outer transaction may write again.)
+            cursor.execute("DROP TABLE IF EXISTS _import_old, _import_match, _import_changed, _import_new")
     return result

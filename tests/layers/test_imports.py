@@ -520,6 +520,12 @@ def test_replace_versions_only_the_features_that_changed(db):
     assert after[moved.tucbs_no] == (moved.version + 2, moved.adi, moved.geom.x)
     assert after[kept.tucbs_no] == (kept.version, kept.adi, kept.geom.x)
     assert list(feature_versions(HIZMET, kept.tucbs_no).values_list("id", flat=True)) == history[kept.tucbs_no]
+    # The layer as it is now, imported again: nothing changes, nothing is versioned or revertible.
+    job = jobs.run(checked(layer_as_geojson(), "ayni.geojson", mode="replace", area=areas.FILE_EXTENT).pk, "write")
+    assert (job.result["updated"], job.result["unchanged"], job.result["history"]) == (0, count, [])
+    assert {o.tucbs_no: (o.version, o.adi, o.geom.x) for o in KamuHizmeti.objects.all()} == after
+    with pytest.raises(ValidationError, match="changed no feature"):
+        revert.revert(job=job, user=None)
 
 
 def test_transformation_text_is_in_the_language_of_each_request():
