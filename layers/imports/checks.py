@@ -293,41 +293,35 @@ def run_checks(job, layer: type[Layer], user=None, progress: Callable[[int], Non
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     progress(10)
     converted = f"{table}_converted"
-    # One transaction: a check cut off anywhere leaves no table behind but the staging table.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            # JIT compiling these wide expressions costs ~1 s and saves less, even at 1M rows.
-            cursor.execute("SET LOCAL jit = off")
-        for safe in (False, True):
-            lateral, geom, geom_params = geometry_sql(job, layer, safe=safe)
-            try:
-                # The converted values first (each computed once; the statement may run on
-                # parallel workers), then the reasons, which read them several times each.
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(f"CREATE UNLOGGED TABLE {converted} AS SELECT s.src_fid, "  # noqa: S608
-                                   f"{', '.join(plan.columns)}, {geom} AS _g FROM {job.staging_table} s {lateral}",
-                                   [*plan.params, *geom_params])
-                break
-            except Exception:  # a coordinate outside the CRS's domain: retry with the safe transform
-                if safe:
-                    raise
-        progress(40)
-        if job.mode == "replace" and job.area is None:  # "the file's extent": known only now
-            from .areas import file_extent
+    for safe in (False, True):
+        lateral, geom, geom_params = geometry_sql(job, layer, safe=safe)
+        # Two statements, each free to run on parallel workers: the converted values first (each
+        # computed once), then the reasons, which read them several times each.
+        steps = [
+            (f"CREATE UNLOGGED TABLE {converted} AS SELECT s.src_fid, {', '.join(plan.columns)}, {geom} AS _g "  # noqa: S608
+             f"FROM {job.staging_table} s {lateral}", [*plan.params, *geom_params]),
+            (f"CREATE UNLOGGED TABLE {table} AS SELECT c.*, array_remove(ARRAY[{', '.join(reasons)}]::text[], NULL) "  # noqa: S608
+             f"AS _reasons FROM {converted} c", [*plan.reason_params, *geo_reasons_params]),
+            (f"DROP TABLE {converted}", []),
+        ]
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # JIT compiling these wide expressions costs ~1 s and saves less, even at 1M rows.
+                cursor.execute("SET LOCAL jit = off")
+                for sql, params in steps:
+                    cursor.execute(sql, params)
+            break
+        except Exception:  # a coordinate outside the CRS's domain: retry with the safe transform
+            if safe:
+                raise
+    progress(60)
+    if job.mode == "replace" and job.area is None:  # "the file's extent": known only now
+        from .areas import file_extent
 
-            job.area = file_extent(converted)
-            if job.area is None:
-                raise ValidationError(_("The file has no usable geometry, so it covers no area to replace."))
-        # Every reason in one pass over the converted values: each value's own checks, the
-        # geometry's, then uniqueness (in the file, in the layer) and references to other layers
-        # (before, four UPDATEs of the checked table added those: a pass over it each).
-        joins, set_reasons, set_params = _set_based_reasons(job, layer, plan, converted)
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {converted}")  # row counts and values for the joins' plans
-            cursor.execute(f"CREATE UNLOGGED TABLE {table} AS SELECT c.*, "  # noqa: S608
-                           f"array_remove(ARRAY[{', '.join([*reasons, *set_reasons])}]::text[], NULL) AS _reasons "
-                           f"FROM {converted} c {joins}", [*plan.reason_params, *geo_reasons_params, *set_params])
-            cursor.execute(f"DROP TABLE {converted}")
+        job.area = file_extent(table)
+        if job.area is None:
+            raise ValidationError(_("The file has no usable geometry, so it covers no area to replace."))
+    _set_based_checks(job, layer, plan, table)
     progress(85)
     if plan.python_checked:
         _python_checks(plan, table)
@@ -343,43 +337,37 @@ def _append_reason(table: str, where: str, message_sql: str, params: list) -> No
         cursor.execute(f"UPDATE {table} c SET _reasons = _reasons || ({message_sql}) WHERE {where}", params)  # noqa: S608
 
 
-def _set_based_reasons(job, layer: type[Layer], plan: Plan, converted: str) -> tuple[str, list[str], list]:
-    """Uniqueness (inside the file and against the layer) and references to other layers, as
-    (joins over the converted table `c`, reason expressions, their parameters)."""
+def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
+    """Uniqueness (inside the file and against the layer) and references to other layers."""
     qn = connection.ops.quote_name
     layer_table = qn(layer.meta().db_table)
     replace_area = job.area.ewkt if job.mode == "replace" and job.area is not None else None
-    joins, reasons, params = [], [], []
-
-    def reason(condition: str, col: str, template: str, *extra) -> None:
-        reasons.append(f"CASE WHEN {condition} THEN replace(%s, '{{v}}', c.{col}::text) END")
-        params.extend([*extra, template])
-
     for name, f in target_properties(layer).items():
         col = plan.targets[name]
         if name not in job.mapping:
             continue
         label = str(f.verbose_name)
         if f.unique:
-            # Values that occur more than once in the file: one grouping, joined back.
-            joins.append(f"LEFT JOIN (SELECT {col} AS v FROM {converted} WHERE {col} IS NOT NULL GROUP BY {col} "  # noqa: S608
-                         f"HAVING count(*) > 1) dup{col} ON dup{col}.v = c.{col}")
-            reason(f"dup{col}.v IS NOT NULL", col, _("%(field)s: {v} occurs more than once in the file")
-                   % {"field": label})
+            _append_reason(table, f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
+                                  f"GROUP BY {col} HAVING count(*) > 1)",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
             # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
             keep = (f"AND NOT ST_Intersects(ST_PointOnSurface(t.{qn(layer.geometry().column)}), %s::geometry)"
                     if replace_area else "")
             same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
                             if name != "tucbsNo" and replace_area else "")
-            reason(f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} {keep} {same_feature})",
-                   col, _("%(field)s: {v} already exists in the layer") % {"field": label},
-                   *([replace_area] if replace_area else []))
+            _append_reason(table, f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} "
+                                  f"{keep} {same_feature})",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} already exists in the layer") % {"field": label},
+                            *([replace_area] if replace_area else [])])
         if f.is_relation:
             target = f.related_model._meta
-            reason(f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
-                   f"WHERE r.{qn(f.target_field.column)} = c.{col})",
-                   col, _("%(field)s: {v} does not exist") % {"field": label})
-    return " ".join(joins), reasons, params
+            _append_reason(table, f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
+                                  f"WHERE r.{qn(f.target_field.column)} = c.{col})",
+                           "replace(%s, '{v}', c." + col + "::text)",
+                           [_("%(field)s: {v} does not exist") % {"field": label}])
 
 
 def _python_checks(plan: Plan, table: str) -> None:
