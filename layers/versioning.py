@@ -132,7 +132,7 @@ def record_versions(layer: type[Layer], *, ids_sql: str, params: dict | None = N
                                         operation, user_id, actor, request_id, import_job, reason)
             SELECT t."tucbsNo", {version}, {values}, {start}, {end}, %(op)s, %(user_id)s, %(actor)s, %(request_id)s,
                    %(job)s, %(reason)s
-            FROM src t ORDER BY t.id
+            FROM src t
             RETURNING {returning_hash_sql(history)}
         )
         SELECT count(*), min(id), max(id), {SET_HASH_OF_RETURNED} FROM ins

@@ -158,7 +158,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             parts.append(written)
             counts["created"] = written.rows
             # The planner should see the layer (and the written rows) as they are now.
-            cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table}")
+            # (The columns the topology rules join and filter on: a whole-table ANALYZE also
+            # samples the expression indexes – the folded names – which the rules never read.)
+            cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table} (id, \"tucbsNo\", {geom_col})")
         progress(45)
         written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
         warnings = _batch_topology(layer, written_sql)
