@@ -271,6 +271,38 @@ def test_replace_in_a_mahalle_leaves_the_rest_alone(db):
     assert [r.operation for r in feature_versions(HIZMET, deleted)][-1] == "delete"
 
 
+def test_replace_checks_uniqueness_only_against_features_outside_the_area(db):
+    """In replace mode a tucbsNo or building id of a feature inside the area is free (that feature
+    is replaced or deleted), one of a feature outside the area is taken."""
+    from django.db import connection
+
+    from layers.imports.checks import checked_table
+
+    mahalle = Mahalle.objects.order_by("uavt_kodu").first()
+    inside = [b for b in Bina.objects.filter(geom__within=mahalle.geom).order_by("pk")[:2]]
+    outside = [b for b in Bina.objects.filter(geom__disjoint=mahalle.geom).order_by("pk")[:2]]
+    assert len(inside) == len(outside) == 2
+    at = mahalle.geom.point_on_surface.transform(4326, clone=True)
+
+    def square(i: int, size: float = 0.00002) -> dict:
+        x, y = at.x + i * 2 * size, at.y
+        ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+        return {"type": "MultiPolygon", "coordinates": [[ring]]}
+
+    rows = [(inside[0].tucbs_no, inside[0].bina_kimlik_no), (outside[0].tucbs_no, 99000021),
+            (990000021, outside[1].bina_kimlik_no), (990000022, inside[1].bina_kimlik_no)]
+    data = geojson([{"type": "Feature", "geometry": square(i), "properties": {
+        "tucbsNo": no, "binaKimlikNo": kimlik, "zeminUstuKatSayisi": 1}} for i, (no, kimlik) in enumerate(rows)])
+    job = checked(data, "alan.geojson", layer="bi-bina", mode="replace",
+                  area=areas.mahalle_area(str(mahalle.uavt_kodu)))
+    assert job.status == ImportStatus.CHECKED, job.message
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT _reasons FROM {checked_table(job)} ORDER BY src_fid")
+        reasons = [row[0] for row in cursor.fetchall()]
+    assert reasons == [[], [f"TUCBS no: {outside[0].tucbs_no} already exists in the layer"],
+                       [f"building id (MAKS): {outside[1].bina_kimlik_no} already exists in the layer"], []], reasons
+
+
 @pytest.mark.parametrize(("members", "fragment"), [
     ({"../../etc/evil.shp": b"x"}, "unsafe path"),
     ({"/abs/evil.geojson": b"{}"}, "unsafe path"),
