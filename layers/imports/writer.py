@@ -1,8 +1,9 @@
 """Writing checked features to their layer: one transaction, set-based, with history and audit.
 
 Append inserts the accepted features. Replace works inside an area: a feature whose tucbsNo
-matches a stored feature of the area updates it (its history continues), stored features of
-the area that the file does not contain are deleted, the rest are inserted. Topology rules
+matches a stored feature of the area updates it when an attribute or the geometry differs (its
+history continues; an identical one keeps its version and counts as unchanged), stored features
+of the area that the file does not contain are deleted, the rest are inserted. Topology rules
 run over the written rows. Every written feature gets its version in the layer's history table
 (INSERT … SELECT from the layer rows just written, operation "import", the job's id; deleted
 ones a tombstone), and the import gets **one** chained audit record with the counts and the
@@ -28,7 +29,7 @@ from ..models.history import Operation
 from ..registry import Layer
 from ..services import _batch_topology, _bump_generation, _reserve_tucbs_numbers
 from ..state import bump_config_generation
-from ..versioning import Written, hash_of_written, copied_fields, record_versions, who
+from ..versioning import Written, copied_fields, hash_of_written, record_versions, who
 from .checks import build_plan, checked_table, target_properties
 
 qn = connection.ops.quote_name
