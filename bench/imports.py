@@ -3,12 +3,16 @@
 
 The file is built from the sample district's buildings, copied on a grid north of everything
 the bench database holds (a metropolitan municipality's worth of buildings, new numbers), so
-the import's checks pass as they would for a real delivery. Two imports of the file are timed:
+the import's checks pass as they would for a real delivery. Three imports are timed:
   1. append: every building is new (insert, its first version in the history table, one audit
      record for the import with the hash of the versions written);
-  2. replace in the file's extent: every building is matched by tucbsNo and updated (its previous
-     version closed, the new one written) – the heavier path.
-Each import = check (ogr2ogr staging + one checking statement) + write (one transaction).
+  2. replace in the file's extent with a second file in which EVERY building changed (one more
+     floor above ground, the footprint moved 1 cm east): every building is matched by tucbsNo and
+     updated (its previous version closed, the new one written) – the heavy path, on which the
+     target is judged (a replace only versions features whose attributes or geometry changed);
+  3. replace again with a third file in which one building in ten changed once more (a floor):
+     the realistic case, 10 % updated and 90 % unchanged.
+Each import = check (ogr2ogr staging + the checking statements) + write (one transaction).
 Afterwards the imported buildings, their history rows and the audit records the imports wrote
 are removed again with SQL (a benchmark fixture, like the top-up), so the other benchmark
 cases see the same tables next time.
@@ -30,8 +34,28 @@ from django.test import override_settings
 GRID_GAP_M = 200.0  # between copies of the district
 
 
-def _build_file(source: Path, rows_wanted: int) -> tuple[float, ...]:
-    """Write the GeoPackage; returns its lon/lat extent."""
+def _floors(expr: str) -> str:
+    """Another valid number of floors above ground (1…120), always different from expr's."""
+    return f"(({expr}) % 120 + 1)"
+
+
+FLOORS = '"zeminUstuKatSayisi"'
+
+
+def _variant(variant: str, max_no: int) -> tuple[str, str]:
+    """(floors above ground, footprint) of a file against the original copies: "original";
+    "all" (every building one more floor, moved 1 cm east); "tenth" (as "all", and every tenth
+    building – row numbers 10, 20, … – one floor more again)."""
+    moved = "ST_Translate(geom, 0.01, 0)"
+    return {"original": (FLOORS, "geom"),
+            "all": (_floors(FLOORS), moved),
+            "tenth": (f'CASE WHEN ("tucbsNo" - {max_no}) % 10 = 0 THEN {_floors(_floors(FLOORS))} '
+                      f'ELSE {_floors(FLOORS)} END', moved)}[variant]
+
+
+def _build_file(source: Path, rows_wanted: int, variant: str = "original") -> tuple[float, ...]:
+    """Write the GeoPackage (the original copies, or a variant of them: _variant); returns its
+    lon/lat extent. Numbers come from the layer's maximum, so build every variant before importing."""
     from layers.imports import staging
     from layers.models.base import municipality_area
 
@@ -42,14 +66,15 @@ def _build_file(source: Path, rows_wanted: int) -> tuple[float, ...]:
         per_copy, xmin, ymin, xmax, ymax = cursor.fetchone()
         cursor.execute('SELECT max("tucbsNo"), max("binaKimlikNo") FROM layers_bina')
         max_no, max_kimlik = cursor.fetchone()
+    floors, geom = _variant(variant, max_no)
     copies = math.ceil(rows_wanted / per_copy)
     columns = math.ceil(math.sqrt(copies))
     step_x, step_y = xmax - xmin + GRID_GAP_M, ymax - ymin + GRID_GAP_M
     area = municipality_area().ewkt
     # Copy k sits in column k % columns, row k // columns + 1 (row 0 is the district itself).
     sql = f"""
-        SELECT "tucbsNo", "binaKimlikNo", adi, "zeminUstuKatSayisi", "zeminAltiKatSayisi",
-               "bagimsizBolumSayisi", "yapiGrubuTipi", "yapiSinifiTipi", "yapiKullanimIzniTarihi", geom
+        SELECT "tucbsNo", "binaKimlikNo", adi, {floors}::smallint AS "zeminUstuKatSayisi", "zeminAltiKatSayisi",
+               "bagimsizBolumSayisi", "yapiGrubuTipi", "yapiSinifiTipi", "yapiKullanimIzniTarihi", {geom} AS geom
         FROM (
             SELECT {max_no} + row_number() OVER (ORDER BY k, b."tucbsNo") AS "tucbsNo",
                    {max(max_kimlik or 0, 10**9)} + row_number() OVER (ORDER BY k, b."tucbsNo") AS "binaKimlikNo",
@@ -133,7 +158,7 @@ class StatementTimes:
         return sorted(((k, self.calls[k], v) for k, v in self.seconds.items()), key=lambda r: -r[2])[:n]
 
 
-def _import(source: Path, mode: str) -> dict[str, float]:
+def _import(source: Path, mode: str, updated: int | None = None) -> dict[str, float]:
     from layers.imports import areas, jobs
 
     phases = {}
@@ -153,6 +178,8 @@ def _import(source: Path, mode: str) -> dict[str, float]:
         job = jobs.run(job.pk, "write")
     phases["write"] = time.perf_counter() - started
     assert job.status == "done", job.message
+    if updated is not None:  # the file changes what the bench says it changes
+        assert job.result["updated"] == updated, job.result
     jobs.uploads.remove_folder(job.pk)
     print(f"import: {mode}: {job.result}", flush=True)
     return phases
@@ -163,7 +190,10 @@ def bench_import(rows_wanted: int) -> list[tuple[str, float]]:
 
     folder = Path(tempfile.mkdtemp(prefix="cbs-bench-import-"))
     source = folder / "bina.gpkg"
+    changed, tenth = folder / "bina-changed.gpkg", folder / "bina-tenth.gpkg"
     bbox = _build_file(source, rows_wanted)
+    _build_file(changed, rows_wanted, "all")
+    _build_file(tenth, rows_wanted, "tenth")
     baseline, baseline_layer = _ogr2ogr_baselines(source)
     with connection.cursor() as cursor:
         cursor.execute('SELECT max("tucbsNo") FROM layers_bina')
@@ -174,7 +204,8 @@ def bench_import(rows_wanted: int) -> list[tuple[str, float]]:
         # The municipality of a million buildings: its area is the file's (the checks still test it).
         with acting_as("command:bench"), override_settings(CBS_MAP_BBOX=bbox):
             append = _import(source, "append")
-            replace = _import(source, "replace")
+            replace = _import(changed, "replace", updated=rows_wanted)
+            replace_tenth = _import(tenth, "replace", updated=rows_wanted // 10)
     finally:
         with connection.cursor() as cursor:
             cursor.execute('DELETE FROM layers_bina WHERE "tucbsNo" > %s', [before_max])
@@ -186,20 +217,23 @@ def bench_import(rows_wanted: int) -> list[tuple[str, float]]:
             cursor.execute("DELETE FROM audit_auditrecord WHERE id > %s", [before_audit])
             cursor.execute("VACUUM ANALYZE layers_bina")
             cursor.execute("VACUUM ANALYZE audit_auditrecord")
-        source.unlink()
+        for path in (source, changed, tenth):
+            path.unlink()
         os.rmdir(folder)
     n = rows_wanted
     rows = [(f"ogr2ogr -f PostgreSQL, {n} buildings into a new table (s)", baseline),
             (f"ogr2ogr into a new table + INSERT … SELECT into a copy of the layer table, {n} buildings (s)",
              baseline_layer)]
-    for label, phases in (("append (all new)", append), ("replace (all updated)", replace)):
+    cases = (("append (all new)", append), ("replace (all changed)", replace),
+             ("replace (10 % changed)", replace_tenth))
+    for label, phases in cases:
         total = phases["check"] + phases["write"]
         rows += [(f"Kent CBS import {label}: check (stage + checks) (s)", phases["check"]),
                  (f"Kent CBS import {label}: write (1 transaction + history + audit) (s)", phases["write"]),
                  (f"Kent CBS import {label}: total (s)", total),
                  (f"Kent CBS import {label}: total / ogr2ogr into a new table", total / baseline),
                  (f"Kent CBS import {label}: total / ogr2ogr into the layer's copy", total / baseline_layer)]
-    for label, phases in (("append", append), ("replace", replace)):
+    for label, phases in (("append", append), ("replace", replace), ("replace 10 %", replace_tenth)):
         for phase in ("check", "write"):
             times = phases["statements"][phase]
             in_sql = sum(times.seconds.values())

@@ -23,10 +23,15 @@ def mahalle_area(uavt: str) -> tuple[MultiPolygon, str]:
 
 
 def file_extent(table: str) -> MultiPolygon | None:
-    """Convex hull of the checked features (storage CRS), as a MultiPolygon."""
+    """Convex hull of the checked features (storage CRS), as a MultiPolygon.
+
+    The hull of the hulls of groups of features: the same polygon (the hull of a set is the hull
+    of its parts' hulls), without collecting a million geometries into one value first (7.8 s of
+    a million-building check; in groups of 4096 it is a fraction of that)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ST_AsEWKB(ST_Multi(ST_Buffer(ST_ConvexHull(ST_Collect(_g)), 0.01))) "  # noqa: S608
-                       f"FROM {table} WHERE _g IS NOT NULL")
+        cursor.execute(f"SELECT ST_AsEWKB(ST_Multi(ST_Buffer(ST_ConvexHull(ST_Collect(h)), 0.01))) "  # noqa: S608
+                       f"FROM (SELECT ST_ConvexHull(ST_Collect(_g)) AS h FROM {table} WHERE _g IS NOT NULL "
+                       f"GROUP BY src_fid / 4096) parts")
         row = cursor.fetchone()
     if row is None or row[0] is None:
         return None

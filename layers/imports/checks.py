@@ -342,32 +342,50 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
     qn = connection.ops.quote_name
     layer_table = qn(layer.meta().db_table)
     replace_area = job.area.ewkt if job.mode == "replace" and job.area is not None else None
-    for name, f in target_properties(layer).items():
-        col = plan.targets[name]
-        if name not in job.mapping:
-            continue
-        label = str(f.verbose_name)
-        if f.unique:
-            _append_reason(table, f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
-                                  f"GROUP BY {col} HAVING count(*) > 1)",
-                           "replace(%s, '{v}', c." + col + "::text)",
-                           [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
+    unique = [(name, f) for name, f in target_properties(layer).items() if f.unique and name in job.mapping]
+    # One transaction: the helper table below never outlives a check that is cut off.
+    with transaction.atomic():
+        existing, same_feature_ok = layer_table, False
+        if replace_area and unique:
             # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
-            keep = (f"AND NOT ST_Intersects(ST_PointOnSurface(t.{qn(layer.geometry().column)}), %s::geometry)"
-                    if replace_area else "")
-            same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
-                            if name != "tucbsNo" and replace_area else "")
-            _append_reason(table, f"EXISTS (SELECT 1 FROM {layer_table} t WHERE t.{qn(f.column)} = c.{col} "
-                                  f"{keep} {same_feature})",
-                           "replace(%s, '{v}', c." + col + "::text)",
-                           [_("%(field)s: {v} already exists in the layer") % {"field": label},
-                            *([replace_area] if replace_area else [])])
-        if f.is_relation:
-            target = f.related_model._meta
-            _append_reason(table, f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
-                                  f"WHERE r.{qn(f.target_field.column)} = c.{col})",
-                           "replace(%s, '{v}', c." + col + "::text)",
-                           [_("%(field)s: {v} does not exist") % {"field": label}])
+            # The layer's features outside the area (by a point on the surface, as the writer
+            # decides) are found once for all unique attributes, not once per attribute (a
+            # point on the surface of every feature of the layer each time).
+            existing = f"{table}_outside"
+            geom = qn(layer.geometry().column)
+            columns = ", ".join(dict.fromkeys(['"tucbsNo"', *(qn(f.column) for _n, f in unique)]))
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE UNLOGGED TABLE {existing} AS SELECT {columns} FROM {layer_table} t "  # noqa: S608
+                               f"WHERE NOT (t.{geom} && %(area)s::geometry "
+                               f"AND ST_Intersects(ST_PointOnSurface(t.{geom}), %(area)s::geometry))",
+                               {"area": replace_area})
+                cursor.execute(f"ANALYZE {existing}")
+            same_feature_ok = True
+        for name, f in target_properties(layer).items():
+            col = plan.targets[name]
+            if name not in job.mapping:
+                continue
+            label = str(f.verbose_name)
+            if f.unique:
+                _append_reason(table, f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
+                                      f"GROUP BY {col} HAVING count(*) > 1)",
+                               "replace(%s, '{v}', c." + col + "::text)",
+                               [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
+                same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
+                                if name != "tucbsNo" and same_feature_ok else "")
+                _append_reason(table, f"EXISTS (SELECT 1 FROM {existing} t WHERE t.{qn(f.column)} = c.{col} "
+                                      f"{same_feature})",
+                               "replace(%s, '{v}', c." + col + "::text)",
+                               [_("%(field)s: {v} already exists in the layer") % {"field": label}])
+            if f.is_relation:
+                target = f.related_model._meta
+                _append_reason(table, f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
+                                      f"WHERE r.{qn(f.target_field.column)} = c.{col})",
+                               "replace(%s, '{v}', c." + col + "::text)",
+                               [_("%(field)s: {v} does not exist") % {"field": label}])
+        if existing != layer_table:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {existing}")
 
 
 def _python_checks(plan: Plan, table: str) -> None:

@@ -44,6 +44,8 @@ def revert(*, job: ImportJob, user=None) -> dict:
     check_edit(user=user, layer=layer, geometries=[job.area] if job.area is not None else [])
     parts = (job.result or {}).get("history") or []
     if job.status == ImportStatus.DONE and not parts:
+        if "unchanged" in (job.result or {}):  # written with history, and every feature was as stored
+            raise ValidationError(_("This import changed no feature; there is nothing to revert."))
         raise ValidationError(_("This import was written before feature history was kept; it cannot be reverted."))
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -128,7 +130,7 @@ def _apply(layer: type[Layer], job: ImportJob, user) -> list[Written]:
     # Created by the import: a tombstone each, then gone.
     created = "SELECT t.id FROM " + layer_table + " t JOIN _revert r ON r.no = t.\"tucbsNo\" WHERE r.kind = 'created'"
     written.append(record_versions(layer, ids_sql=created, operation=Operation.DELETE, when=when, user=user,
-                                   reason=reason, tombstone=True))
+                                   reason=reason, tombstone=True, hash_after=True))
     with connection.cursor() as cursor:
         try:
             with transaction.atomic():
@@ -151,5 +153,5 @@ def _apply(layer: type[Layer], job: ImportJob, user) -> list[Written]:
     back = ("SELECT t.id FROM " + layer_table + " t JOIN _revert r ON r.no = t.\"tucbsNo\" "
             "WHERE r.kind IN ('updated', 'deleted')")
     written.append(record_versions(layer, ids_sql=back, operation=Operation.REVERT, when=when, user=user,
-                                   reason=reason))
+                                   reason=reason, hash_after=True))
     return written

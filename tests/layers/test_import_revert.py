@@ -1,6 +1,7 @@
 """Reverting a finished import (issue 17.3): one transaction from the history table, refused after
 a later edit, for the author or an administrator, audited, and all-or-nothing under SIGKILL."""
 
+import json
 import os
 import signal
 import subprocess
@@ -138,7 +139,12 @@ def test_kill_during_revert_leaves_the_layer_all_before_or_all_after(django_db_s
 
     bina = get_layer("bi-bina")
     with django_db_blocker.unblock():
-        data, name = export_layer(bina, "gpkg", 5254)
+        data, name = export_layer(bina, "geojson", 5254)
+        # Every building changed (one floor more; a replace versions only what changed).
+        collection = json.loads(data)
+        for feature in collection["features"]:
+            feature["properties"]["zeminUstuKatSayisi"] = feature["properties"]["zeminUstuKatSayisi"] % 120 + 1
+        data = json.dumps(collection).encode()
         job = jobs.job_create(user=None, layer_name="bi-bina", upload=ContentFile(data, name=name))
         job = jobs.job_configure(job=job, user=None, settings_={"mode": "replace", "area": areas.FILE_EXTENT})
         job = jobs.run(job.pk, "check")

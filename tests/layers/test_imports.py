@@ -75,15 +75,18 @@ def test_round_trip_export_then_import_gives_the_same_features(db, fmt, srid, to
     assert (job.total, job.rejected) == (len(before), 0), report_csv(job)[:500]
     job = jobs.run(job.pk, "write")
     assert job.status == ImportStatus.DONE, job.message
-    assert job.result["updated"] == len(before) and job.result["created"] == job.result["deleted"] == 0
+    # Matched features are updated when the file changed them (the export rounds coordinates to
+    # 0.1 mm, other formats transform them), unchanged otherwise.
+    assert job.result["updated"] + job.result["unchanged"] == len(before)
+    assert job.result["created"] == job.result["deleted"] == 0
     after = snapshot(KamuHizmeti)
     assert after.keys() == before.keys()
     for number, (adi, tip, tel, adres, (x, y)) in before.items():
         a = after[number]
         assert a[:4] == (adi, tip, tel, adres)
         assert abs(a[4][0] - x) < tolerance and abs(a[4][1] - y) < tolerance
-    versions = feature_versions(HIZMET, next(iter(before)))
-    assert [r.operation for r in versions][-1] == "import"
+    written = HIZMET.history.objects.filter(import_job=job.pk)
+    assert written.count() == job.result["updated"] and set(written.values_list("operation", flat=True)) <= {"import"}
     assert not verify("audit")
 
 
@@ -268,6 +271,38 @@ def test_replace_in_a_mahalle_leaves_the_rest_alone(db):
     assert [r.operation for r in feature_versions(HIZMET, deleted)][-1] == "delete"
 
 
+def test_replace_checks_uniqueness_only_against_features_outside_the_area(db):
+    """In replace mode a tucbsNo or building id of a feature inside the area is free (that feature
+    is replaced or deleted), one of a feature outside the area is taken."""
+    from django.db import connection
+
+    from layers.imports.checks import checked_table
+
+    mahalle = Mahalle.objects.order_by("uavt_kodu").first()
+    inside = [b for b in Bina.objects.filter(geom__within=mahalle.geom).order_by("pk")[:2]]
+    outside = [b for b in Bina.objects.filter(geom__disjoint=mahalle.geom).order_by("pk")[:2]]
+    assert len(inside) == len(outside) == 2
+    at = mahalle.geom.point_on_surface.transform(4326, clone=True)
+
+    def square(i: int, size: float = 0.00002) -> dict:
+        x, y = at.x + i * 2 * size, at.y
+        ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+        return {"type": "MultiPolygon", "coordinates": [[ring]]}
+
+    rows = [(inside[0].tucbs_no, inside[0].bina_kimlik_no), (outside[0].tucbs_no, 99000021),
+            (990000021, outside[1].bina_kimlik_no), (990000022, inside[1].bina_kimlik_no)]
+    data = geojson([{"type": "Feature", "geometry": square(i), "properties": {
+        "tucbsNo": no, "binaKimlikNo": kimlik, "zeminUstuKatSayisi": 1}} for i, (no, kimlik) in enumerate(rows)])
+    job = checked(data, "alan.geojson", layer="bi-bina", mode="replace",
+                  area=areas.mahalle_area(str(mahalle.uavt_kodu)))
+    assert job.status == ImportStatus.CHECKED, job.message
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT _reasons FROM {checked_table(job)} ORDER BY src_fid")
+        reasons = [row[0] for row in cursor.fetchall()]
+    assert reasons == [[], [f"TUCBS no: {outside[0].tucbs_no} already exists in the layer"],
+                       [f"building id (MAKS): {outside[1].bina_kimlik_no} already exists in the layer"], []], reasons
+
+
 @pytest.mark.parametrize(("members", "fragment"), [
     ({"../../etc/evil.shp": b"x"}, "unsafe path"),
     ({"/abs/evil.geojson": b"{}"}, "unsafe path"),
@@ -433,18 +468,40 @@ def test_staging_files_use_server_side_names(db, settings, tmp_path):
     assert job.original_name == "; rm -rf ~ $(reboot).geojson"
 
 
+def layer_as_geojson(changes: dict | None = None) -> bytes:
+    """Every stored service point as a GeoJSON file in the storage CRS, exactly as stored (every
+    attribute, coordinates as Python's exact float text); `changes` maps a tucbsNo to the
+    properties (and "coordinates") that differ in the file."""
+    from django.conf import settings
+
+    features = []
+    for o in KamuHizmeti.objects.order_by("tucbs_no"):
+        props = {name: getattr(o, f.attname) for name, f in HIZMET.properties().items()
+                 if name not in ("surumBaslangicZamani", "surumBitisZamani")}
+        props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in props.items()}
+        coordinates = [o.geom.x, o.geom.y]
+        extra = dict((changes or {}).get(o.tucbs_no, {}))
+        coordinates = extra.pop("coordinates", coordinates)
+        features.append({"type": "Feature", "properties": {**props, **extra},
+                         "geometry": {"type": "Point", "coordinates": coordinates}})
+    return geojson(features, srid=settings.CBS_SRID)
+
+
 def test_an_import_writes_history_set_based_and_one_audit_record(db):
-    """Replacing every service point: each feature gets its imported version (operation import,
-    the job's id, its previous version closed) in the history table, and the import one chained
-    audit record with the SHA-256 of the rows it wrote – none per feature; verify_history agrees."""
+    """Replacing every service point with a file in which each one's name changed: each feature
+    gets its imported version (operation import, the job's id, its previous version closed) in
+    the history table, and the import one chained audit record with the SHA-256 of the rows it
+    wrote – none per feature; verify_history agrees."""
     from layers.versioning import verify_history
 
     audits = AuditRecord.objects.filter(object_type="layer:kh-hizmet").count()
     count = KamuHizmeti.objects.count()
-    data, name = export_layer(HIZMET, "gpkg", 5254)
-    job = checked(data, name, mode="replace", area=areas.FILE_EXTENT)
+    data = layer_as_geojson({o.tucbs_no: {"adi": o.adi + " (yeni)"} for o in KamuHizmeti.objects.all()})
+    job = checked(data, "hizmet.geojson", mode="replace", area=areas.FILE_EXTENT)
+    assert job.rejected == 0, report_csv(job)
     job = jobs.run(job.pk, "write")
     assert job.status == ImportStatus.DONE and job.result["updated"] == count, job.message
+    assert job.result["unchanged"] == 0
     assert AuditRecord.objects.filter(object_type="layer:kh-hizmet").count() == audits + 1
     record = AuditRecord.objects.get(object_type="layer:kh-hizmet", action="import", after__job=str(job.pk))
     assert record.after["history"][0]["rows"] == count and len(record.after["history_sha256"]) == 64
@@ -455,6 +512,52 @@ def test_an_import_writes_history_set_based_and_one_audit_record(db):
     assert versions[-1].import_job == job.pk and versions[-1].version == some.version
     assert versions[-2].surum_bitis_zamani == versions[-1].surum_baslangic_zamani
     assert verify_history() == [] and not verify("audit")
+
+
+def test_replace_versions_only_the_features_that_changed(db):
+    """A replace import whose file holds every service point, one with a new name and one moved
+    by a millimetre (inside the file extent's 1 cm margin), the others exactly as stored: only
+    those two get a new version (and count as updated); the others keep their version and history
+    and count as unchanged; the import's audit record hashes the two versions it wrote; reverting
+    it touches only those two."""
+    from layers.imports import revert
+    from layers.versioning import verify_history
+
+    renamed, moved, kept = KamuHizmeti.objects.order_by("tucbs_no")[:3]
+    history = {o.tucbs_no: list(feature_versions(HIZMET, o.tucbs_no).values_list("id", flat=True))
+               for o in (renamed, moved, kept)}
+    count = KamuHizmeti.objects.count()
+    data = layer_as_geojson({renamed.tucbs_no: {"adi": "Yeni Ad"},
+                             moved.tucbs_no: {"coordinates": [moved.geom.x + 0.001, moved.geom.y]}})
+    job = checked(data, "hizmet.geojson", mode="replace", area=areas.FILE_EXTENT)
+    assert job.rejected == 0, report_csv(job)
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.DONE, job.message
+    assert (job.result["updated"], job.result["unchanged"], job.result["created"], job.result["deleted"]) == (
+        2, count - 2, 0, 0)
+    versions = {o.tucbs_no: (o.version, o.adi, o.geom.x) for o in KamuHizmeti.objects.all()}
+    assert versions[renamed.tucbs_no] == (renamed.version + 1, "Yeni Ad", renamed.geom.x)
+    assert versions[moved.tucbs_no] == (moved.version + 1, moved.adi, moved.geom.x + 0.001)
+    assert versions[kept.tucbs_no] == (kept.version, kept.adi, kept.geom.x)
+    assert list(feature_versions(HIZMET, kept.tucbs_no).values_list("id", flat=True)) == history[kept.tucbs_no]
+    written = HIZMET.history.objects.filter(import_job=job.pk)
+    assert sorted(written.values_list("tucbs_no", flat=True)) == sorted([renamed.tucbs_no, moved.tucbs_no])
+    record = AuditRecord.objects.get(object_type="layer:kh-hizmet", action="import", after__job=str(job.pk))
+    assert record.after["unchanged"] == count - 2 and [p["rows"] for p in record.after["history"]] == [2]
+    assert verify_history() == [] and not verify("audit")
+    result = revert.revert(job=job, user=None)
+    assert (result["removed"], result["restored"], result["brought_back"]) == (0, 2, 0)
+    after = {o.tucbs_no: (o.version, o.adi, o.geom.x) for o in KamuHizmeti.objects.all()}
+    assert after[renamed.tucbs_no] == (renamed.version + 2, renamed.adi, renamed.geom.x)
+    assert after[moved.tucbs_no] == (moved.version + 2, moved.adi, moved.geom.x)
+    assert after[kept.tucbs_no] == (kept.version, kept.adi, kept.geom.x)
+    assert list(feature_versions(HIZMET, kept.tucbs_no).values_list("id", flat=True)) == history[kept.tucbs_no]
+    # The layer as it is now, imported again: nothing changes, nothing is versioned or revertible.
+    job = jobs.run(checked(layer_as_geojson(), "ayni.geojson", mode="replace", area=areas.FILE_EXTENT).pk, "write")
+    assert (job.result["updated"], job.result["unchanged"], job.result["history"]) == (0, count, [])
+    assert {o.tucbs_no: (o.version, o.adi, o.geom.x) for o in KamuHizmeti.objects.all()} == after
+    with pytest.raises(ValidationError, match="changed no feature"):
+        revert.revert(job=job, user=None)
 
 
 def test_transformation_text_is_in_the_language_of_each_request():
