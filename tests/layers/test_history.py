@@ -222,3 +222,14 @@ class HistoryPageTests:
         response = client.post(url, {"record": first.pk, "version": feature.version - 1}, follow=True)
         assert KamuHizmeti.objects.get(pk=feature.pk).adi == "Yeni Ad"
         assert response.status_code == 200
+
+
+def test_every_history_table_leaves_room_for_the_closing_update(db):
+    """Each version is updated once (closed): fillfactor 60 keeps that update on its page
+    (layers/migrations/0016_history_fillfactor.py); a layer added later needs the same."""
+    tables = sorted(layer.history._meta.db_table for layer in all_layers())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [tables])
+        options = dict(cursor.fetchall())
+    assert sorted(options) == tables
+    assert {table: opts for table, opts in options.items() if opts != ["fillfactor=60"]} == {}
