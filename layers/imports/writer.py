@@ -59,8 +59,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             # Hash joins and sorts of a million rows stay in memory instead of spilling or
             # falling back to nested loops.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute(f"SELECT count(*) FILTER (WHERE cardinality(_reasons) > 0) FROM {table}")
-            rejected = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FILTER (WHERE cardinality(_reasons) > 0), "  # noqa: S608
+                           f"count(*) FILTER (WHERE cardinality(_reasons) = 0) FROM {table}")
+            rejected, accepted_count = cursor.fetchone()
         if rejected and not job.skip_rejected:
             raise ValidationError(_("%(count)d features were rejected: nothing was written. Correct the file, "
                                     "or choose to skip the rejected features.") % {"count": rejected})
@@ -76,6 +77,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
         columns = {name: f"CAST(c.{plan.targets[name]} AS {(f.target_field if f.is_relation else f).db_type(connection)})"
                    for name, f in props.items() if name != "tucbsNo"}
         counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+        matched = 0  # features of the area the file's numbers match (replace)
         parts: list[Written] = []
         progress(5)
         if replace:
@@ -86,12 +88,19 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                 cursor.execute(f"CREATE TEMP TABLE _import_match ON COMMIT DROP AS SELECT o.id, c.src_fid "  # noqa: S608
                                f"FROM _import_old o JOIN {accepted} c ON c.{matched} = o.\"tucbsNo\"")
                 cursor.execute("ANALYZE _import_old; ANALYZE _import_match")  # temp tables have no autovacuum
+                # Every match is a feature of the area (a file's numbers are unique: the checks
+                # refuse repeats), so the two counts say whether anything is left to delete –
+                # without the anti-join over a whole area that finds nothing in the common case.
+                cursor.execute("SELECT (SELECT count(*) FROM _import_old), (SELECT count(*) FROM _import_match)")
+                in_area, matched = cursor.fetchone()
+                leaving = in_area - matched
                 # The area's features that the file does not contain end with a tombstone each.
-                parts.append(record_versions(
-                    layer, ids_sql="SELECT o.id FROM _import_old o WHERE NOT EXISTS "
-                                   "(SELECT FROM _import_match m WHERE m.id = o.id)",
-                    operation=Operation.DELETE, when=when, user=user, import_job=job.id, tombstone=True,
-                    hash_after=True))
+                if leaving:
+                    parts.append(record_versions(
+                        layer, ids_sql="SELECT o.id FROM _import_old o WHERE NOT EXISTS "
+                                       "(SELECT FROM _import_match m WHERE m.id = o.id)",
+                        operation=Operation.DELETE, when=when, user=user, import_job=job.id, tombstone=True,
+                        hash_after=True))
                 # Updates: matched features take the file's attributes and geometry when any of
                 # them differs (compared exactly: typed values, the geometry coordinate by coordinate); the
                 # others keep their version and history and count as unchanged. The UPDATE keeps
@@ -108,27 +117,26 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                                f"WHERE t.id = m.id AND ({old_values}) IS DISTINCT FROM ({new_values}) RETURNING t.id) "
                                f"INSERT INTO _import_changed SELECT id FROM upd", [when])
                 counts["updated"] = cursor.rowcount
-                cursor.execute("SELECT count(*) FROM _import_match")
-                counts["unchanged"] = cursor.fetchone()[0] - counts["updated"]
+                counts["unchanged"] = matched - counts["updated"]
                 cursor.execute("ANALYZE _import_changed")
                 # (One statement updating, closing and writing versions from the UPDATE's RETURNING
                 # was tried: the same buffers, and twice as long at 100 000 rows.)
                 parts.append(record_versions(layer, ids_sql="SELECT id FROM _import_changed",
                                              operation=Operation.IMPORT, when=when, user=user, import_job=job.id,
                                              hash_after=True))
-                try:
-                    with transaction.atomic():
-                        cursor.execute(f"DELETE FROM {layer_table} t USING _import_old o WHERE t.id = o.id "  # noqa: S608
-                                       "AND NOT EXISTS (SELECT FROM _import_match m WHERE m.id = o.id)")
-                except IntegrityError as exc:
-                    raise ValidationError(_("Features of the area that the file does not contain are referenced "
-                                            "by other layers and cannot be deleted; nothing was written.")) from exc
-                counts["deleted"] = cursor.rowcount
+                if leaving:
+                    try:
+                        with transaction.atomic():
+                            cursor.execute(f"DELETE FROM {layer_table} t USING _import_old o WHERE t.id = o.id "  # noqa: S608
+                                           "AND NOT EXISTS (SELECT FROM _import_match m WHERE m.id = o.id)")
+                    except IntegrityError as exc:
+                        raise ValidationError(_("Features of the area that the file does not contain are referenced "
+                                                "by other layers and cannot be deleted; nothing was written.")) from exc
+                    counts["deleted"] = cursor.rowcount
         progress(20)
         with connection.cursor() as cursor:
             skip = "WHERE NOT EXISTS (SELECT FROM _import_match m WHERE m.src_fid = c.src_fid)" if replace else ""
-            cursor.execute(f"SELECT count(*) FROM {accepted} c {skip}")  # noqa: S608
-            new = cursor.fetchone()[0]
+            new = accepted_count - matched  # each match is one accepted feature (unique numbers on both sides)
             # Numbers the file brings count as handed out: reserved ones start above them.
             cursor.execute(f"SELECT max(c.{plan.targets['tucbsNo']}) FROM {accepted} c")  # noqa: S608
             cursor.execute("UPDATE layers_layercounter SET last_tucbs_no = GREATEST(last_tucbs_no, %s) "
@@ -146,7 +154,8 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             copied = ", ".join(qn(h) for h, _l in copied_fields(layer))
             from_ins = ", ".join(f"i.{qn(c)}" for _h, c in copied_fields(layer))
             ident = who(user)
-            cursor.execute(f"""
+            if new:
+                cursor.execute(f"""
                 WITH ins AS (
                     INSERT INTO {layer_table} ("tucbsNo", {target_cols}, {geom_col}, version, "surumBaslangicZamani")
                     SELECT {number}, {values}, c._g, 1, %(when)s FROM {accepted} c {skip} ORDER BY c.src_fid
@@ -159,8 +168,10 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                     RETURNING h.id
                 ), new AS (INSERT INTO _import_new SELECT id FROM ins)
                 SELECT count(*), min(id), max(id) FROM hist
-            """, {"first": first, "when": when, "op": Operation.IMPORT, "job": job.id, **ident})  # noqa: S608
-            rows, first_id, last_id = cursor.fetchone()
+                """, {"first": first, "when": when, "op": Operation.IMPORT, "job": job.id, **ident})  # noqa: S608
+                rows, first_id, last_id = cursor.fetchone()
+            else:  # a replace that only updates: no statement over the whole file for nothing
+                rows, first_id, last_id = 0, None, None
             # Hashed by a query of its own after the insert (versioning.written_hash: cheaper for
             # big sets than each row's hash in the RETURNING list).
             digest = hash_of_written(history, rows, first_id, last_id) if rows else None
