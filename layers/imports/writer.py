@@ -84,9 +84,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE TEMP TABLE _import_old ON COMMIT DROP AS SELECT t.id, t.\"tucbsNo\" "  # noqa: S608
                                f"FROM {layer_table} t WHERE {in_area}", {"area": area})
-                matched = plan.targets["tucbsNo"]
+                number_column = plan.targets["tucbsNo"]
                 cursor.execute(f"CREATE TEMP TABLE _import_match ON COMMIT DROP AS SELECT o.id, c.src_fid "  # noqa: S608
-                               f"FROM _import_old o JOIN {accepted} c ON c.{matched} = o.\"tucbsNo\"")
+                               f"FROM _import_old o JOIN {accepted} c ON c.{number_column} = o.\"tucbsNo\"")
                 cursor.execute("ANALYZE _import_old; ANALYZE _import_match")  # temp tables have no autovacuum
                 # Every match is a feature of the area (a file's numbers are unique: the checks
                 # refuse repeats), so the two counts say whether anything is left to delete –
