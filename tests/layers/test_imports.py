@@ -590,3 +590,46 @@ def test_report_csv_download_quotes_formula_text(client, db):
     adi, tip = header.index("adi ← adi"), header.index("hizmetTipi ← hizmetTipi")
     assert [(row[adi], row[tip]) for row in rows] == [(quoted(p), quoted(p)) for p in PAYLOADS]
     assert [int(row[0]) for row in rows] == sorted(int(row[0]) for row in rows)
+
+
+def test_typed_source_columns_give_the_same_values_and_reasons_as_text(db):
+    """A file's integer and date columns arrive typed in staging and are taken as they are (no
+    parsing from text): the checked values, raw texts and reasons are those of the same file with
+    every value written as text."""
+    from django.db import connection
+
+    from layers.imports.checks import build_plan, checked_table, staging_types
+
+    def square(lon: float, size: float = 0.0002) -> dict:
+        ring = [[lon, 41.0], [lon + size, 41.0], [lon + size, 41.0 + size], [lon, 41.0 + size], [lon, 41.0]]
+        return {"type": "MultiPolygon", "coordinates": [[ring]]}
+
+    values = [{"binaKimlikNo": 99000031, "zeminUstuKatSayisi": 500, "zeminAltiKatSayisi": 2,
+               "yapiKullanimIzniTarihi": "2020-05-01"},
+              {"binaKimlikNo": 99000032, "zeminUstuKatSayisi": 3, "zeminAltiKatSayisi": None,
+               "yapiKullanimIzniTarihi": None},
+              {"binaKimlikNo": 99000032, "zeminUstuKatSayisi": -1, "zeminAltiKatSayisi": 0,
+               "yapiKullanimIzniTarihi": "1999-12-31"}]
+
+    def collection(as_text: bool) -> bytes:
+        return geojson([{"type": "Feature", "geometry": square(28.900 + i / 1000), "properties": {
+            k: (str(v) if as_text and v is not None else v) for k, v in props.items()}}
+            for i, props in enumerate(values)])
+
+    typed, text = (checked(collection(t), "tipli.geojson", layer="bi-bina") for t in (False, True))
+    types = staging_types(typed)
+    assert types["zeminUstuKatSayisi"] in {"integer", "bigint"} and types["yapiKullanimIzniTarihi"] == "date"
+    assert staging_types(text)["zeminUstuKatSayisi"] == "character varying"
+    columns = " ".join(build_plan(typed, get_layer("bi-bina"), types).columns)
+    assert "to_date" not in columns and "~" not in columns
+    rows = []
+    for job in (typed, text):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT to_jsonb(c)::text FROM {checked_table(job)} c ORDER BY src_fid")
+            rows.append([json.loads(row[0]) for row in cursor.fetchall()])
+    assert rows[0] == rows[1]
+    reasons = [r["_reasons"] for r in rows[0]]
+    twice = "building id (MAKS): 99000032 occurs more than once in the file"
+    assert any("above the maximum" in r for r in reasons[0]) and twice not in reasons[0]
+    assert "floors below ground is missing" in reasons[1] and twice in reasons[1]
+    assert "floors above ground: -1 is below the minimum (1)" in reasons[2] and twice in reasons[2]
