@@ -86,10 +86,22 @@ def written_hash(history: type[Model], first: int, last: int) -> tuple[int, str]
     big sets cheaper: at 200 000 building versions the insert with the row hashes in RETURNING
     took 15.1–20.1 s, the insert returning ids 12.2–15.4 s plus this query 1.4–2.2 s."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), {SET_HASH_OF_RETURNED} FROM (SELECT h.id, "  # noqa: S608
-                       f"sha256(convert_to({row_text_sql(history)}, 'UTF8')) AS row_sha "
-                       f"FROM {qn(history._meta.db_table)} h WHERE h.id BETWEEN %s AND %s) q", [first, last])
+        cursor.execute(_range_hash_sql(history, "TRUE"), {"first": first, "last": last})
         return cursor.fetchone()
+
+
+def _range_hash_sql(history: type[Model], where: str) -> str:
+    """(count, set hash) of the history rows with ids %(first)s..%(last)s and `where` (alias h).
+
+    The rows' own hashes are computed in a subquery the planner keeps as it is (OFFSET 0), below
+    the ordered aggregate: so parallel workers may compute them (the canonical text and its
+    sha256, ~8 µs a building) while the aggregate, which needs them in id order, runs in one
+    process. Flattened, every hash was computed in the aggregate's process: 8.0 s against
+    4.2 s for a million buildings on two cores. Same value as set_hash_sql."""
+    return (f"SELECT count(*), {SET_HASH_OF_RETURNED} FROM (SELECT h.id, "  # noqa: S608
+            f"sha256(convert_to({row_text_sql(history)}, 'UTF8')) AS row_sha "
+            f"FROM {qn(history._meta.db_table)} h WHERE h.id BETWEEN %(first)s AND %(last)s AND ({where}) "
+            f"OFFSET 0) q")
 
 
 @dataclass(frozen=True)
@@ -171,16 +183,6 @@ def hash_of_written(history: type[Model], rows: int, first: int, last: int) -> s
 
 def _src(table: str, ids_sql: str) -> str:
     return f"SELECT * FROM {table} WHERE id IN ({ids_sql})"  # noqa: S608
-
-
-def hash_rows(layer: type[Layer], first: int, last: int, where: str = "TRUE", params=None) -> tuple[int, str | None]:
-    """(count, set hash) of the history rows with ids first..last (and `where`), as written."""
-    history = layer.history
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), {set_hash_sql(history)} FROM {qn(history._meta.db_table)} h "  # noqa: S608
-                       f"WHERE h.id BETWEEN %(first)s AND %(last)s AND ({where})",
-                       {"first": first, "last": last, **(params or {})})
-        return cursor.fetchone()
 
 
 def state(layer: type[Layer], row: Model | None) -> dict | None:
