@@ -233,3 +233,30 @@ def test_every_history_table_leaves_room_for_the_closing_update(db):
         options = dict(cursor.fetchall())
     assert sorted(options) == tables
     assert {table: opts for table, opts in options.items() if opts != ["fillfactor=60"]} == {}
+
+
+def test_an_import_hash_is_the_same_when_parallel_workers_compute_the_rows_hashes(db):
+    """written_hash lets parallel workers hash the rows (a subquery kept below the ordered
+    aggregate) and samples the written ids first for big sets: with parallel plans made cheap
+    and the sampling forced, its value is still that of set_hash_sql over the same rows."""
+    from django.db import transaction
+
+    from layers import versioning
+
+    layer = get_layer("bi-bina")
+    history = layer.history
+    table = connection.ops.quote_name(history._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id), {versioning.set_hash_sql(history)} FROM {table} h")
+        first, last, serial = cursor.fetchone()
+    assert last - first > 100
+    with transaction.atomic(), connection.cursor() as cursor, \
+            mock.patch.object(versioning, "PARALLEL_HASH_ROWS", 0):
+        for setting in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size",
+                        "min_parallel_index_scan_size"):
+            cursor.execute(f"SET LOCAL {setting} = 0")
+        cursor.execute("EXPLAIN " + versioning._range_hash_sql(history, "TRUE"), {"first": first, "last": last})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Gather" in plan and plan.index("Gather") > plan.index("Aggregate"), plan
+        count, parallel = versioning.written_hash(history, first, last)
+    assert (count, parallel) == (history.objects.count(), serial)
