@@ -255,7 +255,7 @@ def test_an_import_hash_is_the_same_when_parallel_workers_compute_the_rows_hashe
         for setting in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size",
                         "min_parallel_index_scan_size"):
             cursor.execute(f"SET LOCAL {setting} = 0")
-        cursor.execute("EXPLAIN " + versioning._range_hash_sql(history, "TRUE"), {"first": first, "last": last})
+        cursor.execute("EXPLAIN " + versioning.range_hash_sql(history), {"first": first, "last": last})
         plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Gather" in plan and plan.index("Gather") > plan.index("Aggregate"), plan
         count, parallel = versioning.written_hash(history, first, last)
