@@ -268,16 +268,17 @@ def features_bulk_create(
     return len(instances)
 
 
-def _batch_topology(layer: type[Layer], ids_sql: str, params=()) -> dict[str, list[int]]:
+def _batch_topology(layer: type[Layer], ids_sql: str, params=(), large: bool = False) -> dict[str, list[int]]:
     """The layer's topology rules over a stored batch (the ids `ids_sql` selects): errors undo it
-    (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record."""
+    (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record.
+    `large`: the batch is mostly updated rows and most of the layer (TopologyRule.large_batch)."""
     from .topology import ERROR, batch_table
 
     if not layer.topology:
         return {}
     errors, warnings = {}, {}
     with batch_table(ids_sql, params) as batch:
-        found = [(rule, rule.violators(batch)) for rule in layer.topology]
+        found = [(rule, rule.violators(batch, large)) for rule in layer.topology]
     for rule, bad in found:
         if bad:
             shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")

@@ -29,9 +29,14 @@ class TopologyRule:
     message: Promise | str
     holds: Callable[[Model], bool]
     batch_sql: str
+    # The same answer for a batch of updated rows that is most of its layer (a replacing import),
+    # where batch_sql would be slow; None: batch_sql is used for every batch.
+    large_batch: Callable[[str], list[int]] | None = None
 
-    def violators(self, batch: str) -> list[int]:
+    def violators(self, batch: str, large: bool = False) -> list[int]:
         """tucbsNo of the batch's stored rows that break the rule, in order (see batch_table)."""
+        if large and self.large_batch is not None:
+            return self.large_batch(batch)
         with connection.cursor() as cursor:
             cursor.execute(self.batch_sql.format(batch=batch))
             return sorted(row[0] for row in cursor.fetchall())
@@ -92,8 +97,39 @@ ROAD_IN_DISTRICT = TopologyRule(
     ERROR, _("The road centre line must lie inside the district."), inside_the_district,
     "SELECT y.\"tucbsNo\" FROM layers_yol y, (SELECT ST_Union(geom) AS g FROM layers_mahalle) d "
     "WHERE y.id IN (SELECT id FROM {batch}) AND d.g IS NOT NULL AND NOT ST_Within(y.geom, d.g)")
+
+
+def overlapping_buildings_of_a_large_batch(batch: str) -> list[int]:
+    """BINA_NO_OVERLAP's violators for a batch of updated buildings that is most of the layer.
+
+    Asked as batch_sql asks it, every building of the batch probes the layer's spatial index,
+    which still holds the pre-update copy of each updated building until vacuum: twice the
+    entries, and the probe (not ST_Relate) is the cost. Here the batch's buildings get an index
+    of their own (a sorted GiST build, ~1.5 s a million) that each of them probes, and the rest of
+    the layer – the smaller part – probes it too. Same tucbsNo as batch_sql (tested). A million
+    updated buildings on two cores: 22 s through batch_sql, 16 s this way (for a million new ones,
+    whose layer index holds no old copies, batch_sql stays faster: 16 s against 20 s)."""
+    own = f"{batch}_geom"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE UNLOGGED TABLE {own} AS SELECT b.id, b."tucbsNo", b.geom FROM layers_bina b '
+                       f"WHERE b.id IN (SELECT id FROM {batch})")
+        cursor.execute(f"CREATE INDEX ON {own} USING gist (geom)")
+        cursor.execute(f"ANALYZE {own}")
+        cursor.execute(f"""
+            SELECT n."tucbsNo" FROM {own} n JOIN {own} o
+                ON o.geom && n.geom AND o.id <> n.id AND ST_Relate(o.geom, n.geom, '2********')
+            UNION
+            SELECT n."tucbsNo" FROM layers_bina o JOIN {own} n
+                ON o.geom && n.geom AND ST_Relate(o.geom, n.geom, '2********')
+            WHERE NOT EXISTS (SELECT FROM {batch} x WHERE x.id = o.id)""")  # noqa: S608  (our names)
+        found = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(f"DROP TABLE {own}")
+    return found
+
+
 BINA_NO_OVERLAP = TopologyRule(
     ERROR, _("The building overlaps another building."), overlaps_no_other_building,
     "SELECT DISTINCT n.\"tucbsNo\" FROM layers_bina n JOIN layers_bina o "
     "ON o.geom && n.geom AND o.id <> n.id AND ST_Relate(o.geom, n.geom, '2********') "
-    "WHERE n.id IN (SELECT id FROM {batch})")
+    "WHERE n.id IN (SELECT id FROM {batch})",
+    large_batch=overlapping_buildings_of_a_large_batch)

@@ -43,6 +43,19 @@ def history_summary(parts: list[Written]) -> dict:
     return {"history_sha256": combined, "history": [p.as_audit() for p in written]}
 
 
+# A replace that updated at least this many features, and at least half of the layer, has the
+# topology rules asked the way meant for such batches (TopologyRule.large_batch).
+LARGE_UPDATE_ROWS = 100_000
+
+
+def _mostly_updated(layer_table: str, counts: dict) -> bool:
+    if counts["updated"] < LARGE_UPDATE_ROWS:
+        return False
+    with connection.cursor() as cursor:  # analysed just before: the layer's live rows now
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [layer_table])
+        return 2 * counts["updated"] >= cursor.fetchone()[0]
+
+
 def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = lambda p: None) -> dict:
     """Store the job's accepted features; returns the counts. Raises ValidationError to refuse."""
     table = checked_table(job)
@@ -184,7 +197,7 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
             cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table} (id, \"tucbsNo\", {geom_col})")
         progress(45)
         written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
-        warnings = _batch_topology(layer, written_sql)
+        warnings = _batch_topology(layer, written_sql, large=_mostly_updated(layer_table, counts))
         progress(55)
         summary = history_summary(parts)
         _bump_generation(layer)

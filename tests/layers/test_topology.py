@@ -47,3 +47,70 @@ class TopologyTests:
                                geometry=open_ground.ewkt)
         assert moved.topology_warnings == ["The door number does not touch a building."]
         assert Numarataj.objects.get(pk=door.pk).geom.equals_exact(open_ground, 0.001)
+
+
+def test_the_large_batch_overlap_check_finds_what_the_per_building_one_finds(db):
+    """BINA_NO_OVERLAP asked for a large replace (the batch's own index, the rest of the layer
+    probing it) names the same buildings as batch_sql: overlaps inside the batch and between the
+    batch and the rest of the layer, in updated rows whose old copies are still in the layer."""
+    from django.db import connection, transaction
+
+    from layers.topology import BINA_NO_OVERLAP, batch_table
+
+    ids = list(Bina.objects.order_by("pk").values_list("pk", flat=True)[:400])
+    inside, outside = ids[:300], ids[300:]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Every building of the batch updated (moved by 1 mm, as a replace writes them); then
+            # one of them laid over another of the batch and one over a building outside it.
+            cursor.execute("UPDATE layers_bina SET geom = ST_Translate(geom, 0.001, 0) WHERE id = ANY(%s)", [inside])
+            for moved, onto in ((inside[0], inside[1]), (inside[2], outside[0])):
+                cursor.execute("UPDATE layers_bina SET geom = (SELECT geom FROM layers_bina WHERE id = %s) "
+                               "WHERE id = %s", [onto, moved])
+        numbers = dict(Bina.objects.filter(pk__in=ids).values_list("pk", "tucbs_no"))
+        with batch_table("SELECT unnest(%s::bigint[]) AS id", [inside]) as batch:
+            usual = BINA_NO_OVERLAP.violators(batch)
+            large = BINA_NO_OVERLAP.violators(batch, large=True)
+        transaction.set_rollback(True)
+    assert {numbers[inside[0]], numbers[inside[1]], numbers[inside[2]]} <= set(usual)
+    assert numbers[outside[0]] not in usual  # only the batch's buildings are named
+    assert large == usual
+
+
+def test_a_replace_of_most_of_the_layer_refuses_an_overlap_through_the_large_batch_check(db, monkeypatch):
+    """The import writer takes the large-batch check for a replace that updates most of the layer
+    (here: every building one floor higher), and an overlap it finds refuses the import like any
+    other: nothing written."""
+    import json
+    from unittest import mock
+
+    from django.conf import settings
+
+    from layers.imports import areas, jobs, writer
+    from layers.models import ImportStatus
+
+    from .test_imports import checked, geojson
+
+    layer = get_layer("bi-bina")
+    first, second = Bina.objects.order_by("pk")[:2]
+    features = []
+    for b in Bina.objects.order_by("pk"):
+        props = {name: getattr(b, f.attname) for name, f in layer.properties().items()
+                 if name not in ("surumBaslangicZamani", "surumBitisZamani")}
+        props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in props.items()}
+        props["zeminUstuKatSayisi"] += 1
+        geom = second.geom if b.pk == first.pk else b.geom
+        features.append({"type": "Feature", "properties": props, "geometry": json.loads(geom.json)})
+    before = dict(Bina.objects.values_list("pk", "version"))
+    job = checked(geojson(features, srid=settings.CBS_SRID), "binalar.geojson", layer="bi-bina",
+                  mode="replace", area=areas.FILE_EXTENT)
+    assert job.rejected == 0, job.message
+    monkeypatch.setattr(writer, "LARGE_UPDATE_ROWS", 1)
+    asked = []
+    real = writer._batch_topology
+    with mock.patch.object(writer, "_batch_topology",
+                           side_effect=lambda *a, **k: asked.append(k.get("large")) or real(*a, **k)):
+        job = jobs.run(job.pk, "write")
+    assert asked == [True]
+    assert job.status == ImportStatus.FAILED and "overlaps" in job.message, job.message
+    assert dict(Bina.objects.values_list("pk", "version")) == before
