@@ -16,15 +16,20 @@ formats that do not depend on session settings (UTC timestamps, hex EWKB, exact 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Model
 
 from cbs.audit.context import current
 
 from .models.history import SPAN_FIELDS, Operation
 from .registry import Layer
+
+logger = logging.getLogger(__name__)
+
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
 
 qn = connection.ops.quote_name
 
@@ -94,9 +99,32 @@ def written_hash(history: type[Model], first: int, last: int) -> tuple[int, str]
             # The ids were just written: the statistics end below them, the planner would expect a
             # few rows and hash them in one process (8.7 s at a million; with the id column
             # sampled again, 0.2 s, it takes parallel workers: 3.9 s).
-            cursor.execute(f"ANALYZE {qn(history._meta.db_table)} (id)")
+            _sample_ids(history)
         cursor.execute(range_hash_sql(history), {"first": first, "last": last})
         return cursor.fetchone()
+
+
+# How long the sampling may wait for a table another session vacuums or analyses.
+SAMPLE_LOCK_TIMEOUT = "1s"
+
+
+def _sample_ids(history: type[Model]) -> None:
+    """ANALYZE the history's id column, or nothing if that would wait: the lock it takes is held
+    until the import commits, and while the import waits for it, so does every editor of the
+    layer. Without new statistics the hash is the same, only computed in one process."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # SET LOCAL outlives a released savepoint: the previous value is put back below.
+            cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                           [SAMPLE_LOCK_TIMEOUT])
+            previous = cursor.fetchone()[0]
+            cursor.execute(f"ANALYZE {qn(history._meta.db_table)} (id)")
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        logger.info("%s: statistics not refreshed (the table is locked); hashing in one process",
+                    history._meta.db_table)
 
 
 def range_hash_sql(history: type[Model]) -> str:

@@ -170,9 +170,15 @@ def build_plan(job, layer: type[Layer], types: dict[str, str] | None = None) -> 
         typed = _typed_kind(f)
         if not codes and typed and types.get(source) in TYPED_SOURCES[typed]:
             value = f"s.{ident(source)}"
-            plan.columns.append(f"{value}::text AS _r{index}, "
-                                f"{value}{'::numeric' if typed == 'integer' else ''} AS {col}")
-            _reasons_for(plan, f, index, label, None)
+            if typed == "integer":
+                converted, bad_template = f"{value}::numeric", None  # every integer is a whole number
+            else:
+                # The text path's years (0001-9999): a date column also holds BC, year 10000 and
+                # ±infinity, which Python cannot read back.
+                converted = f"CASE WHEN {value} BETWEEN '0001-01-01' AND '9999-12-31' THEN {value} END"
+                bad_template = _converter(f, raw)[1]
+            plan.columns.append(f"{value}::text AS _r{index}, {converted} AS {col}")
+            _reasons_for(plan, f, index, label, bad_template)
             if not _sql_validators(f):
                 plan.python_checked.append((name, f))
             continue

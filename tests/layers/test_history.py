@@ -2,6 +2,8 @@
 undo, deleted features brought back, hashes in the audit trail, and log retention that never
 touches history."""
 
+import re
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 from unittest import mock
@@ -237,26 +239,68 @@ def test_every_history_table_leaves_room_for_the_closing_update(db):
 
 def test_an_import_hash_is_the_same_when_parallel_workers_compute_the_rows_hashes(db):
     """written_hash lets parallel workers hash the rows (a subquery kept below the ordered
-    aggregate) and samples the written ids first for big sets: with parallel plans made cheap
-    and the sampling forced, its value is still that of set_hash_sql over the same rows."""
+    aggregate) and samples the written ids first for big sets. Rows written in this transaction
+    and stored in the reverse of their id order, hashed by workers alone (the leader only
+    gathers): the value is still that of set_hash_sql, which orders by id in one process."""
     from django.db import transaction
 
     from layers import versioning
 
-    layer = get_layer("bi-bina")
-    history = layer.history
+    history = get_layer("bi-bina").history
     table = connection.ops.quote_name(history._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT min(id), max(id), {versioning.set_hash_sql(history)} FROM {table} h")
-        first, last, serial = cursor.fetchone()
-    assert last - first > 100
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in history._meta.concrete_fields
+                        if f.column != "id")
     with transaction.atomic(), connection.cursor() as cursor, \
             mock.patch.object(versioning, "PARALLEL_HASH_ROWS", 0):
-        for setting in ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size",
-                        "min_parallel_index_scan_size"):
-            cursor.execute(f"SET LOCAL {setting} = 0")
-        cursor.execute("EXPLAIN " + versioning.range_hash_sql(history), {"first": first, "last": last})
+        cursor.execute(f"SELECT max(id) FROM {table}")
+        top = cursor.fetchone()[0]
+        # Copies with new ids, written highest id first: their storage order is not the id order.
+        cursor.execute(f"INSERT INTO {table} (id, {columns}) SELECT h.id + %s, {columns} FROM {table} h "
+                       f"ORDER BY h.id DESC", [top])
+        first, last = top + 1, 2 * top
+        cursor.execute(f"SELECT count(*), {versioning.set_hash_sql(history)} FROM {table} h "
+                       f"WHERE h.id BETWEEN %s AND %s", [first, last])
+        serial = cursor.fetchone()
+        assert serial[0] > 100
+        for setting, value in (("parallel_setup_cost", 0), ("parallel_tuple_cost", 0),
+                               ("min_parallel_table_scan_size", 0), ("min_parallel_index_scan_size", 0),
+                               ("parallel_leader_participation", "off")):
+            cursor.execute(f"SET LOCAL {setting} = {value}")
+        versioning.written_hash(history, first, last)  # the ids sampled, as the import does
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"  # the sampling's own limit does not outlive it
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + versioning.range_hash_sql(history),
+                       {"first": first, "last": last})
         plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "Gather" in plan and plan.index("Gather") > plan.index("Aggregate"), plan
-        count, parallel = versioning.written_hash(history, first, last)
-    assert (count, parallel) == (history.objects.count(), serial)
+        assert re.search(r"Workers Launched: [1-9]", plan), plan
+        assert versioning.written_hash(history, first, last) == serial
+
+
+def test_the_id_sampling_never_waits_for_a_locked_history_table(db):
+    """Another session analysing or vacuuming the history holds the lock ANALYZE needs: the import
+    does not wait for it (holding the layer's editors meanwhile); the hash is the same."""
+    import psycopg
+    from django.db import transaction
+
+    from layers import versioning
+
+    history = get_layer("bi-bina").history
+    table = connection.ops.quote_name(history._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {table}")
+        first, last = cursor.fetchone()
+    expected = versioning.written_hash(history, first, last)
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None), params.pop("context", None)
+    with psycopg.connect(**params) as other:
+        other.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
+        started = time.monotonic()
+        with transaction.atomic(), mock.patch.object(versioning, "PARALLEL_HASH_ROWS", 0):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = '20s'")  # a wait fails, not hangs
+            assert versioning.written_hash(history, first, last) == expected
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW lock_timeout")  # the import's own setting, not the sampling's
+                assert cursor.fetchone()[0] == "0"
+        assert time.monotonic() - started < 10

@@ -6,6 +6,7 @@ import json
 import subprocess
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -616,7 +617,16 @@ def test_typed_source_columns_give_the_same_values_and_reasons_as_text(db):
             k: (str(v) if as_text and v is not None else v) for k, v in props.items()}}
             for i, props in enumerate(values)])
 
-    typed, text = (checked(collection(t), "tipli.geojson", layer="bi-bina") for t in (False, True))
+    from layers.imports import checks
+
+    given = []
+    plan_of_the_check = checks.build_plan
+    with mock.patch.object(checks, "build_plan", lambda job, layer, types=None: (
+            given.append(types), plan_of_the_check(job, layer, types))[1]):
+        typed, text = (checked(collection(t), "tipli.geojson", layer="bi-bina") for t in (False, True))
+    # the check itself took the typed path (configuring the job builds a plan without types)
+    assert [t["zeminUstuKatSayisi"] for t in given if t] in (["integer", "character varying"],
+                                                              ["bigint", "character varying"])
     types = staging_types(typed)
     assert types["zeminUstuKatSayisi"] in {"integer", "bigint"} and types["yapiKullanimIzniTarihi"] == "date"
     assert staging_types(text)["zeminUstuKatSayisi"] == "character varying"
@@ -633,3 +643,45 @@ def test_typed_source_columns_give_the_same_values_and_reasons_as_text(db):
     assert any("above the maximum" in r for r in reasons[0]) and twice not in reasons[0]
     assert "floors below ground is missing" in reasons[1] and twice in reasons[1]
     assert "floors above ground: -1 is below the minimum (1)" in reasons[2] and twice in reasons[2]
+
+
+def test_typed_values_the_text_path_would_refuse_get_its_reasons(db):
+    """What a typed column can hold beyond the target: a bigint far above a smallint's range, and
+    dates outside the years 0001-9999 (BC, 10000, infinity – a date column of a GeoPackage or a
+    database source holds them; Python could not read them back). Each gets the text path's
+    reason, none a database error, and nothing of them is converted."""
+    from django.db import connection
+
+    from layers.imports.checks import checked_table, run_checks, staging_types
+
+    ring = [[28.9, 41.0], [28.9002, 41.0], [28.9002, 41.0002], [28.9, 41.0002], [28.9, 41.0]]
+    job = checked(geojson([{"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
+                            "properties": {"binaKimlikNo": 9_000_000_000 + i, "zeminUstuKatSayisi": 3_000_000_000,
+                                           "yapiKullanimIzniTarihi": "2020-05-01"}} for i in range(3)]),
+                  "tipli.geojson", layer="bi-bina")
+    assert staging_types(job)["zeminUstuKatSayisi"] == "bigint"
+    assert staging_types(job)["yapiKullanimIzniTarihi"] == "date"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {job.staging_table} SET \"yapiKullanimIzniTarihi\" = (ARRAY["
+                       "'infinity', '10000-01-01', '0044-03-15 BC'])[src_fid - (SELECT min(src_fid) - 1 FROM "
+                       f"{job.staging_table})]::date")
+    run_checks(job, get_layer("bi-bina"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT _reasons FROM {checked_table(job)} ORDER BY src_fid")
+        reasons = [row[0] for row in cursor.fetchall()]
+    not_a_date = "occupancy permit date: “{}” is not a date (2026-11-23 or 23.11.2026)"
+    for row, date in zip(reasons, ("infinity", "10000-01-01", "0044-03-15 BC"), strict=True):
+        assert "floors above ground: 3000000000 is above the maximum (120)" in row
+        assert not_a_date.format(date) in row
+        assert not any("building id" in reason for reason in row)
+
+
+def test_a_date_marked_bc_is_not_a_date_in_text_either(db):
+    """The text path ignores a time of day after a date, but not an era: "0044-03-15 BC" was the
+    year 44 AD (layers/migrations/0017)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cbs_import.to_date(v) FROM unnest(%s::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
+                       [["0044-03-15 BC", "15.03.0044 bc", "2020-05-01 10:30", "2020-05-01T10:30:00Z", "01.05.2020"]])
+        assert [str(row[0]) for row in cursor.fetchall()] == ["None", "None", "2020-05-01", "2020-05-01", "2020-05-01"]

@@ -67,6 +67,16 @@ def test_the_large_batch_overlap_check_finds_what_the_per_building_one_finds(db)
             for moved, onto in ((inside[0], inside[1]), (inside[2], outside[0])):
                 cursor.execute("UPDATE layers_bina SET geom = (SELECT geom FROM layers_bina WHERE id = %s) "
                                "WHERE id = %s", [onto, moved])
+            # Three squares in a row beyond the layer, each sharing an edge with the next: two of
+            # the batch, one outside it. Touching is not overlapping.
+            cursor.execute("SELECT ST_XMax(e), ST_YMin(e), ST_SRID(geom) FROM layers_bina, "
+                           "(SELECT ST_Extent(geom)::geometry AS e FROM layers_bina) x LIMIT 1")
+            x0, y0, srid = cursor.fetchone()
+            size = 0.0001 if srid == 4326 else 10
+            for n, building in enumerate((outside[1], inside[3], inside[4])):
+                cursor.execute("UPDATE layers_bina SET geom = ST_Multi(ST_MakeEnvelope(%s, %s, %s, %s, %s)) "
+                               "WHERE id = %s", [x0 + (2 + n) * size, y0, x0 + (3 + n) * size, y0 + size,
+                                                 srid, building])
         numbers = dict(Bina.objects.filter(pk__in=ids).values_list("pk", "tucbs_no"))
         with batch_table("SELECT unnest(%s::bigint[]) AS id", [inside]) as batch:
             usual = BINA_NO_OVERLAP.violators(batch)
@@ -74,6 +84,7 @@ def test_the_large_batch_overlap_check_finds_what_the_per_building_one_finds(db)
         transaction.set_rollback(True)
     assert {numbers[inside[0]], numbers[inside[1]], numbers[inside[2]]} <= set(usual)
     assert numbers[outside[0]] not in usual  # only the batch's buildings are named
+    assert not {numbers[inside[3]], numbers[inside[4]]} & set(usual)  # edge to edge
     assert large == usual
 
 
