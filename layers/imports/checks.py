@@ -31,7 +31,10 @@ INTEGER_BOUNDS = {
     "PositiveBigIntegerField": (0, 9223372036854775807), "AutoField": (1, 2147483647),
     "BigAutoField": (1, 9223372036854775807),
 }
-NUMBER = r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$"
+# Bounded: PostgreSQL's numeric overflows (an error, not NULL) beyond ~131 000 digits or an
+# exponent of 1e131072, and no attribute of ours needs more than these (255: PostgreSQL's
+# largest repetition count).
+NUMBER = r"^[+-]?([0-9]{1,250}([.,][0-9]{0,250})?|[.,][0-9]{1,250})([eE][+-]?[0-9]{1,3})?$"
 WHOLE = r"^[+-]?[0-9]{1,19}([.,]0*)?$"
 SKIPPED = {"surumBaslangicZamani", "surumBitisZamani"}  # set by the writer
 
@@ -222,6 +225,8 @@ def _reasons_for(plan: Plan, f: Field, index: int, label: str, bad_template: str
     if f.get_internal_type() == "DecimalField":
         limit = 10 ** (f.max_digits - f.decimal_places)
         add(f"abs({c}) >= %s", _("%(field)s: {v} has too many digits"), c, (limit,))
+    if f.get_internal_type() == "FloatField":  # beyond a double precision's range the write would fail
+        add(f"abs({c}) > 1e308", _("%(field)s: {v} has too many digits"), r)
 
 
 def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, str, list]:

@@ -685,3 +685,44 @@ def test_a_date_marked_bc_is_not_a_date_in_text_either(db):
         cursor.execute("SELECT cbs_import.to_date(v) FROM unnest(%s::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
                        [["0044-03-15 BC", "15.03.0044 bc", "2020-05-01 10:30", "2020-05-01T10:30:00Z", "01.05.2020"]])
         assert [str(row[0]) for row in cursor.fetchall()] == ["None", "None", "2020-05-01", "2020-05-01", "2020-05-01"]
+
+
+def test_a_time_is_read_from_the_turkish_form_or_iso_8601_only(db):
+    """PostgreSQL's own timestamp input also takes 'infinity', 'now', 'epoch', BC and year 10000:
+    none is a time a file means, and a stored one would fail every read in Python
+    (layers/migrations/0017)."""
+    from django.db import connection
+
+    refused = ["infinity", "-infinity", "now", "today", "epoch", "2020-01-01 BC", "10000-01-01", "0000-01-01",
+               "yesterday", "Jan 5 2020", "2020-13-01"]
+    read = {"2020-05-01 10:30": "2020-05-01 10:30", "2020-05-01T10:30:00Z": "2020-05-01 10:30",
+            "2020-05-01T10:30:00.5+03:00": "2020-05-01 07:30", "01.05.2020 10:30": "2020-05-01 10:30",
+            "2020-05-01": "2020-05-01 00:00"}
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL timezone = 'UTC'")
+        cursor.execute("SELECT v, to_char(cbs_import.to_timestamptz(v), 'YYYY-MM-DD HH24:MI') "
+                       "FROM unnest(%s::text[]) AS v", [refused + list(read)])
+        got = dict(cursor.fetchall())
+    assert {v: got[v] for v in refused} == dict.fromkeys(refused)
+    assert {v: got[v] for v in read} == read
+
+
+def test_a_number_beyond_what_postgresql_can_hold_is_a_reason_not_a_failed_check(db):
+    """'1e999999' or a string of 200 000 digits looks like a number, but PostgreSQL's numeric
+    overflows on it (an error for the whole check, not a value): each is a per-feature reason, and
+    a big but storable exponent meets the field's own limit."""
+    from layers.models import Mahalle
+
+    mahalle = Mahalle.objects.order_by("pk").first().uavt_kodu
+    ring = [[28.9, 41.0], [28.9002, 41.0], [28.9002, 41.0002], [28.9, 41.0002], [28.9, 41.0]]
+    values = ["1e999999", "9" * 200_000, "1e400", "12,5"]
+    job = checked(geojson([{"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[ring]]},
+                            "properties": {"mahalle": mahalle, "adaNo": 1, "parselNo": 1 + i, "nitelik": "arsa",
+                                           "alan": value}} for i, value in enumerate(values)]),
+                  "parseller.geojson", layer="tk-parsel")
+    assert job.status == ImportStatus.CHECKED, job.message
+    report = report_csv(job)
+    assert "“1e999999” is not a number" in report
+    assert f"“{'9' * 70}" in report and "is not a number" in report
+    assert "has too many digits" in report
+    assert job.rejected == 3
