@@ -35,6 +35,9 @@ INTEGER_BOUNDS = {
 # exponent of 1e131072, and no attribute of ours needs more than these (255: PostgreSQL's
 # largest repetition count).
 NUMBER = r"^[+-]?([0-9]{1,250}([.,][0-9]{0,250})?|[.,][0-9]{1,250})([eE][+-]?[0-9]{1,3})?$"
+# A coordinate (read as double precision, which refuses values beyond 1e308 and below 1e-307
+# with an error as well).
+COORDINATE = r"^[+-]?([0-9]{1,20}([.,][0-9]{0,30})?|[.,][0-9]{1,30})([eE][+-]?[0-9]{1,2})?$"
 WHOLE = r"^[+-]?[0-9]{1,19}([.,]0*)?$"
 SKIPPED = {"surumBaslangicZamani", "surumBitisZamani"}  # set by the writer
 
@@ -226,7 +229,7 @@ def _reasons_for(plan: Plan, f: Field, index: int, label: str, bad_template: str
         limit = 10 ** (f.max_digits - f.decimal_places)
         add(f"abs({c}) >= %s", _("%(field)s: {v} has too many digits"), c, (limit,))
     if f.get_internal_type() == "FloatField":  # beyond a double precision's range the write would fail
-        add(f"abs({c}) > 1e308", _("%(field)s: {v} has too many digits"), r)
+        add(f"abs({c}) > 1e308 OR (abs({c}) < 1e-307 AND {c} <> 0)", _("%(field)s: {v} has too many digits"), r)
 
 
 def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, str, list]:
@@ -237,8 +240,9 @@ def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, str, list
     storage = settings.CBS_SRID
     if job.kind in TABULAR:
         x, y = _value_sql(job.x_field), _value_sql(job.y_field)
-        num = "CASE WHEN {v} ~ '" + NUMBER + "' THEN replace({v}, ',', '.')::float8 END"
-        g0 = f"ST_SetSRID(ST_MakePoint({num.format(v=x)}, {num.format(v=y)}), {int(job.srid)})"
+        def num(v: str) -> str:
+            return f"CASE WHEN {v} ~ '{COORDINATE}' THEN replace({v}, ',', '.')::float8 END"
+        g0 = f"ST_SetSRID(ST_MakePoint({num(x)}, {num(y)}), {int(job.srid)})"
     else:
         g0 = f"ST_SetSRID(s.src_geom, {int(job.srid)})"
     if job.swap_axes:
@@ -279,7 +283,7 @@ def _geometry_reasons(layer: type[Layer], user_area) -> tuple[list[str], list]:
 def _has_coordinates(job) -> str:
     if job.kind in TABULAR:
         x, y = _value_sql(job.x_field), _value_sql(job.y_field)
-        return f"({x} ~ '{NUMBER}' AND {y} ~ '{NUMBER}')"
+        return f"({x} ~ '{COORDINATE}' AND {y} ~ '{COORDINATE}')"
     return "(s.src_geom IS NOT NULL AND NOT ST_IsEmpty(s.src_geom))"
 
 

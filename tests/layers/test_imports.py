@@ -726,3 +726,17 @@ def test_a_number_beyond_what_postgresql_can_hold_is_a_reason_not_a_failed_check
     assert f"“{'9' * 70}" in report and "is not a number" in report
     assert "has too many digits" in report
     assert job.rejected == 3
+
+
+def test_coordinates_beyond_double_precision_are_a_reason_not_a_failed_check(db):
+    """A coordinate column is read as double precision, whose input refuses 1e400 and 1e-400
+    with an error for the whole statement: such a row has no usable coordinates, the others
+    are checked as usual."""
+    data = ("ad;tur;enlem;boylam\n"
+            "Yeni Okul;egitim;41,0001;28,9001\n"
+            "Uzak;egitim;1e400;28,9002\n"
+            "Küçük;egitim;41,0003;1e-400\n").encode()
+    job = checked(data, "liste.csv", x_field="boylam", y_field="enlem", srid=4326,
+                  mapping={"adi": "ad", "hizmetTipi": "tur"})
+    assert job.status == ImportStatus.CHECKED, job.message
+    assert (job.total, job.accepted, job.rejected) == (3, 1, 2), report_csv(job)
