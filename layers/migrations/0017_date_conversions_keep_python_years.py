@@ -11,69 +11,25 @@ from importlib import import_module
 
 from django.db import migrations
 
+# The functions as they were (the way back), and changed by one guard each.
 PREVIOUS = import_module("layers.migrations.0008_fast_to_date").FAST
+_EARLIER = import_module("layers.migrations.0004_imports").FUNCTIONS
+_START = _EARLIER.index("CREATE OR REPLACE FUNCTION cbs_import.to_timestamptz")
+TIMESTAMP_BEFORE = _EARLIER[_START:_EARLIER.index("END $$;", _START) + len("END $$;")] + "\n"
 
-REFUSES_BC = r"""
--- A date written as 2026-11-23, 2026/11/23 or 23.11.2026 (Turkish), a time after it ignored;
--- NULL when it is none. Boolean matches and substring() only: regexp_match() with capture
--- groups costs ~25 µs a value, and without an EXCEPTION block the function is parallel safe.
-CREATE OR REPLACE FUNCTION cbs_import.to_date(v text) RETURNS date
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE p text[]; y int; mo int; d int; last int;
-BEGIN
-  IF v ~* '\sBC\s*$' THEN
-    RETURN NULL;  -- an era marker is not a time of day
-  END IF;
-  IF v ~ '^\s*[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}([ T].*)?$' THEN
-    p := string_to_array(translate(substring(v FROM '[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}'), '/.', '--'), '-');
-    y := p[1]; mo := p[2]; d := p[3];
-  ELSIF v ~ '^\s*[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}(\s.*)?$' THEN
-    p := string_to_array(translate(substring(v FROM '[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}'), '/.', '--'), '-');
-    d := p[1]; mo := p[2]; y := p[3];
-  ELSE
-    RETURN NULL;
-  END IF;
-  last := CASE WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
-               WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END;
-  IF y < 1 OR mo < 1 OR mo > 12 OR d < 1 OR d > last THEN
-    RETURN NULL;
-  END IF;
-  RETURN make_date(y, mo, d);
-END $$;
-"""
+REFUSES_BC = PREVIOUS.replace("BEGIN\n", "BEGIN\n"
+                              "  IF v ~* '\\sBC\\s*$' THEN\n"
+                              "    RETURN NULL;  -- an era marker is not a time of day\n"
+                              "  END IF;\n", 1)
 
-
-TIMESTAMP_ISO_OR_TURKISH = r"""
-CREATE OR REPLACE FUNCTION cbs_import.to_timestamptz(v text) RETURNS timestamptz
-LANGUAGE plpgsql STABLE AS $$
-DECLARE m text[];
-BEGIN
-  m := regexp_match(v, '^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*$');
-  IF m IS NOT NULL THEN
-    RETURN (make_date(m[3]::int, m[2]::int, m[1]::int) + coalesce(m[4], '00:00')::time)::timestamptz;
-  END IF;
-  -- ISO 8601 only: PostgreSQL's input alone would take 'infinity', 'now', BC, year 10000 …
-  IF v !~ '^\s*\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?\s*$' THEN
-    RETURN NULL;
-  END IF;
-  RETURN v::timestamptz;
-EXCEPTION WHEN others THEN RETURN NULL;
-END $$;
-"""
-
-TIMESTAMP_BEFORE = r"""
-CREATE OR REPLACE FUNCTION cbs_import.to_timestamptz(v text) RETURNS timestamptz
-LANGUAGE plpgsql STABLE AS $$
-DECLARE m text[];
-BEGIN
-  m := regexp_match(v, '^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*$');
-  IF m IS NOT NULL THEN
-    RETURN (make_date(m[3]::int, m[2]::int, m[1]::int) + coalesce(m[4], '00:00')::time)::timestamptz;
-  END IF;
-  RETURN v::timestamptz;
-EXCEPTION WHEN others THEN RETURN NULL;
-END $$;
-"""
+TIMESTAMP_ISO_OR_TURKISH = TIMESTAMP_BEFORE.replace(
+    "  RETURN v::timestamptz;\n",
+    "  -- ISO 8601 only: PostgreSQL's input alone would take 'infinity', 'now', BC, year 10000 …\n"
+    "  IF v !~ '^\\s*\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?\\s*"
+    "(Z|[+-]\\d{2}(:?\\d{2})?)?\\s*$' THEN\n"
+    "    RETURN NULL;\n"
+    "  END IF;\n"
+    "  RETURN v::timestamptz;\n", 1)
 
 
 class Migration(migrations.Migration):
