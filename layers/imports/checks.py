@@ -424,7 +424,9 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
                                [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
                 same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
                                 if name != "tucbsNo" and same_feature_ok else "")
-                _append_reason(table, f"EXISTS (SELECT 1 FROM {existing} t WHERE t.{qn(f.column)} = c.{col} "
+                # The converted address is text (host()); the layer's column is inet.
+                value = f"c.{col}::inet" if f.get_internal_type() == "GenericIPAddressField" else f"c.{col}"
+                _append_reason(table, f"EXISTS (SELECT 1 FROM {existing} t WHERE t.{qn(f.column)} = {value} "
                                       f"{same_feature})",
                                "replace(%s, '{v}', c." + col + "::text)",
                                [_("%(field)s: {v} already exists in the layer") % {"field": label}])

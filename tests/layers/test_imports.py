@@ -740,3 +740,33 @@ def test_coordinates_beyond_double_precision_are_a_reason_not_a_failed_check(db)
                   mapping={"adi": "ad", "hizmetTipi": "tur"})
     assert job.status == ImportStatus.CHECKED, job.message
     assert (job.total, job.accepted, job.rejected) == (3, 1, 2), report_csv(job)
+
+
+@pytest.mark.parametrize("layer_name", ["ay-cihaz", "kh-kamera"])
+def test_an_ip_address_column_is_checked_for_uniqueness_against_the_layer(db, layer_name):
+    """The address converted from the file is text, the layer's column inet: the "already exists"
+    check compared them and failed every import that mapped the address ("operator does not
+    exist: inet = text"). A new address is accepted, a taken one and a bad one get reasons."""
+    from layers.imports.checks import target_properties
+
+    layer = get_layer(layer_name)
+    model = layer.meta().model
+    taken = str(model.objects.exclude(ip=None).order_by("pk").values_list("ip", flat=True).first())
+    names = list(target_properties(layer))
+    existing = model.objects.order_by("pk").first()
+    base = {n: getattr(existing, f.attname) for n, f in target_properties(layer).items()}
+    base = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in base.items() if v is not None}
+    base.pop("tucbsNo", None)
+    features = []
+    for i, ip in enumerate(["10.250.250.250", taken, "999.1.1.1"]):
+        props = {**base, "ip": ip}
+        features.append(point(28.9 + i / 10000, 41.0, **props))
+    job = checked(geojson(features), "adresler.geojson", layer=layer_name, mapping={n: n for n in names if n in base or n == "ip"})
+    assert job.status == ImportStatus.CHECKED, job.message
+    from tests.spreadsheets import csv_rows
+
+    reasons = {int(row[0]): row[1] for row in csv_rows(report_csv(job).encode())[1:]}
+    ip_reasons = {n: [r for r in text.split("; ") if "IP" in r] for n, text in reasons.items()}
+    assert not ip_reasons.get(1), reasons  # a new address (its other fields may repeat: not this test's)
+    assert any(f"{taken} already exists in the layer" in r for r in ip_reasons[2]), reasons
+    assert any("“999.1.1.1” is not an IP address" in r for r in ip_reasons[3]), reasons
