@@ -36,10 +36,12 @@ def preview_geojson(job) -> str:
     sql = f"""
         SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
             'type', 'Feature', 'id', q.src_fid,
-            'geometry', ST_AsGeoJSON(ST_Transform(q._g, 4326), 7)::json,
+            'geometry', ST_AsGeoJSON(cbs_import.try_transform(q._g, 4326), 7)::json,
             'properties', json_build_object('feature', q.src_fid, 'ok', cardinality(q._reasons) = 0,
                                             'reasons', array_to_string(q._reasons, '; ')))), '[]'))::text
         FROM (SELECT src_fid, _g, _reasons FROM {checked_table(job)} WHERE _g IS NOT NULL
+              -- JSON has no Infinity or NaN (a GeoJSON file may): such a feature is only in the report
+              AND greatest(abs(ST_XMin(_g)), abs(ST_XMax(_g)), abs(ST_YMin(_g)), abs(ST_YMax(_g))) < 'Infinity'::float8
               ORDER BY cardinality(_reasons) = 0, src_fid LIMIT {PREVIEW_LIMIT}) q
     """  # noqa: S608
     with connection.cursor() as cursor:

@@ -3,6 +3,7 @@ feature counts, geometry type, CRS and extent; and the CRSs a user may choose fr
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
@@ -67,6 +68,8 @@ def inspect(path: Path, kind: str) -> list[dict]:
             extent = list(layer.extent.tuple) if kind not in TABULAR and len(layer) else None
         except GDALException:
             extent = None
+        if extent is not None and not all(math.isfinite(v) for v in extent):
+            extent = None  # a coordinate of Infinity or 1e309: no extent (JSON has no Infinity)
         names = [f["name"] for f in fields]
         found.append({
             "name": layer.name, "count": len(layer), "geometry": str(layer.geom_type) if kind not in TABULAR else "",

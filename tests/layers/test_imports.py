@@ -194,7 +194,7 @@ def test_bad_values_are_reported_per_feature_and_nothing_is_written(db):
     imports = AuditRecord.objects.filter(action="import").count()
     data = geojson([
         point(28.90, 41.00, adi="İyi", hizmetTipi="egitim"),
-        point(28.90, 41.00, adi="Kod", hizmetTipi="okul"),
+        point(28.90, 41.00, adi="Kod", hizmetTipi="egitim"),
         point(28.90, 41.00, adi="Tel", hizmetTipi="egitim", Iletisim_telefon="yok-yok"),
         point(28.90, 41.00, adi="", hizmetTipi="egitim"),
         point(10.0, 10.0, adi="Uzak", hizmetTipi="egitim"),
@@ -770,3 +770,31 @@ def test_an_ip_address_column_is_checked_for_uniqueness_against_the_layer(db, la
     assert not ip_reasons.get(1), reasons  # a new address (its other fields may repeat: not this test's)
     assert any(f"{taken} already exists in the layer" in r for r in ip_reasons[2]), reasons
     assert any("“999.1.1.1” is not an IP address" in r for r in ip_reasons[3]), reasons
+
+
+def test_a_coordinate_of_infinity_is_refused_per_feature_not_at_upload(db):
+    """GDAL reads `Infinity` (and 1e309) in a GeoJSON coordinate; the file's extent then held
+    Infinity, which JSON cannot store, and saving the uploaded job failed (a 500 at upload).
+    Now the file has no extent, the check runs and that feature gets a reason."""
+    good = point(28.9, 41.0, adi="İyi", hizmetTipi="egitim")
+    data = geojson([good]).replace(b"]}}]}", b"]}}, " + json.dumps(point(0, 0, adi="Sonsuz", hizmetTipi="egitim"))
+                                   .replace('"coordinates": [0, 0]', '"coordinates": [Infinity, 41.0]').encode()
+                                   + b"]}")
+    assert b"Infinity" in data
+    job = checked(data, "sonsuz.geojson")
+    assert job.status == ImportStatus.CHECKED, job.message
+    assert (job.total, job.accepted, job.rejected) == (2, 1, 1), report_csv(job)
+    json.loads(preview_geojson(job))
+
+
+def test_the_preview_of_a_coordinate_outside_wgs84_s_domain_is_not_an_error(db):
+    """A file in the storage CRS with a coordinate of 1e308: the check gives it a reason, and the
+    preview, which shows features in WGS 84, leaves its geometry out instead of failing."""
+    from django.conf import settings
+
+    far = {"type": "Feature", "properties": {"adi": "Uzak", "hizmetTipi": "egitim"},
+           "geometry": {"type": "Point", "coordinates": [1e308, 1e308]}}
+    job = checked(geojson([far], srid=settings.CBS_SRID), "uzak.geojson")
+    assert job.status == ImportStatus.CHECKED, job.message
+    preview = json.loads(preview_geojson(job))
+    assert [f["properties"]["ok"] for f in preview["features"]] in ([], [False])
