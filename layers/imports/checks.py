@@ -227,7 +227,8 @@ def _reasons_for(plan: Plan, f: Field, index: int, label: str, bad_template: str
             r, (codes,))
     if f.get_internal_type() == "DecimalField":
         limit = 10 ** (f.max_digits - f.decimal_places)
-        add(f"abs({c}) >= %s", _("%(field)s: {v} has too many digits"), c, (limit,))
+        # As stored: rounded to the field's places (9999999999.999 becomes 10000000000.00).
+        add(f"abs(round({c}, {int(f.decimal_places)})) >= %s", _("%(field)s: {v} has too many digits"), c, (limit,))
     if f.get_internal_type() == "FloatField":  # beyond a double precision's range the write would fail
         add(f"abs({c}) > 1e308 OR (abs({c}) < 1e-307 AND {c} <> 0)", _("%(field)s: {v} has too many digits"), r)
 
