@@ -260,7 +260,16 @@ def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, str, list
             "ELSE t.g END", [f"MULTI{target.upper()}"])
 
 
-def _geometry_reasons(layer: type[Layer], user_area) -> tuple[list[str], list]:
+def _inside(geom: str, safe: bool) -> str:
+    """ST_Within of `geom` in a %s area. `safe`: a geometry GEOS cannot even build (a ring of
+    one point) makes ST_Within an error for the whole statement, while ST_IsValid only answers
+    false – such a geometry is judged by its bounding box (it is rejected as invalid anyway)."""
+    if not safe:
+        return f"ST_Within({geom}, %s::geometry)"
+    return f"ST_Within(CASE WHEN ST_IsValid({geom}) THEN {geom} ELSE ST_Envelope({geom}) END, %s::geometry)"
+
+
+def _geometry_reasons(layer: type[Layer], user_area, safe: bool = False) -> tuple[list[str], list]:
     target = layer.geometry_type().upper()
     checks = [  # (condition, its parameters, message, the value shown as {v})
         ("c._g IS NULL", (), _("no geometry (or coordinates that cannot be transformed)"), "NULL"),
@@ -269,14 +278,14 @@ def _geometry_reasons(layer: type[Layer], user_area) -> tuple[list[str], list]:
         ("ST_NPoints(c._g) > %s", (settings.CBS_MAX_VERTICES,), _("too many vertices ({v})"), "ST_NPoints(c._g)"),
         ("GeometryType(c._g) = %s AND NOT ST_IsValid(c._g)", (target,), _("invalid geometry: {v}"),
          "ST_IsValidReason(c._g)"),
-        ("NOT ST_Within(c._g, %s::geometry)", (municipality_area().ewkt,), _("outside the municipality"), "NULL"),
+        (f"NOT {_inside('c._g', safe)}", (municipality_area().ewkt,), _("outside the municipality"), "NULL"),
     ]
     sql, params = [], []
     for condition, extra, template, shown in checks:
         sql.append(f"CASE WHEN {condition} THEN replace(%s, '{{v}}', coalesce(({shown})::text, '')) END")
         params += [*extra, template]
     if user_area is not None:
-        sql.append("CASE WHEN NOT ST_Within(c._g, %s::geometry) THEN %s END")
+        sql.append(f"CASE WHEN NOT {_inside('c._g', safe)} THEN %s END")
         params += [user_area.ewkt, _("outside the area you may edit")]
     return sql, params
 
@@ -300,7 +309,9 @@ def plausibility(job, layer: type[Layer]) -> list[dict]:
         probe = SimpleNamespace(kind=job.kind, x_field=job.x_field, y_field=job.y_field, srid=srid, swap_axes=swap)
         lateral, geom, params = geometry_sql(probe, layer, safe=True)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FILTER (WHERE has), count(*) FILTER (WHERE ST_Intersects(g, %s::geometry)) "  # noqa: S608
+            # (A sample: the guard against geometries GEOS cannot build costs nothing here.)
+            cursor.execute("SELECT count(*) FILTER (WHERE has), count(*) FILTER (WHERE ST_Intersects("  # noqa: S608
+                           "CASE WHEN ST_IsValid(g) THEN g ELSE ST_Envelope(g) END, %s::geometry)) "
                            f"FROM (SELECT {geom} AS g, {_has_coordinates(job)} AS has FROM {sample} s {lateral}) q",
                            [area, *params])
             return cursor.fetchone()
@@ -339,14 +350,14 @@ def run_checks(job, layer: type[Layer], user=None, progress: Callable[[int], Non
     plan = build_plan(job, layer, staging_types(job))
     table = checked_table(job)
     user_area = edit_area(user, layer) if user is not None else None
-    geo_sql, geo_reasons_params = _geometry_reasons(layer, user_area)
-    reasons = plan.reasons + geo_sql
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     progress(10)
     converted = f"{table}_converted"
     for safe in (False, True):
         lateral, geom, geom_params = geometry_sql(job, layer, safe=safe)
+        geo_sql, geo_reasons_params = _geometry_reasons(layer, user_area, safe=safe)
+        reasons = plan.reasons + geo_sql
         # Two statements, each free to run on parallel workers: the converted values first (each
         # computed once), then the reasons, which read them several times each.
         steps = [
@@ -363,7 +374,7 @@ def run_checks(job, layer: type[Layer], user=None, progress: Callable[[int], Non
                 for sql, params in steps:
                     cursor.execute(sql, params)
             break
-        except Exception:  # a coordinate outside the CRS's domain: retry with the safe transform
+        except Exception:  # a coordinate outside the CRS's domain, a geometry GEOS cannot build: retry safely
             if safe:
                 raise
     progress(60)

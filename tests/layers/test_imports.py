@@ -194,7 +194,7 @@ def test_bad_values_are_reported_per_feature_and_nothing_is_written(db):
     imports = AuditRecord.objects.filter(action="import").count()
     data = geojson([
         point(28.90, 41.00, adi="İyi", hizmetTipi="egitim"),
-        point(28.90, 41.00, adi="Kod", hizmetTipi="egitim"),
+        point(28.90, 41.00, adi="Kod", hizmetTipi="okul"),
         point(28.90, 41.00, adi="Tel", hizmetTipi="egitim", Iletisim_telefon="yok-yok"),
         point(28.90, 41.00, adi="", hizmetTipi="egitim"),
         point(10.0, 10.0, adi="Uzak", hizmetTipi="egitim"),
@@ -799,3 +799,18 @@ def test_the_preview_of_a_coordinate_outside_wgs84_s_domain_is_not_an_error(db):
     assert job.status == ImportStatus.CHECKED, job.message
     preview = json.loads(preview_geojson(job))
     assert [f["properties"]["ok"] for f in preview["features"]] in ([], [False])
+
+
+def test_a_ring_of_one_point_is_an_invalid_geometry_not_a_failed_check(db):
+    """GEOS cannot build a polygon whose ring has one point: ST_Within (municipality, editing
+    area) and the plausibility's ST_Intersects failed the whole check, while ST_IsValid answers
+    false. The check retries with those tests on such a geometry's bounding box."""
+    ring = [[28.9, 41.0], [28.9002, 41.0], [28.9002, 41.0002], [28.9, 41.0002], [28.9, 41.0]]
+    features = [{"type": "Feature", "properties": {"binaKimlikNo": 99000041 + i, "zeminUstuKatSayisi": 2},
+                 "geometry": {"type": "MultiPolygon", "coordinates": coordinates}}
+                for i, coordinates in enumerate([[[ring]], [[[[28.9005, 41.0]]]]])]
+    job = checked(geojson(features), "tek-nokta.geojson", layer="bi-bina")
+    assert job.status == ImportStatus.CHECKED, job.message
+    assert (job.accepted, job.rejected) == (1, 1), report_csv(job)
+    assert "invalid geometry" in report_csv(job)
+    json.loads(preview_geojson(job))
