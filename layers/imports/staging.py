@@ -59,6 +59,22 @@ def stage(path: Path, kind: str, layer_name: str, table: str, srid: int,
         args += ["-lco", "GEOMETRY_NAME=src_geom", "-nlt", "GEOMETRY", "-dim", "XY", "-a_srs", f"EPSG:{int(srid)}"]
         if kind == "dxf":
             args += ["-oo", "DXF_FEATURE_LIMIT_PER_BLOCK=-1"]
+    failed = _run(args, env, progress)
+    if failed is not None and "COPY" in failed and kind not in TABULAR:
+        # A typed value PostgreSQL refuses (a GeoPackage date 0000-01-01, a GeoJSON "2020-02-30"
+        # that GDAL took for a date, a boolean 2) fails the whole COPY: stage such columns as
+        # text instead, and the checks give each bad value its reason.
+        failed = _run([*args, "-mapFieldType", TYPED_AS_TEXT], env, progress)
+    if failed is not None:
+        raise StagingError(_("GDAL could not read the file: %(reason)s") % {"reason": _gdal_reason(failed)})
+
+
+# Field types GDAL hands PostgreSQL as typed values that it may refuse.
+TYPED_AS_TEXT = "Date=String,DateTime=String,Time=String,Integer(Boolean)=String"
+
+
+def _run(args: list[str], env: dict, progress: Callable[[int], None]) -> str | None:
+    """Run ogr2ogr with its progress reported; None, or its error output when it failed."""
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     seen = ""
     while chunk := process.stdout.read(8):
@@ -67,9 +83,7 @@ def stage(path: Path, kind: str, layer_name: str, table: str, srid: int,
         if numbers:
             progress(min(int(numbers[-1]), 100))
     stderr = process.stderr.read().decode("utf-8", "replace")
-    if process.wait() != 0:
-        raise StagingError(_("GDAL could not read the file: %(reason)s")
-                           % {"reason": _gdal_reason(stderr)})
+    return stderr if process.wait() != 0 else None
 
 
 def _gdal_reason(stderr: str) -> str:

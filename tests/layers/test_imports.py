@@ -814,3 +814,22 @@ def test_a_ring_of_one_point_is_an_invalid_geometry_not_a_failed_check(db):
     assert (job.accepted, job.rejected) == (1, 1), report_csv(job)
     assert "invalid geometry" in report_csv(job)
     json.loads(preview_geojson(job))
+
+
+def test_a_typed_value_postgresql_refuses_is_staged_as_text_and_gets_its_reason(db):
+    """GDAL types GeoJSON strings that look like dates as dates, and a GeoPackage holds what its
+    writer put there: "2020-02-30" or 0000-01-01 failed the staging COPY, and with it the whole
+    file ("COPY statement failed"). Such columns are staged again as text; the bad value is one
+    feature's reason, the good features pass."""
+    ring = [[28.9, 41.0], [28.9002, 41.0], [28.9002, 41.0002], [28.9, 41.0002], [28.9, 41.0]]
+
+    def building(i: int, date: str) -> dict:
+        return {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[[
+            [x + i / 1000, y] for x, y in ring]]]},
+            "properties": {"binaKimlikNo": 99000051 + i, "zeminUstuKatSayisi": 2, "yapiKullanimIzniTarihi": date}}
+
+    job = checked(geojson([building(0, "2020-05-01"), building(1, "2020-02-30")]), "tarih.geojson",
+                  layer="bi-bina")
+    assert job.status == ImportStatus.CHECKED, job.message
+    assert (job.accepted, job.rejected) == (1, 1), report_csv(job)
+    assert "is not a date" in report_csv(job)
