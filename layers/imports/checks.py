@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import validators as dj
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, UniqueConstraint
 from django.utils.translation import gettext as _
 
 from ..models.base import municipality_area
@@ -406,17 +406,19 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
     layer_table = qn(layer.meta().db_table)
     replace_area = job.area.ewkt if job.mode == "replace" and job.area is not None else None
     unique = [(name, f) for name, f in target_properties(layer).items() if f.unique and name in job.mapping]
+    together = unique_together(layer)
     # One transaction: the helper table below never outlives a check that is cut off.
     with transaction.atomic():
         existing, same_feature_ok = layer_table, False
-        if replace_area and unique:
+        if replace_area and (unique or together):
             # Rows inside the replace area will be replaced (or updated by tucbsNo): no conflict.
             # The layer's features outside the area (by a point on the surface, as the writer
             # decides) are found once for all unique attributes, not once per attribute (a
             # point on the surface of every feature of the layer each time).
             existing = f"{table}_outside"
             geom = qn(layer.geometry().column)
-            columns = ", ".join(dict.fromkeys(['"tucbsNo"', *(qn(f.column) for _n, f in unique)]))
+            columns = ", ".join(dict.fromkeys(['"tucbsNo"', *(qn(f.column) for _n, f in unique),
+                                               *(qn(f.column) for group in together for _n, f in group)]))
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE UNLOGGED TABLE {existing} AS SELECT {columns} FROM {layer_table} t "  # noqa: S608
                                f"WHERE NOT (t.{geom} && %(area)s::geometry "
@@ -448,9 +450,38 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
                                       f"WHERE r.{qn(f.target_field.column)} = c.{col})",
                                "replace(%s, '{v}', c." + col + "::text)",
                                [_("%(field)s: {v} does not exist") % {"field": label}])
+        for group in together:
+            _unique_together_reasons(table, existing, plan, group, same_feature_ok)
         if existing != layer_table:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {existing}")
+
+
+def unique_together(layer: type[Layer]) -> list[list[tuple[str, Field]]]:
+    """The model's unique constraints over several fields (or one field without unique=True),
+    as lists of (property name, field), when the import fills every one of their fields: the
+    write would otherwise fail on them as a whole (an IntegrityError, not a reason)."""
+    by_field = {f.name: (name, f) for name, f in target_properties(layer).items()}
+    return [[by_field[n] for n in c.fields] for c in layer.meta().constraints
+            if isinstance(c, UniqueConstraint) and c.fields and c.condition is None
+            and not c.expressions and all(n in by_field for n in c.fields)]
+
+
+def _unique_together_reasons(table: str, existing: str, plan: Plan, group: list[tuple[str, Field]],
+                             same_feature_ok: bool) -> None:
+    qn = connection.ops.quote_name
+    cols = [f"c.{plan.targets[name]}" for name, _f in group]
+    label = " + ".join(str(f.verbose_name) for _n, f in group)
+    shown = "replace(%s, '{v}', concat_ws(' / ', " + ", ".join(f"{c}::text" for c in cols) + "))"
+    bare = [c.removeprefix("c.") for c in cols]
+    _append_reason(table, f"({', '.join(cols)}) IN (SELECT {', '.join(bare)} FROM {table} "  # noqa: S608
+                          f"WHERE {' AND '.join(f'{b} IS NOT NULL' for b in bare)} "
+                          f"GROUP BY {', '.join(bare)} HAVING count(*) > 1)",
+                   shown, [_("%(field)s: “{v}” occurs more than once in the file") % {"field": label}])
+    same = f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}' if same_feature_ok else ""
+    equal = " AND ".join(f"t.{qn(f.column)} = {c}" for (_n, f), c in zip(group, cols, strict=True))
+    _append_reason(table, f"EXISTS (SELECT 1 FROM {existing} t WHERE {equal} {same})",  # noqa: S608
+                   shown, [_("%(field)s: “{v}” already exists in the layer") % {"field": label}])
 
 
 def _python_checks(plan: Plan, table: str) -> None:

@@ -833,3 +833,32 @@ def test_a_typed_value_postgresql_refuses_is_staged_as_text_and_gets_its_reason(
     assert job.status == ImportStatus.CHECKED, job.message
     assert (job.accepted, job.rejected) == (1, 1), report_csv(job)
     assert "is not a date" in report_csv(job)
+
+
+def test_a_unique_constraint_over_several_fields_is_checked_in_the_file_and_the_layer(db):
+    """(mahalle, ada, parsel) is unique in the parcel layer by a constraint, not by one field:
+    a repeat in the file or of an existing parcel failed the write as a whole (IntegrityError).
+    Now each is a reason of its feature; the others are accepted."""
+    from layers.models import Parsel
+
+    existing = Parsel.objects.order_by("pk").first()
+    mahalle = existing.mahalle_id
+    ring = [[28.9, 41.0], [28.9002, 41.0], [28.9002, 41.0002], [28.9, 41.0002], [28.9, 41.0]]
+
+    def parcel(i: int, ada: int, parsel: int) -> dict:
+        return {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[[
+            [x + i / 1000, y] for x, y in ring]]]},
+            "properties": {"mahalle": mahalle, "adaNo": ada, "parselNo": parsel, "nitelik": "arsa", "alan": 100}}
+
+    free = Parsel.objects.filter(mahalle_id=mahalle).order_by("-ada_no").first().ada_no + 1
+    job = checked(geojson([parcel(0, free, 1), parcel(1, free, 2), parcel(2, free, 2),
+                           parcel(3, existing.ada_no, existing.parsel_no)]), "parseller.geojson", layer="tk-parsel",
+                  skip_rejected=True)
+    assert job.status == ImportStatus.CHECKED, job.message
+    report = report_csv(job)
+    assert (job.accepted, job.rejected) == (1, 3), report
+    assert f"“{mahalle} / {free} / 2” occurs more than once in the file" in report
+    assert f"“{mahalle} / {existing.ada_no} / {existing.parsel_no}” already exists in the layer" in report
+    count = Parsel.objects.count()
+    job = jobs.run(job.pk, "write")  # the good one, without the write tripping over the others
+    assert job.result["created"] == 1 and Parsel.objects.count() == count + 1, job.message
