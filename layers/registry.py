@@ -68,6 +68,9 @@ class Layer:
     map_class_colors: dict[str, str] = {}
     # Topology rules checked on every single-feature write (layers.topology).
     topology: tuple = ()
+    # Columns the model computes from the geometry (in clean()), as SQL over the new geometry
+    # `{geom}`, for writers that bypass the model: the import writes them set-based.
+    computed_columns: dict[str, str] = {}
     # A back-office module ("assets") whose grant governs the layer instead of layer grants.
     module: str | None = None
     # The layer's history model (`<table>_surum`), generated at registration (layers.models.history).

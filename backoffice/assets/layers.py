@@ -72,6 +72,8 @@ class FiberLayer(AssetLayer):
     keywords = ("fiber", "kablo")
     published_fields = ("adi", "baslangic", "bitis", "damar_sayisi", "kullanilan_damar", "sahiplik",
                         "durum", "kurulum_tarihi", "uzunluk")
+    # FiberLink.clean(): metres, the storage CRS being the TM zone.
+    computed_columns = {"uzunluk": "round(ST_Length({geom})::numeric, 2)"}
     list_fields = ("adi", "baslangic", "bitis", "durum")
     search_fields = ("adi",)
     map_color = "#f1a340"

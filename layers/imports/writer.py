@@ -58,6 +58,25 @@ def _mostly_updated(layer_table: str, counts: dict) -> bool:
 
 def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = lambda p: None) -> dict:
     """Store the job's accepted features; returns the counts. Raises ValidationError to refuse."""
+    try:
+        return _write(job, layer, user, progress)
+    except IntegrityError as exc:
+        # A rule of the database the checks do not express feature by feature (a check over two
+        # fields, say): the transaction is gone, nothing was written; say which rule.
+        raise ValidationError(_("A feature breaks a rule of the layer (%(rule)s); nothing was written.")
+                              % {"rule": _rule(layer, exc)}) from exc
+
+
+def _rule(layer: type[Layer], exc: IntegrityError) -> str:
+    """The violated constraint's message if the model gives one, else its name."""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+    for constraint in layer.meta().constraints:
+        if constraint.name == name and getattr(constraint, "violation_error_message", None):
+            return str(constraint.get_violation_error_message())
+    return name or _("unknown")
+
+
+def _write(job, layer: type[Layer], user, progress: Callable[[int], None]) -> dict:
     table = checked_table(job)
     plan = build_plan(job, layer)
     props = target_properties(layer)
@@ -118,7 +137,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                 # them differs (compared exactly: typed values, the geometry coordinate by coordinate); the
                 # others keep their version and history and count as unchanged. The UPDATE keeps
                 # the ids it changed for the history, the topology rules and the counts.
-                sets = ", ".join(f"{qn(props[n].column)} = {expr}" for n, expr in columns.items())
+                sets = ", ".join([*(f"{qn(props[n].column)} = {expr}" for n, expr in columns.items()),
+                                  *(f"{qn(col)} = {expr.format(geom='c._g')}"
+                                    for col, expr in layer.computed_columns.items())])
                 # Geometries by PostGIS's `=`: the same coordinates in the same order (exact, like
                 # their EWKB bytes, without writing two million of them out).
                 old_values = ", ".join([*(f"t.{qn(props[n].column)}" for n in columns), f"t.{geom_col}"])
@@ -156,8 +177,9 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
                            "WHERE layer = %s", [cursor.fetchone()[0] or 0, layer.name])
             first = _reserve_tucbs_numbers(layer, new) if new else 0
             names = [n for n in columns]
-            target_cols = ", ".join(qn(props[n].column) for n in names)
-            values = ", ".join(columns[n] for n in names)
+            computed = layer.computed_columns
+            target_cols = ", ".join([*(qn(props[n].column) for n in names), *(qn(col) for col in computed)])
+            values = ", ".join([*(columns[n] for n in names), *(e.format(geom="c._g") for e in computed.values())])
             # A tucbsNo from the file is kept in append mode when free (the checks refused taken ones).
             number = f"coalesce(c.{plan.targets['tucbsNo']}::bigint, %(first)s + row_number() OVER (ORDER BY c.src_fid) - 1)"
             cursor.execute(f"CREATE TEMP TABLE _import_new ON COMMIT DROP AS SELECT id FROM {layer_table} LIMIT 0")

@@ -862,3 +862,42 @@ def test_a_unique_constraint_over_several_fields_is_checked_in_the_file_and_the_
     count = Parsel.objects.count()
     job = jobs.run(job.pk, "write")  # the good one, without the write tripping over the others
     assert job.result["created"] == 1 and Parsel.objects.count() == count + 1, job.message
+
+
+def test_a_rule_over_two_fields_refuses_the_write_with_its_own_message(db):
+    """A fiber link using more cores than it has breaks a check constraint over two fields, which
+    the import's checks do not express per feature: the write is refused with the rule's own
+    message (not "an unexpected error"), and nothing is written."""
+    from backoffice.assets.models import FiberLink
+
+    link = FiberLink.objects.order_by("pk").first()
+    props = {"adi": "Yeni hat", "baslangicLokasyon": link.baslangic_id,
+             "bitisLokasyon": link.bitis_id, "damarSayisi": 4, "kullanilanDamar": 12}
+    line = {"type": "LineString", "coordinates": [[28.9, 41.0], [28.9005, 41.0005]]}
+    job = checked(geojson([{"type": "Feature", "properties": props, "geometry": line}]), "hat.geojson",
+                  layer="ay-fiber", mapping={n: n for n in props})
+    assert job.status == ImportStatus.CHECKED and job.rejected == 0, report_csv(job)
+    count = FiberLink.objects.count()
+    with translation.override("en"):
+        job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.FAILED
+    assert "More cores in use than the cable has." in job.message and "nothing was written" in job.message
+    assert FiberLink.objects.count() == count
+
+
+def test_a_fiber_link_import_computes_its_length_as_the_editor_does(db):
+    """A fiber link's length is computed from its geometry (FiberLink.clean()); the import, which
+    writes set-based, left it NULL and every fiber import failed at the write. The registry's
+    computed_columns give the import the same value the editor stores."""
+    from backoffice.assets.models import FiberLink
+
+    link = FiberLink.objects.order_by("pk").first()
+    props = {"adi": "Ölçülen hat", "baslangicLokasyon": link.baslangic_id, "bitisLokasyon": link.bitis_id,
+             "damarSayisi": 12, "kullanilanDamar": 4}
+    line = {"type": "LineString", "coordinates": [[28.9, 41.0], [28.9005, 41.0005]]}
+    job = checked(geojson([{"type": "Feature", "properties": props, "geometry": line}]), "hat.geojson",
+                  layer="ay-fiber", mapping={n: n for n in props})
+    job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.DONE and job.result["created"] == 1, job.message
+    written = FiberLink.objects.get(adi="Ölçülen hat")
+    assert written.uzunluk == round(written.geom.length, 2) and written.uzunluk > 50
