@@ -6,6 +6,10 @@ from pathlib import Path
 
 TR = {
     "Kent CBS": "Kent CBS", "created": "oluşturulma", "updated": "güncelleme",
+    "%(field)s: “{v}” occurs more than once in the file": "%(field)s: “{v}” dosyada birden çok kez geçiyor",
+    "%(field)s: “{v}” already exists in the layer": "%(field)s: “{v}” katmanda zaten var",
+    "A feature breaks a rule of the layer (%(rule)s); nothing was written.":
+        "Bir nesne katmanın bir kuralına uymuyor (%(rule)s); hiçbir şey yazılmadı.",
     "Turkish": "Türkçe", "English": "İngilizce", "OGC API": "OGC API",
     "Administration": "Yönetim", "Municipal GIS": "Belediye CBS", "Collections": "Koleksiyonlar",
     "Layer": "Katman", "Theme": "Tema", "Geometry": "Geometri", "Features": "Nesne sayısı",
