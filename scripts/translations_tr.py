@@ -8,6 +8,8 @@ TR = {
     "Kent CBS": "Kent CBS", "created": "oluşturulma", "updated": "güncelleme",
     "%(field)s: “{v}” occurs more than once in the file": "%(field)s: “{v}” dosyada birden çok kez geçiyor",
     "%(field)s: “{v}” already exists in the layer": "%(field)s: “{v}” katmanda zaten var",
+    "The CSV file is neither UTF-8 nor Windows Turkish (1254): save it as “CSV UTF-8” and upload it again.":
+        "CSV dosyası ne UTF-8 ne de Windows Türkçe (1254): “CSV UTF-8” olarak kaydedip yeniden yükleyin.",
     "A feature breaks a rule of the layer (%(rule)s); nothing was written.":
         "Bir nesne katmanın bir kuralına uymuyor (%(rule)s); hiçbir şey yazılmadı.",
     "Turkish": "Türkçe", "English": "İngilizce", "OGC API": "OGC API",

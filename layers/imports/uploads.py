@@ -12,6 +12,7 @@ them (`local_source()`: a local path for GDAL, a copy when the storage is not a 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import shutil
 import stat
@@ -152,6 +153,8 @@ def store_upload(upload, folder: Path) -> StoredUpload:
         except zipfile.BadZipFile as exc:
             raise ValidationError(_("The archive is damaged or not a zip file.")) from exc
         received.unlink()
+        if kind == "csv":
+            _utf8_csv(path)
         return StoredUpload(kind=kind, path=path, size=size, sha256=sha, members=members)
     if kind == "xlsx":  # a zip inside: the same bomb checks before GDAL unpacks it
         try:
@@ -161,7 +164,35 @@ def store_upload(upload, folder: Path) -> StoredUpload:
             raise ValidationError(_("The spreadsheet is damaged.")) from exc
     path = folder / f"source{'.geojson' if kind == 'geojson' else received.suffix}"
     received.rename(path)
+    if kind == "csv":
+        _utf8_csv(path)
     return StoredUpload(kind=kind, path=path, size=size, sha256=sha)
+
+
+def _utf8_csv(path: Path, chunk: int = 1 << 20) -> None:
+    """GDAL reads CSV as UTF-8 and refuses a row that is not (an English error naming our staging
+    table). A CSV saved by Excel on a Turkish Windows is Windows-1254: it is converted to UTF-8
+    here; a file that is neither is refused with a clear message."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as source:
+            while block := source.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return
+    except UnicodeDecodeError:
+        pass
+    converted = path.with_suffix(".utf8")
+    try:
+        with open(path, encoding="cp1254", newline="") as source, \
+                open(converted, "w", encoding="utf-8", newline="") as target:
+            while text := source.read(chunk):
+                target.write(text)
+    except UnicodeDecodeError as exc:
+        converted.unlink(missing_ok=True)
+        raise ValidationError(_("The CSV file is neither UTF-8 nor Windows Turkish (1254): save it as "
+                                "“CSV UTF-8” and upload it again.")) from exc
+    converted.replace(path)
 
 
 def stored_prefix(job_id) -> str:

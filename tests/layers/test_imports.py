@@ -901,3 +901,18 @@ def test_a_fiber_link_import_computes_its_length_as_the_editor_does(db):
     assert job.status == ImportStatus.DONE and job.result["created"] == 1, job.message
     written = FiberLink.objects.get(adi="Ölçülen hat")
     assert written.uzunluk == round(written.geom.length, 2) and written.uzunluk > 50
+
+
+def test_a_csv_saved_on_a_turkish_windows_is_read_as_such(db):
+    """Excel on a Turkish Windows saves CSV as Windows-1254; GDAL read it as UTF-8 and refused the
+    file with an English error naming the staging table. It is converted at upload; a file that
+    is neither encoding is refused with a clear message."""
+    text = "ad;tur;enlem;boylam\nŞişli Çağrı İlkokulu;egitim;41,0001;28,9001\n"
+    job = checked(text.encode("cp1254"), "liste.csv", x_field="boylam", y_field="enlem", srid=4326,
+                  mapping={"adi": "ad", "hizmetTipi": "tur"})
+    assert job.status == ImportStatus.CHECKED and job.accepted == 1, job.message
+    job = jobs.run(job.pk, "write")
+    assert KamuHizmeti.objects.filter(adi="Şişli Çağrı İlkokulu").exists()
+    with pytest.raises(ValidationError, match="neither UTF-8 nor Windows Turkish"):
+        checked(b"ad;tur;enlem;boylam\n\x81\x8d;egitim;41,0001;28,9001\n", "bozuk.csv", x_field="boylam",
+                y_field="enlem", srid=4326)
