@@ -916,3 +916,20 @@ def test_a_csv_saved_on_a_turkish_windows_is_read_as_such(db):
     with pytest.raises(ValidationError, match="neither UTF-8 nor Windows Turkish"):
         checked(b"ad;tur;enlem;boylam\n\x81\x8d;egitim;41,0001;28,9001\n", "bozuk.csv", x_field="boylam",
                 y_field="enlem", srid=4326)
+
+
+def test_a_fiber_link_from_a_site_to_itself_is_refused_by_the_import_too(db):
+    """The editor's rule (FiberLink.clean) is also a constraint now, so the import, which does not
+    run clean(), is refused with the same message and writes nothing."""
+    from backoffice.assets.models import FiberLink
+
+    site = FiberLink.objects.order_by("pk").first().baslangic_id
+    props = {"adi": "Kendine hat", "baslangicLokasyon": site, "bitisLokasyon": site, "damarSayisi": 12}
+    line = {"type": "LineString", "coordinates": [[28.9, 41.0], [28.9005, 41.0005]]}
+    job = checked(geojson([{"type": "Feature", "properties": props, "geometry": line}]), "hat.geojson",
+                  layer="ay-fiber", mapping={n: n for n in props})
+    count = FiberLink.objects.count()
+    with translation.override("en"):
+        job = jobs.run(job.pk, "write")
+    assert job.status == ImportStatus.FAILED and "A fiber link joins two different sites." in job.message
+    assert FiberLink.objects.count() == count

@@ -167,6 +167,10 @@ class FiberLink(TucbsFeature):
             models.CheckConstraint(condition=models.Q(kullanilan_damar__lte=models.F("damar_sayisi")),
                                    name="assets_fiber_used_cores_le_cores",
                                    violation_error_message=_("More cores in use than the cable has.")),
+            # clean() says so to the editor; the constraint to every other writer (imports).
+            models.CheckConstraint(condition=~models.Q(baslangic=models.F("bitis")),
+                                   name="assets_fiber_two_sites",
+                                   violation_error_message=_("A fiber link joins two different sites.")),
         ]
 
     def clean(self) -> None:
