@@ -94,7 +94,7 @@ def feature_snapshot(layer: type[Layer], instance: Model) -> dict[str, Any]:
     return data
 
 
-def _bump_generation(layer: type[Layer]) -> None:
+def bump_generation(layer: type[Layer]) -> None:
     """Every write changes the layer's data generation: cached tiles of it are now stale."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -109,7 +109,7 @@ def _versioned(operation: str, layer: type[Layer], instance: Model, user, reason
     audit record with who, when, why and the SHA-256 of the version written (not a copy of it)."""
     from .versioning import record_versions
 
-    _bump_generation(layer)
+    bump_generation(layer)
     when = timezone.now() if tombstone else instance.surum_baslangic_zamani
     written = record_versions(layer, ids_sql="%(id)s", params={"id": instance.pk}, operation=operation,
                               when=when, user=user, reason=reason, tombstone=tombstone)
@@ -138,7 +138,7 @@ def _lock_current(layer: type[Layer], instance: Model, expected_version: int | N
     return current
 
 
-def _reserve_tucbs_numbers(layer: type[Layer], count: int = 1) -> int:
+def reserve_tucbs_numbers(layer: type[Layer], count: int = 1) -> int:
     """First of `count` new tucbsNo values; numbers are never handed out twice, even after a delete."""
     table = connection.ops.quote_name(layer.meta().db_table)
     with connection.cursor() as cursor:
@@ -167,7 +167,7 @@ def feature_create(*, layer: type[Layer], feature: FeatureInput, user=None, reas
     instance = _build(layer, feature)
     check_edit(user=user, layer=layer, geometries=[getattr(instance, layer.geometry_field)])
     if instance.tucbs_no is None:
-        instance.tucbs_no = _reserve_tucbs_numbers(layer)
+        instance.tucbs_no = reserve_tucbs_numbers(layer)
     instance.full_clean()
     check_topology(layer, instance)
     instance.save()
@@ -244,7 +244,7 @@ def features_bulk_create(
             break
     unnumbered = [i for i in instances if i.tucbs_no is None]
     if unnumbered and not errors:
-        first = _reserve_tucbs_numbers(layer, len(unnumbered))
+        first = reserve_tucbs_numbers(layer, len(unnumbered))
         for offset, instance in enumerate(unnumbered):
             instance.tucbs_no = first + offset
     if not errors:
@@ -253,9 +253,9 @@ def features_bulk_create(
         raise ValidationError(errors)
     check_edit(user=user, layer=layer, geometries=[getattr(i, layer.geometry_field) for i in instances])
     layer.model.objects.bulk_create(instances, batch_size=batch_size)
-    warnings = _batch_topology(layer, "SELECT unnest(%s::bigint[]) AS id", [[i.pk for i in instances]])
+    warnings = batch_topology(layer, "SELECT unnest(%s::bigint[]) AS id", [[i.pk for i in instances]])
     numbers = [i.tucbs_no for i in instances]
-    _bump_generation(layer)
+    bump_generation(layer)
     from .versioning import record_versions
 
     written = record_versions(layer, ids_sql="SELECT unnest(%(ids)s::bigint[])", params={"ids": [i.pk for i in instances]},
@@ -268,7 +268,7 @@ def features_bulk_create(
     return len(instances)
 
 
-def _batch_topology(layer: type[Layer], ids_sql: str, params=(), large: bool = False) -> dict[str, list[int]]:
+def batch_topology(layer: type[Layer], ids_sql: str, params=(), large: bool = False) -> dict[str, list[int]]:
     """The layer's topology rules over a stored batch (the ids `ids_sql` selects): errors undo it
     (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record.
     `large`: the batch is mostly updated rows and most of the layer (TopologyRule.large_batch)."""
@@ -306,7 +306,7 @@ def feature_save(*, layer: type[Layer], instance: Model, user=None) -> Model:
     if instance.pk is None:
         instance.version = 1
         if instance.tucbs_no is None:
-            instance.tucbs_no = _reserve_tucbs_numbers(layer)
+            instance.tucbs_no = reserve_tucbs_numbers(layer)
     else:
         instance.version += 1
     instance.surum_baslangic_zamani = timezone.now()

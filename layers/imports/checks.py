@@ -432,18 +432,9 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
                 continue
             label = str(f.verbose_name)
             if f.unique:
-                _append_reason(table, f"c.{col} IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL "
-                                      f"GROUP BY {col} HAVING count(*) > 1)",
-                               "replace(%s, '{v}', c." + col + "::text)",
-                               [_("%(field)s: {v} occurs more than once in the file") % {"field": label}])
-                same_feature = (f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}'
-                                if name != "tucbsNo" and same_feature_ok else "")
-                # The converted address is text (host()); the layer's column is inet.
-                value = f"c.{col}::inet" if f.get_internal_type() == "GenericIPAddressField" else f"c.{col}"
-                _append_reason(table, f"EXISTS (SELECT 1 FROM {existing} t WHERE t.{qn(f.column)} = {value} "
-                                      f"{same_feature})",
-                               "replace(%s, '{v}', c." + col + "::text)",
-                               [_("%(field)s: {v} already exists in the layer") % {"field": label}])
+                _uniqueness_reasons(table, existing, plan, [(name, f)], same_feature_ok and name != "tucbsNo",
+                                    _("%(field)s: {v} occurs more than once in the file"),
+                                    _("%(field)s: {v} already exists in the layer"))
             if f.is_relation:
                 target = f.related_model._meta
                 _append_reason(table, f"c.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {qn(target.db_table)} r "
@@ -451,7 +442,9 @@ def _set_based_checks(job, layer: type[Layer], plan: Plan, table: str) -> None:
                                "replace(%s, '{v}', c." + col + "::text)",
                                [_("%(field)s: {v} does not exist") % {"field": label}])
         for group in together:
-            _unique_together_reasons(table, existing, plan, group, same_feature_ok)
+            _uniqueness_reasons(table, existing, plan, group, same_feature_ok,
+                                _("%(field)s: “{v}” occurs more than once in the file"),
+                                _("%(field)s: “{v}” already exists in the layer"))
         if existing != layer_table:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {existing}")
@@ -467,21 +460,27 @@ def unique_together(layer: type[Layer]) -> list[list[tuple[str, Field]]]:
             and not c.expressions and all(n in by_field for n in c.fields)]
 
 
-def _unique_together_reasons(table: str, existing: str, plan: Plan, group: list[tuple[str, Field]],
-                             same_feature_ok: bool) -> None:
+def _uniqueness_reasons(table: str, existing: str, plan: Plan, group: list[tuple[str, Field]], same_feature: bool,
+                        twice: str, taken: str) -> None:
+    """Reasons for features whose values of `group` (one unique field, or a unique constraint's
+    fields) repeat in the file, or exist in `existing` – but for the same feature (tucbsNo) when
+    `same_feature` (a replace updates it)."""
     qn = connection.ops.quote_name
-    cols = [f"c.{plan.targets[name]}" for name, _f in group]
+    bare = [plan.targets[name] for name, _f in group]
     label = " + ".join(str(f.verbose_name) for _n, f in group)
-    shown = "replace(%s, '{v}', concat_ws(' / ', " + ", ".join(f"{c}::text" for c in cols) + "))"
-    bare = [c.removeprefix("c.") for c in cols]
-    _append_reason(table, f"({', '.join(cols)}) IN (SELECT {', '.join(bare)} FROM {table} "  # noqa: S608
+    shown = "replace(%s, '{v}', concat_ws(' / ', " + ", ".join(f"c.{b}::text" for b in bare) + "))"
+    _append_reason(table, f"({', '.join(f'c.{b}' for b in bare)}) IN (SELECT {', '.join(bare)} FROM {table} "  # noqa: S608
                           f"WHERE {' AND '.join(f'{b} IS NOT NULL' for b in bare)} "
                           f"GROUP BY {', '.join(bare)} HAVING count(*) > 1)",
-                   shown, [_("%(field)s: “{v}” occurs more than once in the file") % {"field": label}])
-    same = f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}' if same_feature_ok else ""
-    equal = " AND ".join(f"t.{qn(f.column)} = {c}" for (_n, f), c in zip(group, cols, strict=True))
+                   shown, [twice % {"field": label}])
+    # The converted address is text (host()); the layer's column is inet.
+    def cast(f: Field) -> str:
+        return "::inet" if f.get_internal_type() == "GenericIPAddressField" else ""
+
+    equal = " AND ".join(f"t.{qn(f.column)} = c.{b}{cast(f)}" for (_n, f), b in zip(group, bare, strict=True))
+    same = f'AND t."tucbsNo" IS DISTINCT FROM c.{plan.targets["tucbsNo"]}' if same_feature else ""
     _append_reason(table, f"EXISTS (SELECT 1 FROM {existing} t WHERE {equal} {same})",  # noqa: S608
-                   shown, [_("%(field)s: “{v}” already exists in the layer") % {"field": label}])
+                   shown, [taken % {"field": label}])
 
 
 def _python_checks(plan: Plan, table: str) -> None:

@@ -21,7 +21,7 @@ from cbs.audit.services import audit_record
 from ..models import ImportJob, ImportStatus
 from ..models.history import Operation
 from ..registry import Layer, get_layer
-from ..services import _batch_topology, _bump_generation, check_edit
+from ..services import batch_topology, bump_generation, check_edit
 from ..state import bump_config_generation
 from ..versioning import Written, copied_fields, record_versions
 from .writer import history_summary
@@ -68,10 +68,10 @@ def revert(*, job: ImportJob, user=None) -> dict:
                 "Features of this import were changed after it: %(numbers)s. Nothing was reverted; "
                 "restore them from their history pages if needed.") % {"numbers": _shown(later)})
         written = _apply(layer, job, user)
-        warnings = _batch_topology(layer, "SELECT t.id FROM " + layer_table + " t JOIN _revert r "
+        warnings = batch_topology(layer, "SELECT t.id FROM " + layer_table + " t JOIN _revert r "
                                    "ON r.no = t.\"tucbsNo\" WHERE r.kind IN ('updated', 'deleted')")
         summary = history_summary(written)
-        _bump_generation(layer)
+        bump_generation(layer)
         bump_config_generation(layer.name)
         result = {"removed": counts.get("created", 0), "restored": counts.get("updated", 0),
                   "brought_back": counts.get("deleted", 0), **summary}

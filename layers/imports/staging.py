@@ -40,6 +40,10 @@ def _pg_target() -> tuple[str, dict[str, str]]:
     return "PG:" + " ".join(parts), env
 
 
+# Field types GDAL hands PostgreSQL as typed values that it may refuse (staged as text on a retry).
+TYPED_AS_TEXT = "Date=String,DateTime=String,Time=String,Integer(Boolean)=String"
+
+
 def stage(path: Path, kind: str, layer_name: str, table: str, srid: int,
           progress: Callable[[int], None] = lambda p: None) -> None:
     """Copy layer `layer_name` of the file into `table` (columns: src_fid, src_geom, fields)."""
@@ -67,10 +71,6 @@ def stage(path: Path, kind: str, layer_name: str, table: str, srid: int,
         failed = _run([*args, "-mapFieldType", TYPED_AS_TEXT], env, progress)
     if failed is not None:
         raise StagingError(_("GDAL could not read the file: %(reason)s") % {"reason": _gdal_reason(failed)})
-
-
-# Field types GDAL hands PostgreSQL as typed values that it may refuse.
-TYPED_AS_TEXT = "Date=String,DateTime=String,Time=String,Integer(Boolean)=String"
 
 
 def _run(args: list[str], env: dict, progress: Callable[[int], None]) -> str | None:

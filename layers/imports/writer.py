@@ -27,7 +27,7 @@ from cbs.audit.services import audit_record
 
 from ..models.history import Operation
 from ..registry import Layer
-from ..services import _batch_topology, _bump_generation, _reserve_tucbs_numbers
+from ..services import batch_topology, bump_generation, reserve_tucbs_numbers
 from ..state import bump_config_generation
 from ..versioning import Written, copied_fields, hash_of_written, record_versions, who
 from .checks import build_plan, checked_table, target_properties
@@ -175,7 +175,7 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None]) -> di
             cursor.execute(f"SELECT max(c.{plan.targets['tucbsNo']}) FROM {accepted} c")  # noqa: S608
             cursor.execute("UPDATE layers_layercounter SET last_tucbs_no = GREATEST(last_tucbs_no, %s) "
                            "WHERE layer = %s", [cursor.fetchone()[0] or 0, layer.name])
-            first = _reserve_tucbs_numbers(layer, new) if new else 0
+            first = reserve_tucbs_numbers(layer, new) if new else 0
             names = [n for n in columns]
             computed = layer.computed_columns
             target_cols = ", ".join([*(qn(props[n].column) for n in names), *(qn(col) for col in computed)])
@@ -219,10 +219,10 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None]) -> di
             cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table} (id, \"tucbsNo\", {geom_col})")
         progress(45)
         written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
-        warnings = _batch_topology(layer, written_sql, large=_mostly_updated(layer_table, counts))
+        warnings = batch_topology(layer, written_sql, large=_mostly_updated(layer_table, counts))
         progress(55)
         summary = history_summary(parts)
-        _bump_generation(layer)
+        bump_generation(layer)
         bump_config_generation(layer.name)  # the layer's extent in the OGC configuration
         audit_record(action="import", object_type=f"layer:{layer.name}", object_repr=str(layer.title),
                      user=user, after={

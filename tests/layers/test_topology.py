@@ -118,8 +118,8 @@ def test_a_replace_of_most_of_the_layer_refuses_an_overlap_through_the_large_bat
     assert job.rejected == 0, job.message
     monkeypatch.setattr(writer, "LARGE_UPDATE_ROWS", 1)
     asked = []
-    real = writer._batch_topology
-    with mock.patch.object(writer, "_batch_topology",
+    real = writer.batch_topology
+    with mock.patch.object(writer, "batch_topology",
                            side_effect=lambda *a, **k: asked.append(k.get("large")) or real(*a, **k)):
         job = jobs.run(job.pk, "write")
     assert asked == [True]
