@@ -178,7 +178,7 @@ class FieldOfflineTests:
             _edit(page, B_AT, {"adi": "Sahada değişen B", "Iletisim_adres": "Sahadan B adresi"})
             # The count is redrawn after the last save's transaction commits: wait for it (a change
             # really missing still fails here, after 10 s).
-            page.wait_for_function("document.getElementById('queue-count').textContent === '5'", timeout=10_000)
+            page.wait_for_function("() => document.getElementById('queue-count').textContent === '5'", timeout=10_000)
             _shot(page, "field-4-collected-offline")
 
             # Reload without a connection: the page comes from the service worker, the queue stays.
