@@ -268,18 +268,24 @@ def features_bulk_create(
     return len(instances)
 
 
-def batch_topology(layer: type[Layer], ids_sql: str, params=(), large: bool = False) -> dict[str, list[int]]:
+def batch_topology(layer: type[Layer], ids_sql: str, params=(), large: bool = False,
+                   answered: dict | None = None) -> dict[str, list[int]]:
     """The layer's topology rules over a stored batch (the ids `ids_sql` selects): errors undo it
     (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record.
-    `large`: the batch is mostly updated rows and most of the layer (TopologyRule.large_batch)."""
+    `large`: the batch is mostly updated rows and most of the layer (TopologyRule.large_batch).
+    `answered`: {rule: [tucbsNo, ...]} already found for this batch (TopologyRule.of_replace)."""
     from .topology import ERROR, batch_table
 
     if not layer.topology:
         return {}
+    answered = answered or {}
     errors, warnings = {}, {}
-    with batch_table(ids_sql, params) as batch:
-        found = [(rule, rule.violators(batch, large)) for rule in layer.topology]
-    for rule, bad in found:
+    found = {rule: answered[rule] for rule in layer.topology if rule in answered}
+    if len(found) < len(layer.topology):
+        with batch_table(ids_sql, params) as batch:
+            found.update({rule: rule.violators(batch, large) for rule in layer.topology if rule not in found})
+    for rule in layer.topology:
+        bad = found[rule]
         if bad:
             shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
             if rule.kind == ERROR:

@@ -15,7 +15,10 @@ history and the job as they were.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,9 +33,11 @@ from ..registry import Layer
 from ..services import batch_topology, bump_generation, reserve_tucbs_numbers
 from ..state import bump_config_generation
 from ..versioning import Written, copied_fields, hash_of_written, record_versions, who
+from .alongside import Alongside
 from .checks import build_plan, checked_table, target_properties
 
 qn = connection.ops.quote_name
+log = logging.getLogger(__name__)
 
 
 def history_summary(parts: list[Written]) -> dict:
@@ -48,18 +53,34 @@ def history_summary(parts: list[Written]) -> dict:
 LARGE_UPDATE_ROWS = 100_000
 
 
-def _mostly_updated(layer_table: str, counts: dict) -> bool:
-    if counts["updated"] < LARGE_UPDATE_ROWS:
+def _most_of_the_layer(layer_table: str, rows: int) -> bool:
+    if rows < LARGE_UPDATE_ROWS:
         return False
-    with connection.cursor() as cursor:  # analysed just before: the layer's live rows now
+    with connection.cursor() as cursor:  # the planner's count of the layer's live rows
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [layer_table])
-        return 2 * counts["updated"] >= cursor.fetchone()[0]
+        return 2 * rows >= cursor.fetchone()[0]
+
+
+def _replace_rules_alongside(layer: type[Layer], layer_table: str, table: str, accepted_count: int,
+                             in_area: str, area: str) -> Alongside | None:
+    """For a replace of most of the layer, the rules that can be asked of the layer as the replace
+    will leave it (TopologyRule.of_replace) start on a second connection, answered while this one
+    updates; None when there is nothing to ask that way. Their answer: {rule: [src_fid, ...]}."""
+    rules = [rule for rule in layer.topology if rule.of_replace is not None]
+    if not rules or not _most_of_the_layer(layer_table, accepted_count):
+        return None
+    file_sql = f"SELECT c.src_fid, c._g AS geom FROM {table} c WHERE cardinality(c._reasons) = 0"  # noqa: S608
+    kept_sql = f"SELECT t.{qn(layer.geometry().column)} AS geom FROM {layer_table} t WHERE NOT ({in_area})"  # noqa: S608
+    return Alongside(lambda cursor: {rule: rule.of_replace(cursor, file_sql, kept_sql, {"area": area})
+                                     for rule in rules}).start()
 
 
 def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = lambda p: None) -> dict:
     """Store the job's accepted features; returns the counts. Raises ValidationError to refuse."""
     try:
-        return _write(job, layer, user, progress)
+        # A second connection sees the checked file and the layer only when they are committed
+        # data: not when the caller's transaction holds them (tests, a command's own atomic block).
+        return _write(job, layer, user, progress, alongside=not connection.in_atomic_block)
     except IntegrityError as exc:
         # A rule of the database the checks do not express feature by feature (a check over two
         # fields, say): the transaction is gone, nothing was written; say which rule.
@@ -76,14 +97,29 @@ def _rule(layer: type[Layer], exc: IntegrityError) -> str:
     return name or _("unknown")
 
 
-def _write(job, layer: type[Layer], user, progress: Callable[[int], None]) -> dict:
+def _written_numbers(cursor, layer_table: str, fids: list[int], accepted: str, skip: str, number: str,
+                     first: int) -> list[int]:
+    """tucbsNo of the features of the file (by src_fid) that this replace wrote: updated ones keep
+    the stored number, new ones get the one the insert gave them (the same expression, same order)."""
+    if not fids:
+        return []
+    cursor.execute(f"""
+        SELECT t."tucbsNo" FROM _import_match m JOIN _import_changed ch USING (id) JOIN {layer_table} t ON t.id = m.id
+        WHERE m.src_fid = ANY(%(fids)s)
+        UNION
+        SELECT x.no FROM (SELECT c.src_fid, {number} AS no FROM {accepted} c {skip}) x
+        WHERE x.src_fid = ANY(%(fids)s)""", {"fids": fids, "first": first})  # noqa: S608
+    return sorted(row[0] for row in cursor.fetchall())
+
+
+def _write(job, layer: type[Layer], user, progress: Callable[[int], None], alongside: bool = False) -> dict:
     table = checked_table(job)
     plan = build_plan(job, layer)
     props = target_properties(layer)
     layer_table = qn(layer.meta().db_table)
     geom_col = qn(layer.geometry().column)
     when = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as on_exit:
         with connection.cursor() as cursor:
             # Editors wait while the import writes; two imports into one layer run one after the other.
             cursor.execute(f"LOCK TABLE {layer_table} IN SHARE ROW EXCLUSIVE MODE")
@@ -108,6 +144,11 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None]) -> di
                    f"AND ST_Intersects(ST_PointOnSurface(t.{geom_col}), %(area)s::geometry)")
         columns = {name: f"CAST(c.{plan.targets[name]} AS {(f.target_field if f.is_relation else f).db_type(connection)})"
                    for name, f in props.items() if name != "tucbsNo"}
+        # Asked after the lock: the second connection then sees the layer as this import found it.
+        side = (_replace_rules_alongside(layer, layer_table, table, accepted_count, in_area, area)
+                if replace and alongside else None)
+        if side is not None:
+            on_exit.callback(side.cancel)  # refused or failed: no question left running
         counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
         matched = 0  # features of the area the file's numbers match (replace)
         parts: list[Written] = []
@@ -219,7 +260,20 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None]) -> di
             cursor.execute(f"ANALYZE _import_new; ANALYZE {layer_table} (id, \"tucbsNo\", {geom_col})")
         progress(45)
         written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
-        warnings = batch_topology(layer, written_sql, large=_mostly_updated(layer_table, counts))
+        large = _most_of_the_layer(layer_table, counts["updated"])  # analysed just before
+        answered = {}
+        # The answer from alongside is exact for any replace; waited for only when the usual way
+        # would be slow, else taken when it is there already.
+        if side is not None and (large or side.done()):
+            waited = time.monotonic()
+            ok, by_rule = side.answer()
+            log.info("import %s: rules alongside answered=%s in %.1f s, waited %.1f s", job.id, ok,
+                     side.seconds or 0, time.monotonic() - waited)
+            if ok:
+                with connection.cursor() as cursor:
+                    answered = {rule: _written_numbers(cursor, layer_table, fids, accepted, skip, number, first)
+                                for rule, fids in by_rule.items()}
+        warnings = batch_topology(layer, written_sql, large=large, answered=answered)
         progress(55)
         summary = history_summary(parts)
         bump_generation(layer)

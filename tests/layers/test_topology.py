@@ -125,3 +125,101 @@ def test_a_replace_of_most_of_the_layer_refuses_an_overlap_through_the_large_bat
     assert asked == [True]
     assert job.status == ImportStatus.FAILED and "overlaps" in job.message, job.message
     assert dict(Bina.objects.values_list("pk", "version")) == before
+
+
+def test_a_replace_asks_the_overlap_rule_alongside_its_update_and_names_what_the_usual_way_names(
+        django_db_setup, django_db_blocker, monkeypatch):
+    """A replace of most of the layer asks BINA_NO_OVERLAP on a second connection, of the layer as
+    the replace will leave it (the file's buildings and the buildings outside the area), while it
+    updates. Its answer names the same buildings as the rule asked afterwards of the written rows:
+    an updated building over another updated one, over a building outside the area, and a new
+    building over an updated one; not a new building where a
+    building of the area was deleted, nor the building outside the area itself. Committed data: a
+    second connection sees nothing else. The import is refused both ways, so nothing is left."""
+    import json
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.db import connection, transaction
+
+    from layers.imports import areas, jobs, writer
+    from layers.models import ImportJob, LayerCounter, Mahalle
+
+    from .test_imports import geojson
+
+    layer = get_layer("bi-bina")
+    with django_db_blocker.unblock():
+        mahalle = Mahalle.objects.order_by("adi").first()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, ST_Intersects(ST_PointOnSurface(geom), %s::geometry) FROM layers_bina "
+                           "ORDER BY id", [mahalle.geom.ewkt])
+            inside = [pk for pk, within in cursor.fetchall() if within]
+        kept = Bina.objects.exclude(pk__in=inside).order_by("pk").first()
+        buildings = {b.pk: b for b in Bina.objects.filter(pk__in=inside)}
+        a1, a2, a3, a4, deleted = inside[:5]
+
+        top = max(Bina.objects.order_by("-tucbs_no").values_list("tucbs_no", flat=True)[0],
+                  LayerCounter.objects.get(layer="bi-bina").last_tucbs_no)
+
+        def feature(b, geom, new=None):
+            props = {name: getattr(b, f.attname) for name, f in layer.properties().items()
+                     if name not in ("surumBaslangicZamani", "surumBitisZamani")}
+            props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in props.items()}
+            props["zeminUstuKatSayisi"] += 1
+            if new is not None:  # a new building: a free number and MAKS id of its own
+                props["tucbsNo"], props["binaKimlikNo"] = top + new, 9_000_000_000 + new
+            return {"type": "Feature", "properties": props, "geometry": json.loads(geom.json)}
+
+        placed = {a1: buildings[a2].geom, a3: kept.geom}
+        features = [feature(b, placed.get(pk, b.geom)) for pk, b in buildings.items() if pk != deleted]
+        features += [feature(buildings[a4], buildings[a4].geom, new=1),  # over a4
+                     feature(buildings[a4], buildings[deleted].geom, new=2)]  # where one goes
+        before = dict(Bina.objects.values_list("pk", "version"))
+        job = jobs.job_create(user=None, layer_name="bi-bina",
+                              upload=ContentFile(geojson(features, srid=settings.CBS_SRID), name="binalar.geojson"))
+        job = jobs.job_configure(job=job, user=None, settings_={"mode": "replace", "area": areas.mahalle_area(mahalle.uavt_kodu)})
+        try:
+            job = jobs.run(job.pk, "check")
+            from layers.imports.report import report_csv
+
+            assert job.status == "checked" and job.rejected == 0, report_csv(job)
+            monkeypatch.setattr(writer, "_most_of_the_layer", lambda table, rows: True)
+            answered = []
+            real = writer.batch_topology
+            monkeypatch.setattr(writer, "batch_topology",
+                                lambda *a, **k: answered.append(k.get("answered")) or real(*a, **k))
+            with translation.override("en"), pytest.raises(ValidationError) as alongside:
+                writer.write(job, layer)
+            with translation.override("en"), pytest.raises(ValidationError) as usual, transaction.atomic():
+                writer.write(job, layer)  # inside a transaction: no second connection, the rule afterwards
+        finally:
+            jobs.drop_staging(ImportJob.objects.get(pk=job.pk), wait=False)
+            jobs.uploads.remove_folder(job.pk)
+            ImportJob.objects.filter(pk=job.pk).delete()
+        assert [bool(a) for a in answered] == [True, False]
+        message = alongside.value.messages[0]
+        numbers = sorted([*(buildings[pk].tucbs_no for pk in (a1, a2, a3, a4)), top + 1])
+        assert message == f"tucbsNo {', '.join(map(str, numbers))} (5 features)"
+        assert usual.value.messages == alongside.value.messages
+        assert dict(Bina.objects.values_list("pk", "version")) == before
+
+
+def test_a_question_alongside_is_cancelled_on_the_server(django_db_setup, django_db_blocker):
+    """A refused import does not leave its second connection's question running."""
+    import time
+
+    from layers.imports.alongside import Alongside
+
+    with django_db_blocker.unblock():
+        side = Alongside(lambda cursor: cursor.execute("SELECT pg_sleep(60)")).start()
+        time.sleep(1)
+        started = time.monotonic()
+        side.cancel()
+        assert time.monotonic() - started < 5
+        assert side.answer() == (False, None)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' "
+                           "AND state = 'active'")
+            assert cursor.fetchone()[0] == 0
