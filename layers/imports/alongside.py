@@ -61,9 +61,6 @@ class Alongside(Generic[T]):
                 self._raw = None
             connection.close()
 
-    def done(self) -> bool:
-        return not self._thread.is_alive()
-
     def answer(self) -> tuple[bool, T | None]:
         """Wait for the work; (True, value) when it answered, (False, None) when it did not."""
         self._thread.join()

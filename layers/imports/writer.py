@@ -4,7 +4,8 @@ Append inserts the accepted features. Replace works inside an area: a feature wh
 matches a stored feature of the area updates it when an attribute or the geometry differs (its
 history continues; an identical one keeps its version and counts as unchanged), stored features
 of the area that the file does not contain are deleted, the rest are inserted. Topology rules
-run over the written rows. Every written feature gets its version in the layer's history table
+run over the written rows (for a replace of most of the layer, rules that can be asked of the
+layer as the replace will leave it are asked on a second connection while the `UPDATE` runs). Every written feature gets its version in the layer's history table
 (INSERT … SELECT from the layer rows just written, operation "import", the job's id; deleted
 ones a tombstone), and the import gets **one** chained audit record with the counts and the
 SHA-256 of each set of history rows it wrote (see layers.versioning), never one per feature.
@@ -193,6 +194,11 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None], along
                                f"INSERT INTO _import_changed SELECT id FROM upd", [when])
                 counts["updated"] = cursor.rowcount
                 counts["unchanged"] = matched - counts["updated"]
+                if side is not None and not _most_of_the_layer(layer_table, counts["updated"]):
+                    # Few changed after all: the usual way is quick for them, the second core
+                    # is better spent on the rest of this write.
+                    side.cancel()
+                    side = None
                 cursor.execute("ANALYZE _import_changed")
                 # (One statement updating, closing and writing versions from the UPDATE's RETURNING
                 # was tried: the same buffers, and twice as long at 100 000 rows.)
@@ -262,9 +268,7 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None], along
         written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
         large = _most_of_the_layer(layer_table, counts["updated"])  # analysed just before
         answered = {}
-        # The answer from alongside is exact for any replace; waited for only when the usual way
-        # would be slow, else taken when it is there already.
-        if side is not None and (large or side.done()):
+        if side is not None:  # (an answer from alongside is exact for any replace)
             waited = time.monotonic()
             ok, by_rule = side.answer()
             log.info("import %s: rules alongside answered=%s in %.1f s, waited %.1f s", job.id, ok,
