@@ -76,7 +76,8 @@ except ValueError as exc:  # UnknownSchemeError and malformed URLs
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # Connections are bounded per process: a psycopg pool (Django 5.2) of at most CBS_DB_POOL_MAX
 # connections, opened on demand, one kept idle. A web process needs one per request thread,
-# the worker two per running job (the job's and its progress connection). scripts/serve.sh and
+# the worker up to three per running job (the job's, its progress connection, and a replacing
+# import's topology rule asked alongside its UPDATE). scripts/serve.sh and
 # docker-compose.yml size it; CBS_DB_POOL_MAX=0 turns the pool off (persistent connections,
 # CONN_MAX_AGE 60 s, one per thread).
 CBS_DB_POOL_MAX = int(env("CBS_DB_POOL_MAX", "4"))

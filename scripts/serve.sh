@@ -4,7 +4,7 @@
 #
 # Connections to PostgreSQL, at most (defaults on 2 cores, see README "Connections"):
 #   gunicorn  CBS_WEB_WORKERS x CBS_WEB_THREADS            (2 x 4 = 8: one pooled connection per thread)
-#   worker    2 x CBS_WORKER_CONCURRENCY + queue connections (2 x 2 + 2 + 1 LISTEN = 7)
+#   worker    3 x CBS_WORKER_CONCURRENCY + queue connections (3 x 2 + 2 + 1 LISTEN = 9)
 #             + one ogr2ogr per running import check        (2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ STOP_SECONDS="${CBS_WORKER_STOP_SECONDS:-20}"
 CBS_DB_POOL_MAX="$CBS_WEB_THREADS" CBS_DB_APPLICATION_NAME=kentcbs-web \
   "$(dirname "$PY")/gunicorn" -c deploy/gunicorn.conf.py --bind "$HOST:$PORT" cbs.wsgi:application &
 web=$!
-CBS_DB_POOL_MAX="$(( 2 * CBS_WORKER_CONCURRENCY ))" CBS_DB_APPLICATION_NAME=kentcbs-worker \
+CBS_DB_POOL_MAX="$(( 3 * CBS_WORKER_CONCURRENCY ))" CBS_DB_APPLICATION_NAME=kentcbs-worker \
   "$PY" manage.py procrastinate worker &
 worker=$!
 echo "gunicorn ($CBS_WEB_WORKERS x $CBS_WEB_THREADS threads, pid $web) and the queue worker" \

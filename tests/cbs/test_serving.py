@@ -79,9 +79,9 @@ def test_serve_runs_gunicorn_and_the_worker_with_bounded_connections(django_db_s
                     time.sleep(0.02)
             assert [a.result() for a in answers] == [200] * 48
             # One gunicorn process with 2 threads: its pool never holds more than 2; the worker at
-            # most 2 per job (1 job at a time) + 2 for the queue + its LISTEN connection.
+            # most 3 per job (1 job at a time) + 2 for the queue + its LISTEN connection.
             assert 0 < held["kentcbs-web"] <= 2, held
-            assert 0 < held.get("kentcbs-worker", 0) <= 2 * 1 + 2 + 1, held
+            assert 0 < held.get("kentcbs-worker", 0) <= 3 * 1 + 2 + 1, held
     finally:
         os.killpg(serve.pid, signal.SIGINT)  # Ctrl-C in the terminal
         try:
