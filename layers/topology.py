@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 ERROR, WARNING = "error", "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a rule is itself: hashed by identity (a key in batch_topology)
 class TopologyRule:
     """`holds(instance)` is True when the rule is satisfied; `batch_sql` selects the tucbs_no of
     the rows of the batch (primary keys in the table `{batch}`, see batch_table) that break it."""
@@ -138,9 +138,8 @@ def overlapping_buildings_of_a_replace(cursor, file_sql: str, kept_sql: str, par
     table: this runs alongside the writer, on one core), each probes it, and so does each building
     the replace keeps. A million buildings: ~1 s for the copy, ~2 s for the index, the probes in
     the time the writer's UPDATE takes anyway."""
-    cursor.execute("SET max_parallel_workers_per_gather = 0")  # the other core is the writer's
-    cursor.execute("DROP TABLE IF EXISTS _replace_file")  # a pooled connection's earlier, cancelled run
-    cursor.execute(f"CREATE TEMP TABLE _replace_file AS SELECT f.src_fid, f.geom FROM ({file_sql}) f")  # noqa: S608
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # the other core is the writer's
+    cursor.execute(f"CREATE TEMP TABLE _replace_file ON COMMIT DROP AS SELECT f.src_fid, f.geom FROM ({file_sql}) f")  # noqa: S608
     cursor.execute("CREATE INDEX ON _replace_file USING gist (geom)")
     cursor.execute("ANALYZE _replace_file")
     cursor.execute(f"""
@@ -149,9 +148,7 @@ def overlapping_buildings_of_a_replace(cursor, file_sql: str, kept_sql: str, par
         UNION
         SELECT n.src_fid FROM ({kept_sql}) o JOIN _replace_file n
             ON o.geom && n.geom AND ST_Relate(o.geom, n.geom, '2********')""", params)  # noqa: S608
-    found = sorted(row[0] for row in cursor.fetchall())
-    cursor.execute("DROP TABLE _replace_file")
-    return found
+    return sorted(row[0] for row in cursor.fetchall())
 
 
 BINA_NO_OVERLAP = TopologyRule(

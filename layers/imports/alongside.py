@@ -4,8 +4,8 @@ The writer's `UPDATE` of a million rows keeps one core busy for half a minute; a
 needs only committed data (the checked file, the part of the layer the import leaves alone, which
 the writer's table lock keeps still) can be answered on the other core meanwhile. The answer is
 the work's return value; a failure or a cancel leaves no answer, and the caller asks its question
-the usual way instead. Nothing here writes: the connection is autocommit, its temporary tables go
-with it.
+the usual way instead. The work runs in one transaction that is always rolled back: its
+`SET LOCAL`s and temporary tables go with it, so the connection goes back to the pool as it came.
 """
 
 from __future__ import annotations
@@ -48,11 +48,20 @@ class Alongside(Generic[T]):
                     return
                 self._raw = connection.connection
             started = time.monotonic()
-            with connection.cursor() as cursor:
-                cursor.execute("SET jit = off")
-                value = self._work(cursor)
-            self._value, self._answered = value, True
-            self.seconds = time.monotonic() - started
+            connection.set_autocommit(False)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+                    # A lock it would wait for (a migration queued behind the writer's table lock)
+                    # fails it instead: the writer waits for this thread, the server would not see
+                    # that wait as a deadlock.
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                    value = self._work(cursor)
+                self._value, self._answered = value, True
+                self.seconds = time.monotonic() - started
+            finally:
+                connection.rollback()
+                connection.set_autocommit(True)
         except Exception:  # the caller asks the usual way; a cancel lands here too
             if not self._cancelled.is_set():
                 log.exception("the import's question on a second connection failed")

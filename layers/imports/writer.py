@@ -166,8 +166,8 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None], along
                 # refuse repeats), so the two counts say whether anything is left to delete –
                 # without the anti-join over a whole area that finds nothing in the common case.
                 cursor.execute("SELECT (SELECT count(*) FROM _import_old), (SELECT count(*) FROM _import_match)")
-                in_area, matched = cursor.fetchone()
-                leaving = in_area - matched
+                area_features, matched = cursor.fetchone()
+                leaving = area_features - matched
                 # The area's features that the file does not contain end with a tombstone each.
                 if leaving:
                     parts.append(record_versions(

@@ -179,9 +179,11 @@ class RoundTripTests:
     def test_damaged_backup_is_not_restored(self, db, media, backup_dir, scratch_db):
         write_files(media, count=1)
         folder = Path(services.backup_create(actor="test").path)
-        with open(folder / "files-default.tar", "r+b") as handle:
+        with open(folder / "files-default.tar", "r+b") as handle:  # one byte of a file's data flipped
             handle.seek(600)
-            handle.write(b"X")
+            byte = handle.read(1)[0]
+            handle.seek(600)
+            handle.write(bytes([byte ^ 0xFF]))  # (a fixed byte was already there once in 256 runs)
         with pytest.raises(services.BackupError, match="damaged"):
             services.backup_restore(source=folder, database_url=scratch_db.url, media_root=media.parent / "r")
         with scratch_db.connect() as conn:
@@ -216,9 +218,11 @@ class DrillTests:
     def test_drill_of_a_damaged_backup_fails_and_alerts(self, db, media, backup_dir, settings):
         settings.CBS_BACKUP_ALERT_EMAIL = ["bilgi-islem@example.org"]
         folder = Path(services.backup_create(actor="test").path)
-        with open(folder / "database.dump", "r+b") as handle:
+        with open(folder / "database.dump", "r+b") as handle:  # four bytes flipped: surely different
             handle.seek(2000)
-            handle.write(b"\0\0\0\0")
+            flipped = bytes(b ^ 0xFF for b in handle.read(4))
+            handle.seek(2000)
+            handle.write(flipped)
         mail.outbox.clear()
 
         run = services.backup_drill(actor="test")
