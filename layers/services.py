@@ -273,7 +273,7 @@ def batch_topology(layer: type[Layer], ids_sql: str, params=(), large: bool = Fa
     """The layer's topology rules over a stored batch (the ids `ids_sql` selects): errors undo it
     (the caller's transaction), warnings are returned as {message: [tucbsNo, ...]} for the audit record.
     `large`: the batch is mostly updated rows and most of the layer (TopologyRule.large_batch).
-    `answered`: {rule: [tucbsNo, ...]} already found for this batch (TopologyRule.of_replace)."""
+    `answered`: {rule: [tucbsNo, ...]} already found for this batch (TopologyRule.of_import)."""
     from .topology import ERROR, batch_table
 
     if not layer.topology:

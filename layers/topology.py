@@ -32,12 +32,13 @@ class TopologyRule:
     # The same answer for a batch of updated rows that is most of its layer (a replacing import),
     # where batch_sql would be slow; None: batch_sql is used for every batch.
     large_batch: Callable[[str], list[int]] | None = None
-    # The same question asked before a replace writes, of the layer as the replace will leave it:
-    # `of_replace(cursor, file_sql, kept_sql, params)` returns the src_fid of the file's features
+    # The same question asked before an import writes, of the layer as the import will leave it:
+    # `of_import(cursor, file_sql, kept_sql, params)` returns the src_fid of the file's features
     # (file_sql: src_fid, geom) that break the rule among themselves or against the layer's
-    # features the replace keeps (kept_sql: geom). Needs only committed data, so the writer asks
-    # it on a second connection while it updates (imports.alongside). None: not offered.
-    of_replace: Callable[[object, str, str, dict], list[int]] | None = None
+    # features the import keeps (kept_sql: geom – all of them for an append, those outside the
+    # area for a replace). Needs only committed data, so the writer asks it on a second
+    # connection while it writes (imports.alongside). None: not offered.
+    of_import: Callable[[object, str, str, dict], list[int]] | None = None
 
     def violators(self, batch: str, large: bool = False) -> list[int]:
         """tucbsNo of the batch's stored rows that break the rule, in order (see batch_table)."""
@@ -133,20 +134,22 @@ def overlapping_buildings_of_a_large_batch(batch: str) -> list[int]:
     return found
 
 
-def overlapping_buildings_of_a_replace(cursor, file_sql: str, kept_sql: str, params: dict) -> list[int]:
-    """BINA_NO_OVERLAP's of_replace: the file's buildings get an index of their own (a temporary
-    table: this runs alongside the writer, on one core), each probes it, and so does each building
-    the replace keeps. A million buildings: ~1 s for the copy, ~2 s for the index, the probes in
-    the time the writer's UPDATE takes anyway."""
+def overlapping_buildings_of_an_import(cursor, file_sql: str, kept_sql: str, params: dict) -> list[int]:
+    """BINA_NO_OVERLAP's of_import: the file's buildings get an index of their own (a temporary
+    table: this runs alongside the writer, on one core) and each probes it; each building the
+    import keeps is joined to them through whichever index the planner finds cheaper (a few kept
+    buildings probe the file's; many, against a smaller file, are probed in the layer's). A
+    million buildings: ~1 s for the copy, ~2 s for the index, the probes in the time the writer's
+    UPDATE or INSERT takes anyway."""
     cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # the other core is the writer's
-    cursor.execute(f"CREATE TEMP TABLE _replace_file ON COMMIT DROP AS SELECT f.src_fid, f.geom FROM ({file_sql}) f")  # noqa: S608
-    cursor.execute("CREATE INDEX ON _replace_file USING gist (geom)")
-    cursor.execute("ANALYZE _replace_file")
+    cursor.execute(f"CREATE TEMP TABLE _import_file ON COMMIT DROP AS SELECT f.src_fid, f.geom FROM ({file_sql}) f")  # noqa: S608
+    cursor.execute("CREATE INDEX ON _import_file USING gist (geom)")
+    cursor.execute("ANALYZE _import_file")
     cursor.execute(f"""
-        SELECT n.src_fid FROM _replace_file n JOIN _replace_file o
+        SELECT n.src_fid FROM _import_file n JOIN _import_file o
             ON o.geom && n.geom AND o.src_fid <> n.src_fid AND ST_Relate(o.geom, n.geom, '2********')
         UNION
-        SELECT n.src_fid FROM ({kept_sql}) o JOIN _replace_file n
+        SELECT n.src_fid FROM ({kept_sql}) o JOIN _import_file n
             ON o.geom && n.geom AND ST_Relate(o.geom, n.geom, '2********')""", params)  # noqa: S608
     return sorted(row[0] for row in cursor.fetchall())
 
@@ -156,4 +159,4 @@ BINA_NO_OVERLAP = TopologyRule(
     "SELECT DISTINCT n.\"tucbsNo\" FROM layers_bina n JOIN layers_bina o "
     "ON o.geom && n.geom AND o.id <> n.id AND ST_Relate(o.geom, n.geom, '2********') "
     "WHERE n.id IN (SELECT id FROM {batch})",
-    large_batch=overlapping_buildings_of_a_large_batch, of_replace=overlapping_buildings_of_a_replace)
+    large_batch=overlapping_buildings_of_a_large_batch, of_import=overlapping_buildings_of_an_import)

@@ -50,29 +50,36 @@ def history_summary(parts: list[Written]) -> dict:
 
 
 # A replace that updated at least this many features, and at least half of the layer, has the
-# topology rules asked the way meant for such batches (TopologyRule.large_batch).
-LARGE_UPDATE_ROWS = 100_000
+# topology rules asked the way meant for such batches (TopologyRule.large_batch); an import of at
+# least this many features has them asked alongside its write (TopologyRule.of_import).
+LARGE_IMPORT_ROWS = 100_000
 
 
 def _most_of_the_layer(layer_table: str, rows: int) -> bool:
-    if rows < LARGE_UPDATE_ROWS:
+    if rows < LARGE_IMPORT_ROWS:
         return False
     with connection.cursor() as cursor:  # the planner's count of the layer's live rows
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [layer_table])
         return 2 * rows >= cursor.fetchone()[0]
 
 
-def _replace_rules_alongside(layer: type[Layer], layer_table: str, table: str, accepted_count: int,
-                             in_area: str, area: str) -> Alongside | None:
-    """For a replace of most of the layer, the rules that can be asked of the layer as the replace
-    will leave it (TopologyRule.of_replace) start on a second connection, answered while this one
-    updates; None when there is nothing to ask that way. Their answer: {rule: [src_fid, ...]}."""
-    rules = [rule for rule in layer.topology if rule.of_replace is not None]
-    if not rules or not _most_of_the_layer(layer_table, accepted_count):
+def _rules_alongside(layer: type[Layer], layer_table: str, table: str, accepted_count: int,
+                     in_area: str | None, area: str | None) -> Alongside | None:
+    """For a large import, the rules that can be asked of the layer as the import will leave it
+    (TopologyRule.of_import) start on a second connection, answered while this one writes; None
+    when there is nothing to ask that way. A replace (`in_area` given) is large when the file is
+    most of the layer (it keeps the features outside the area), an append when the file has
+    LARGE_IMPORT_ROWS features (it keeps every feature). Their answer: {rule: [src_fid, ...]}."""
+    rules = [rule for rule in layer.topology if rule.of_import is not None]
+    large = (_most_of_the_layer(layer_table, accepted_count) if in_area is not None
+             else accepted_count >= LARGE_IMPORT_ROWS)
+    if not rules or not large:
         return None
     file_sql = f"SELECT c.src_fid, c._g AS geom FROM {table} c WHERE cardinality(c._reasons) = 0"  # noqa: S608
-    kept_sql = f"SELECT t.{qn(layer.geometry().column)} AS geom FROM {layer_table} t WHERE NOT ({in_area})"  # noqa: S608
-    return Alongside(lambda cursor: {rule: rule.of_replace(cursor, file_sql, kept_sql, {"area": area})
+    kept_sql = f"SELECT t.{qn(layer.geometry().column)} AS geom FROM {layer_table} t"  # noqa: S608
+    if in_area is not None:
+        kept_sql += f" WHERE NOT ({in_area})"
+    return Alongside(lambda cursor: {rule: rule.of_import(cursor, file_sql, kept_sql, {"area": area})
                                      for rule in rules}).start()
 
 
@@ -99,17 +106,17 @@ def _rule(layer: type[Layer], exc: IntegrityError) -> str:
 
 
 def _written_numbers(cursor, layer_table: str, fids: list[int], accepted: str, skip: str, number: str,
-                     first: int) -> list[int]:
-    """tucbsNo of the features of the file (by src_fid) that this replace wrote: updated ones keep
-    the stored number, new ones get the one the insert gave them (the same expression, same order)."""
+                     first: int, updated: bool) -> list[int]:
+    """tucbsNo of the features of the file (by src_fid) that this import wrote: updated ones (a
+    replace) keep the stored number, new ones get the one the insert gave them (the same
+    expression over the same rows in the same order)."""
     if not fids:
         return []
-    cursor.execute(f"""
-        SELECT t."tucbsNo" FROM _import_match m JOIN _import_changed ch USING (id) JOIN {layer_table} t ON t.id = m.id
-        WHERE m.src_fid = ANY(%(fids)s)
-        UNION
-        SELECT x.no FROM (SELECT c.src_fid, {number} AS no FROM {accepted} c {skip}) x
-        WHERE x.src_fid = ANY(%(fids)s)""", {"fids": fids, "first": first})  # noqa: S608
+    new = f"SELECT x.no FROM (SELECT c.src_fid, {number} AS no FROM {accepted} c {skip}) x WHERE x.src_fid = ANY(%(fids)s)"
+    if updated:
+        new += (f' UNION SELECT t."tucbsNo" FROM _import_match m JOIN _import_changed ch USING (id) '
+                f"JOIN {layer_table} t ON t.id = m.id WHERE m.src_fid = ANY(%(fids)s)")
+    cursor.execute(new, {"fids": fids, "first": first})  # noqa: S608
     return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -146,8 +153,8 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None], along
         columns = {name: f"CAST(c.{plan.targets[name]} AS {(f.target_field if f.is_relation else f).db_type(connection)})"
                    for name, f in props.items() if name != "tucbsNo"}
         # Asked after the lock: the second connection then sees the layer as this import found it.
-        side = (_replace_rules_alongside(layer, layer_table, table, accepted_count, in_area, area)
-                if replace and alongside else None)
+        side = (_rules_alongside(layer, layer_table, table, accepted_count, in_area if replace else None, area)
+                if alongside else None)
         if side is not None:
             on_exit.callback(side.cancel)  # refused or failed: no question left running
         counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
@@ -275,7 +282,8 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None], along
                      side.seconds or 0, time.monotonic() - waited)
             if ok:
                 with connection.cursor() as cursor:
-                    answered = {rule: _written_numbers(cursor, layer_table, fids, accepted, skip, number, first)
+                    answered = {rule: _written_numbers(cursor, layer_table, fids, accepted, skip, number, first,
+                                                       updated=replace)
                                 for rule, fids in by_rule.items()}
         warnings = batch_topology(layer, written_sql, large=large, answered=answered)
         progress(55)

@@ -116,7 +116,7 @@ def test_a_replace_of_most_of_the_layer_refuses_an_overlap_through_the_large_bat
     job = checked(geojson(features, srid=settings.CBS_SRID), "binalar.geojson", layer="bi-bina",
                   mode="replace", area=areas.FILE_EXTENT)
     assert job.rejected == 0, job.message
-    monkeypatch.setattr(writer, "LARGE_UPDATE_ROWS", 1)
+    monkeypatch.setattr(writer, "LARGE_IMPORT_ROWS", 1)
     asked = []
     real = writer.batch_topology
     with mock.patch.object(writer, "batch_topology",
@@ -127,6 +127,85 @@ def test_a_replace_of_most_of_the_layer_refuses_an_overlap_through_the_large_bat
     assert dict(Bina.objects.values_list("pk", "version")) == before
 
 
+class Stop(Exception):
+    """Raised right after the rule: the write's transaction rolls back whatever the rule said."""
+
+
+def _rule_both_ways(django_db_blocker, monkeypatch, features: list[dict], choices: dict) -> list:
+    """Check `features` as a bi-bina import with `choices` (committed: a second connection sees
+    nothing else), write it twice – as the queue does (outside any transaction: the rules alongside
+    the write, TopologyRule.of_import) and inside a transaction (the rules afterwards, over the
+    written rows) – and stop each write right after its rules. Returns [(answered alongside,
+    the overlap error's messages or None)] for the two writes; the layer is as it was."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from layers.imports import jobs, writer
+    from layers.imports.report import report_csv
+    from layers.models import ImportJob
+
+    from .test_imports import geojson
+
+    monkeypatch.setattr(writer, "_most_of_the_layer", lambda table, rows: True)
+    monkeypatch.setattr(writer, "LARGE_IMPORT_ROWS", 1)
+    outcomes = []
+    real = writer.batch_topology
+
+    def rule_then_stop(*args, **kwargs):
+        try:
+            real(*args, **kwargs)
+            outcomes.append((bool(kwargs.get("answered")), None))
+        except ValidationError as exc:
+            outcomes.append((bool(kwargs.get("answered")), exc.messages))
+        raise Stop
+
+    monkeypatch.setattr(writer, "batch_topology", rule_then_stop)
+    layer = get_layer("bi-bina")
+    job = None
+    with django_db_blocker.unblock():
+        before = dict(Bina.objects.values_list("pk", "version"))
+        try:
+            job = jobs.job_create(user=None, layer_name="bi-bina", upload=ContentFile(
+                geojson(features, srid=settings.CBS_SRID), name="binalar.geojson"))
+            job = jobs.job_configure(job=job, user=None, settings_=choices)
+            job = jobs.run(job.pk, "check")
+            assert job.status == "checked" and job.rejected == 0, report_csv(job)
+            with translation.override("en"), pytest.raises(Stop):
+                writer.write(job, layer)
+            with translation.override("en"), pytest.raises(Stop), transaction.atomic():
+                writer.write(job, layer)
+        finally:
+            if job is not None:
+                jobs.drop_staging(ImportJob.objects.get(pk=job.pk), wait=False)
+                jobs.uploads.remove_folder(job.pk)
+                ImportJob.objects.filter(pk=job.pk).delete()
+        assert dict(Bina.objects.values_list("pk", "version")) == before
+    return outcomes
+
+
+def _building_feature(b, geom, floors_up: bool = True, number=None, maks=None) -> dict:
+    """A building of the layer as a file feature (one floor higher unless told), at `geom`."""
+    import json
+
+    props = {name: getattr(b, f.attname) for name, f in get_layer("bi-bina").properties().items()
+             if name not in ("surumBaslangicZamani", "surumBitisZamani")}
+    props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in props.items()}
+    props["zeminUstuKatSayisi"] += 1 if floors_up else 0
+    if maks is not None:  # a new building: its number (None: none in the file) and MAKS id
+        props["tucbsNo"], props["binaKimlikNo"] = number, maks
+        if number is None:
+            del props["tucbsNo"]
+    return {"type": "Feature", "properties": props, "geometry": json.loads(geom.json)}
+
+
+def _top_number() -> int:
+    from layers.models import LayerCounter
+
+    return max(Bina.objects.order_by("-tucbs_no").values_list("tucbs_no", flat=True)[0],
+               LayerCounter.objects.get(layer="bi-bina").last_tucbs_no)
+
+
 def test_a_replace_asks_the_overlap_rule_alongside_its_update_and_names_what_the_usual_way_names(
         django_db_setup, django_db_blocker, monkeypatch):
     """A replace of most of the layer asks BINA_NO_OVERLAP on a second connection, of the layer as
@@ -135,24 +214,12 @@ def test_a_replace_asks_the_overlap_rule_alongside_its_update_and_names_what_the
     an updated building over another updated one, over a building outside the area, a new building
     over an updated one and one over an unchanged one; not the unchanged one (not written), not a
     new building where a building of the area was deleted, nor the building outside the area
-    itself. Committed data (a second connection sees nothing else): the rule's outcome is kept and
-    the write stopped right after it, both ways, so nothing can be left in the layer."""
-    import json
+    itself."""
+    from django.db import connection
 
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.db import connection, transaction
+    from layers.imports import areas
+    from layers.models import Mahalle
 
-    from layers.imports import areas, jobs, writer
-    from layers.imports.report import report_csv
-    from layers.models import ImportJob, LayerCounter, Mahalle
-
-    from .test_imports import geojson
-
-    class Stop(Exception):
-        """Raised after the rule: the write's transaction rolls back whatever the rule said."""
-
-    layer = get_layer("bi-bina")
     with django_db_blocker.unblock():
         mahalle = Mahalle.objects.order_by("adi").first()
         with connection.cursor() as cursor:
@@ -161,59 +228,51 @@ def test_a_replace_asks_the_overlap_rule_alongside_its_update_and_names_what_the
             inside = [pk for pk, within in cursor.fetchall() if within]
         kept = Bina.objects.exclude(pk__in=inside).order_by("pk").first()
         buildings = {b.pk: b for b in Bina.objects.filter(pk__in=inside)}
-        a1, a2, a3, a4, deleted, unchanged = inside[:6]
-        top = max(Bina.objects.order_by("-tucbs_no").values_list("tucbs_no", flat=True)[0],
-                  LayerCounter.objects.get(layer="bi-bina").last_tucbs_no)
-
-        def feature(b, geom, new=None):
-            props = {name: getattr(b, f.attname) for name, f in layer.properties().items()
-                     if name not in ("surumBaslangicZamani", "surumBitisZamani")}
-            props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in props.items()}
-            if b.pk != unchanged or new is not None:
-                props["zeminUstuKatSayisi"] += 1
-            if new is not None:  # a new building: a free number and MAKS id of its own
-                props["tucbsNo"], props["binaKimlikNo"] = top + new, 9_000_000_000 + new
-            return {"type": "Feature", "properties": props, "geometry": json.loads(geom.json)}
-
-        placed = {a1: buildings[a2].geom, a3: kept.geom}
-        features = [feature(b, placed.get(pk, b.geom)) for pk, b in buildings.items() if pk != deleted]
-        features += [feature(buildings[a4], buildings[a4].geom, new=1),  # over a4
-                     feature(buildings[a4], buildings[deleted].geom, new=2),  # where one goes
-                     feature(buildings[a4], buildings[unchanged].geom, new=3)]  # over an unchanged one
-        before = dict(Bina.objects.values_list("pk", "version"))
-        monkeypatch.setattr(writer, "_most_of_the_layer", lambda table, rows: True)
-        outcomes = []
-        real = writer.batch_topology
-
-        def rule_then_stop(*args, **kwargs):
-            try:
-                real(*args, **kwargs)
-                outcomes.append((bool(kwargs.get("answered")), None))
-            except ValidationError as exc:
-                outcomes.append((bool(kwargs.get("answered")), exc.messages))
-            raise Stop
-
-        monkeypatch.setattr(writer, "batch_topology", rule_then_stop)
-        job = None
-        try:
-            job = jobs.job_create(user=None, layer_name="bi-bina", upload=ContentFile(
-                geojson(features, srid=settings.CBS_SRID), name="binalar.geojson"))
-            job = jobs.job_configure(job=job, user=None, settings_={
-                "mode": "replace", "area": areas.mahalle_area(mahalle.uavt_kodu)})
-            job = jobs.run(job.pk, "check")
-            assert job.status == "checked" and job.rejected == 0, report_csv(job)
-            with translation.override("en"), pytest.raises(Stop):
-                writer.write(job, layer)
-            with translation.override("en"), pytest.raises(Stop), transaction.atomic():
-                writer.write(job, layer)  # inside a transaction: no second connection, the rule afterwards
-        finally:
-            if job is not None:
-                jobs.drop_staging(ImportJob.objects.get(pk=job.pk), wait=False)
-                jobs.uploads.remove_folder(job.pk)
-                ImportJob.objects.filter(pk=job.pk).delete()
-        assert dict(Bina.objects.values_list("pk", "version")) == before
+        top = _top_number()
+        area = areas.mahalle_area(mahalle.uavt_kodu)
+    a1, a2, a3, a4, deleted, unchanged = inside[:6]
+    placed = {a1: buildings[a2].geom, a3: kept.geom}
+    features = [_building_feature(b, placed.get(pk, b.geom), floors_up=pk != unchanged)
+                for pk, b in buildings.items() if pk != deleted]
+    features += [_building_feature(buildings[a4], buildings[a4].geom, number=top + 1, maks=9_000_000_001),
+                 _building_feature(buildings[a4], buildings[deleted].geom, number=top + 2, maks=9_000_000_002),
+                 _building_feature(buildings[a4], buildings[unchanged].geom, number=top + 3, maks=9_000_000_003)]
+    outcomes = _rule_both_ways(django_db_blocker, monkeypatch, features, {"mode": "replace", "area": area})
     numbers = sorted([*(buildings[pk].tucbs_no for pk in (a1, a2, a3, a4)), top + 1, top + 3])
     expected = [f"tucbsNo {', '.join(map(str, numbers))} (6 features)"]
+    assert outcomes == [(True, expected), (False, expected)]
+
+
+def test_an_append_asks_the_overlap_rule_alongside_its_insert_and_names_what_the_usual_way_names(
+        django_db_setup, django_db_blocker, monkeypatch):
+    """A large append asks BINA_NO_OVERLAP alongside its INSERT, of every stored building and the
+    file's: a new building over a stored one, two new ones over each other, one more over another
+    stored one – named with the numbers the insert gives (a file without tucbsNo: the layer's next
+    ones, in file order); not a new one edge to edge with another, nor the stored buildings."""
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    with django_db_blocker.unblock():
+        stored = list(Bina.objects.order_by("pk")[:2])
+        top = _top_number()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ST_XMax(e), ST_YMin(e) FROM (SELECT ST_Extent(geom)::geometry AS e FROM layers_bina) x")
+            x0, y0 = cursor.fetchone()
+    srid = stored[0].geom.srid
+    size = 0.0001 if srid == 4326 else 10
+
+    def square(n: int):
+        return MultiPolygon(Polygon.from_bbox((x0 + n * size, y0, x0 + (n + 1) * size, y0 + size)), srid=srid)
+
+    template = stored[0]
+    features = [_building_feature(template, stored[0].geom, maks=9_000_000_001),  # over a stored one
+                _building_feature(template, square(2), maks=9_000_000_002),  # these two overlap
+                _building_feature(template, square(2), maks=9_000_000_003),
+                _building_feature(template, square(3), maks=9_000_000_004),  # edge to edge with them
+                _building_feature(template, stored[1].geom, maks=9_000_000_005)]
+    outcomes = _rule_both_ways(django_db_blocker, monkeypatch, features, {"mode": "append"})
+    expected = [f"tucbsNo {', '.join(map(str, [top + 1, top + 2, top + 3, top + 5]))} (4 features)"]
     assert outcomes == [(True, expected), (False, expected)]
 
 
