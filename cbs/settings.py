@@ -361,6 +361,10 @@ CBS_IMPORT_MAX_BYTES = int(env("CBS_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 CBS_IMPORT_MAX_UNPACKED_BYTES = int(env("CBS_IMPORT_MAX_UNPACKED_BYTES", str(4 * 1024**3)))
 CBS_IMPORT_MAX_ENTRIES = int(env("CBS_IMPORT_MAX_ENTRIES", "1000"))
 CBS_IMPORT_MAX_RATIO = int(env("CBS_IMPORT_MAX_RATIO", "100"))
+# A large import asks its topology rules on a second database connection while it writes (the
+# database's second core; layers.imports.alongside). Off: after the write, as smaller ones do –
+# for a database server with one core, where the two would only take turns.
+CBS_IMPORT_RULES_ALONGSIDE = env_bool("CBS_IMPORT_RULES_ALONGSIDE", True)
 
 # Job queue (Procrastinate, cbs/queue.py): imports, mail and periodic work run in the worker
 # process (`manage.py procrastinate worker`), CBS_WORKER_CONCURRENCY jobs at a time. It sends a

@@ -88,7 +88,8 @@ def write(job, layer: type[Layer], user=None, progress: Callable[[int], None] = 
     try:
         # A second connection sees the checked file and the layer only when they are committed
         # data: not when the caller's transaction holds them (tests, a command's own atomic block).
-        return _write(job, layer, user, progress, alongside=not connection.in_atomic_block)
+        return _write(job, layer, user, progress,
+                      alongside=settings.CBS_IMPORT_RULES_ALONGSIDE and not connection.in_atomic_block)
     except IntegrityError as exc:
         # A rule of the database the checks do not express feature by feature (a check over two
         # fields, say): the transaction is gone, nothing was written; say which rule.

@@ -243,12 +243,14 @@ def test_a_replace_asks_the_overlap_rule_alongside_its_update_and_names_what_the
     assert outcomes == [(True, expected), (False, expected)]
 
 
+@pytest.mark.parametrize("alongside", [True, False])
 def test_an_append_asks_the_overlap_rule_alongside_its_insert_and_names_what_the_usual_way_names(
-        django_db_setup, django_db_blocker, monkeypatch):
+        django_db_setup, django_db_blocker, monkeypatch, settings, alongside):
     """A large append asks BINA_NO_OVERLAP alongside its INSERT, of every stored building and the
     file's: a new building over a stored one, two new ones over each other, one more over another
     stored one – named with the numbers the insert gives (a file without tucbsNo: the layer's next
-    ones, in file order); not a new one edge to edge with another, nor the stored buildings."""
+    ones, in file order); not a new one edge to edge with another, nor the stored buildings.
+    CBS_IMPORT_RULES_ALONGSIDE=0 asks after the write instead, with the same answer."""
     from django.contrib.gis.geos import MultiPolygon, Polygon
 
     with django_db_blocker.unblock():
@@ -271,9 +273,10 @@ def test_an_append_asks_the_overlap_rule_alongside_its_insert_and_names_what_the
                 _building_feature(template, square(2), maks=9_000_000_003),
                 _building_feature(template, square(3), maks=9_000_000_004),  # edge to edge with them
                 _building_feature(template, stored[1].geom, maks=9_000_000_005)]
+    settings.CBS_IMPORT_RULES_ALONGSIDE = alongside
     outcomes = _rule_both_ways(django_db_blocker, monkeypatch, features, {"mode": "append"})
     expected = [f"tucbsNo {', '.join(map(str, [top + 1, top + 2, top + 3, top + 5]))} (4 features)"]
-    assert outcomes == [(True, expected), (False, expected)]
+    assert outcomes == [(alongside, expected), (False, expected)]
 
 
 def test_a_question_alongside_is_cancelled_on_the_server(django_db_setup, django_db_blocker):
