@@ -4,8 +4,9 @@ Append inserts the accepted features. Replace works inside an area: a feature wh
 matches a stored feature of the area updates it when an attribute or the geometry differs (its
 history continues; an identical one keeps its version and counts as unchanged), stored features
 of the area that the file does not contain are deleted, the rest are inserted. Topology rules
-run over the written rows (for a replace of most of the layer, rules that can be asked of the
-layer as the replace will leave it are asked on a second connection while the `UPDATE` runs). Every written feature gets its version in the layer's history table
+run over the written rows (for a large import – an append of 100 000 accepted features, a
+replace of most of the layer – rules that can be asked of the layer as the import will leave it
+are asked on a second connection while the `INSERT` or `UPDATE` runs). Every written feature gets its version in the layer's history table
 (INSERT … SELECT from the layer rows just written, operation "import", the job's id; deleted
 ones a tombstone), and the import gets **one** chained audit record with the counts and the
 SHA-256 of each set of history rows it wrote (see layers.versioning), never one per feature.
@@ -67,9 +68,9 @@ def _rules_alongside(layer: type[Layer], layer_table: str, table: str, accepted_
                      in_area: str | None, area: str | None) -> Alongside | None:
     """For a large import, the rules that can be asked of the layer as the import will leave it
     (TopologyRule.of_import) start on a second connection, answered while this one writes; None
-    when there is nothing to ask that way. A replace (`in_area` given) is large when the file is
-    most of the layer (it keeps the features outside the area), an append when the file has
-    LARGE_IMPORT_ROWS features (it keeps every feature). Their answer: {rule: [src_fid, ...]}."""
+    when there is nothing to ask that way. A replace (`in_area` given) is large when its accepted
+    features are most of the layer (it keeps the features outside the area), an append when it
+    has LARGE_IMPORT_ROWS accepted features (it keeps every feature). Their answer: {rule: [src_fid, ...]}."""
     rules = [rule for rule in layer.topology if rule.of_import is not None]
     large = (_most_of_the_layer(layer_table, accepted_count) if in_area is not None
              else accepted_count >= LARGE_IMPORT_ROWS)
@@ -276,7 +277,7 @@ def _write(job, layer: type[Layer], user, progress: Callable[[int], None], along
         written_sql = "SELECT id FROM _import_new" + (" UNION ALL SELECT id FROM _import_changed" if replace else "")
         large = _most_of_the_layer(layer_table, counts["updated"])  # analysed just before
         answered = {}
-        if side is not None:  # (an answer from alongside is exact for any replace)
+        if side is not None:  # (an answer from alongside is exact for any import)
             waited = time.monotonic()
             ok, by_rule = side.answer()
             log.info("import %s: rules alongside answered=%s in %.1f s, waited %.1f s", job.id, ok,

@@ -131,12 +131,15 @@ class Stop(Exception):
     """Raised right after the rule: the write's transaction rolls back whatever the rule said."""
 
 
-def _rule_both_ways(django_db_blocker, monkeypatch, features: list[dict], choices: dict) -> list:
+def _rule_both_ways(django_db_blocker, monkeypatch, features: list[dict], choices: dict,
+                    alongside: bool = True) -> list:
     """Check `features` as a bi-bina import with `choices` (committed: a second connection sees
     nothing else), write it twice – as the queue does (outside any transaction: the rules alongside
-    the write, TopologyRule.of_import) and inside a transaction (the rules afterwards, over the
-    written rows) – and stop each write right after its rules. Returns [(answered alongside,
-    the overlap error's messages or None)] for the two writes; the layer is as it was."""
+    the write, TopologyRule.of_import, unless `alongside` is off) and inside a transaction (the
+    rules afterwards, over the written rows) – and stop each write right after its rules; should a
+    write no longer ask them, the next step before its commit stops it. Returns [(answered
+    alongside, asked as a large batch, the overlap error's messages or None)] for the two writes;
+    the layer is as it was. A replace's file counts as most of the layer (the sample is small)."""
     from django.conf import settings
     from django.core.files.base import ContentFile
     from django.db import transaction
@@ -147,20 +150,27 @@ def _rule_both_ways(django_db_blocker, monkeypatch, features: list[dict], choice
 
     from .test_imports import geojson
 
-    monkeypatch.setattr(writer, "_most_of_the_layer", lambda table, rows: True)
+    monkeypatch.setattr(settings, "CBS_IMPORT_RULES_ALONGSIDE", alongside)
     monkeypatch.setattr(writer, "LARGE_IMPORT_ROWS", 1)
+    if choices["mode"] == "replace":
+        monkeypatch.setattr(writer, "_most_of_the_layer", lambda table, rows: True)
     outcomes = []
     real = writer.batch_topology
 
     def rule_then_stop(*args, **kwargs):
+        asked = (bool(kwargs.get("answered")), kwargs.get("large"))
         try:
             real(*args, **kwargs)
-            outcomes.append((bool(kwargs.get("answered")), None))
+            outcomes.append((*asked, None))
         except ValidationError as exc:
-            outcomes.append((bool(kwargs.get("answered")), exc.messages))
+            outcomes.append((*asked, exc.messages))
+        raise Stop
+
+    def stop(*args, **kwargs):
         raise Stop
 
     monkeypatch.setattr(writer, "batch_topology", rule_then_stop)
+    monkeypatch.setattr(writer, "bump_generation", stop)  # called after the rules, before the commit
     layer = get_layer("bi-bina")
     job = None
     with django_db_blocker.unblock():
@@ -240,12 +250,13 @@ def test_a_replace_asks_the_overlap_rule_alongside_its_update_and_names_what_the
     outcomes = _rule_both_ways(django_db_blocker, monkeypatch, features, {"mode": "replace", "area": area})
     numbers = sorted([*(buildings[pk].tucbs_no for pk in (a1, a2, a3, a4)), top + 1, top + 3])
     expected = [f"tucbsNo {', '.join(map(str, numbers))} (6 features)"]
-    assert outcomes == [(True, expected), (False, expected)]
+    # (afterwards as a large batch: TopologyRule.large_batch, the same as batch_sql – tested above)
+    assert outcomes == [(True, True, expected), (False, True, expected)]
 
 
 @pytest.mark.parametrize("alongside", [True, False])
 def test_an_append_asks_the_overlap_rule_alongside_its_insert_and_names_what_the_usual_way_names(
-        django_db_setup, django_db_blocker, monkeypatch, settings, alongside):
+        django_db_setup, django_db_blocker, monkeypatch, alongside):
     """A large append asks BINA_NO_OVERLAP alongside its INSERT, of every stored building and the
     file's: a new building over a stored one, two new ones over each other, one more over another
     stored one – named with the numbers the insert gives (a file without tucbsNo: the layer's next
@@ -273,10 +284,10 @@ def test_an_append_asks_the_overlap_rule_alongside_its_insert_and_names_what_the
                 _building_feature(template, square(2), maks=9_000_000_003),
                 _building_feature(template, square(3), maks=9_000_000_004),  # edge to edge with them
                 _building_feature(template, stored[1].geom, maks=9_000_000_005)]
-    settings.CBS_IMPORT_RULES_ALONGSIDE = alongside
-    outcomes = _rule_both_ways(django_db_blocker, monkeypatch, features, {"mode": "append"})
+    outcomes = _rule_both_ways(django_db_blocker, monkeypatch, features, {"mode": "append"}, alongside)
     expected = [f"tucbsNo {', '.join(map(str, [top + 1, top + 2, top + 3, top + 5]))} (4 features)"]
-    assert outcomes == [(alongside, expected), (False, expected)]
+    # (afterwards as an append asks it: batch_sql over the inserted rows)
+    assert outcomes == [(alongside, False, expected), (False, False, expected)]
 
 
 def test_a_question_alongside_is_cancelled_on_the_server(django_db_setup, django_db_blocker):
