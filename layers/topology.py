@@ -142,7 +142,8 @@ def overlapping_buildings_of_an_import(cursor, file_sql: str, kept_sql: str, par
     million buildings: ~1 s for the copy, ~2 s for the index, the probes in the time the writer's
     UPDATE or INSERT takes anyway."""
     cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # the other core is the writer's
-    cursor.execute(f"CREATE TEMP TABLE _import_file ON COMMIT DROP AS SELECT f.src_fid, f.geom FROM ({file_sql}) f")  # noqa: S608
+    cursor.execute("CREATE TEMP TABLE _import_file ON COMMIT DROP AS "  # noqa: S608
+                   f"SELECT f.src_fid, f.geom FROM ({file_sql}) f")
     cursor.execute("CREATE INDEX ON _import_file USING gist (geom)")
     cursor.execute("ANALYZE _import_file")
     cursor.execute(f"""

@@ -3,9 +3,9 @@
 The writer's `INSERT` or `UPDATE` of a million rows keeps one core busy for half a minute; a
 question that needs only committed data can be answered on the other core meanwhile: the checked
 file, and the layer as it was before the import – what another connection sees until the import
-commits, which is after the answer; the writer's table lock keeps anyone else from changing it. The answer is
-the work's return value; a failure or a cancel leaves no answer, and the caller asks its question
-the usual way instead. The work runs in one transaction that is always rolled back: its
+commits, which is after the answer; the writer's table lock keeps anyone else from changing it.
+The answer is the work's return value; a failure or a cancel leaves no answer, and the caller
+asks its question the usual way instead. The work runs in one transaction that is always rolled back: its
 `SET LOCAL`s and temporary tables go with it, so the connection goes back to the pool as it came.
 """
 

@@ -114,7 +114,8 @@ def _written_numbers(cursor, layer_table: str, fids: list[int], accepted: str, s
     expression over the same rows in the same order)."""
     if not fids:
         return []
-    new = f"SELECT x.no FROM (SELECT c.src_fid, {number} AS no FROM {accepted} c {skip}) x WHERE x.src_fid = ANY(%(fids)s)"
+    new = (f"SELECT x.no FROM (SELECT c.src_fid, {number} AS no FROM {accepted} c {skip}) x "
+           "WHERE x.src_fid = ANY(%(fids)s)")
     if updated:
         new += (f' UNION SELECT t."tucbsNo" FROM _import_match m JOIN _import_changed ch USING (id) '
                 f"JOIN {layer_table} t ON t.id = m.id WHERE m.src_fid = ANY(%(fids)s)")

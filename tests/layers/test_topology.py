@@ -270,7 +270,8 @@ def test_an_append_asks_the_overlap_rule_alongside_its_insert_and_names_what_the
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT ST_XMax(e), ST_YMin(e) FROM (SELECT ST_Extent(geom)::geometry AS e FROM layers_bina) x")
+            cursor.execute("SELECT ST_XMax(e), ST_YMin(e) "
+                           "FROM (SELECT ST_Extent(geom)::geometry AS e FROM layers_bina) x")
             x0, y0 = cursor.fetchone()
     srid = stored[0].geom.srid
     size = 0.0001 if srid == 4326 else 10
