@@ -260,13 +260,16 @@ def geometry_sql(job, layer: type[Layer], *, safe: bool) -> tuple[str, str, list
             "ELSE t.g END", [f"MULTI{target.upper()}"])
 
 
+def _buildable(geom: str) -> str:
+    """`geom`, or its bounding box when it is invalid: a geometry GEOS cannot even build (a ring
+    of one point) makes ST_Within or ST_Intersects an error for the whole statement, while
+    ST_IsValid only answers false (such a geometry is rejected as invalid anyway)."""
+    return f"CASE WHEN ST_IsValid({geom}) THEN {geom} ELSE ST_Envelope({geom}) END"
+
+
 def _inside(geom: str, safe: bool) -> str:
-    """ST_Within of `geom` in a %s area. `safe`: a geometry GEOS cannot even build (a ring of
-    one point) makes ST_Within an error for the whole statement, while ST_IsValid only answers
-    false – such a geometry is judged by its bounding box (it is rejected as invalid anyway)."""
-    if not safe:
-        return f"ST_Within({geom}, %s::geometry)"
-    return f"ST_Within(CASE WHEN ST_IsValid({geom}) THEN {geom} ELSE ST_Envelope({geom}) END, %s::geometry)"
+    """ST_Within of `geom` in a %s area; `safe`: of _buildable(geom)."""
+    return f"ST_Within({_buildable(geom) if safe else geom}, %s::geometry)"
 
 
 def _geometry_reasons(layer: type[Layer], user_area, safe: bool = False) -> tuple[list[str], list]:
@@ -310,8 +313,8 @@ def plausibility(job, layer: type[Layer]) -> list[dict]:
         lateral, geom, params = geometry_sql(probe, layer, safe=True)
         with connection.cursor() as cursor:
             # (A sample: the guard against geometries GEOS cannot build costs nothing here.)
-            cursor.execute("SELECT count(*) FILTER (WHERE has), count(*) FILTER (WHERE ST_Intersects("  # noqa: S608
-                           "CASE WHEN ST_IsValid(g) THEN g ELSE ST_Envelope(g) END, %s::geometry)) "
+            cursor.execute(f"SELECT count(*) FILTER (WHERE has), count(*) FILTER (WHERE ST_Intersects("  # noqa: S608
+                           f"{_buildable('g')}, %s::geometry)) "
                            f"FROM (SELECT {geom} AS g, {_has_coordinates(job)} AS has FROM {sample} s {lateral}) q",
                            [area, *params])
             return cursor.fetchone()
