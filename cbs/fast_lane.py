@@ -4,10 +4,11 @@ GIS clients (QGIS, GDAL, OWSLib, a partner's portal, a load balancer's probe) se
 them part of the site's middleware has nothing to do – no messages, no login lockout, no static
 file – yet each layer of Django's stack costs time on every request (issue 16: on a small bbox the
 whole stack was a third of our own per-request work). A cookie-less GET or HEAD of a lane route
-(ROUTES) is therefore handled by Django's own WSGI handler built with LANE_MIDDLEWARE: the same
-views, the same URL resolving, signals and error handling, and every middleware that does
-something for such a request, in the site's order – so the answer is the same, header for header
-(tests/cbs/test_fast_lane.py compares both stacks request by request).
+(ROUTES) is therefore handled by Django's own WSGI handler with one middleware, the lane's chain
+(cbs/lane_chain.py): the same views, the same URL resolving, signals and error handling, and the
+work of every middleware that does something for such a request (RUN), in the site's order – so
+the answer is the same, header for header (tests/cbs/test_fast_lane.py compares both stacks
+request by request).
 
 Every other request – a cookie (session, language, CSRF), another method, another path – takes
 the full stack. SKIPPED says why each left-out middleware has nothing to do here; a middleware
@@ -23,6 +24,8 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.urls import ResolverMatch, URLResolver, get_resolver
 
+from cbs.lane_chain import STEPS, LaneMiddleware
+
 # Longer paths are resolved as Django does, not remembered: the cache's keys (and the collection id
 # each match holds) are the caller's to choose.
 CACHED_PATH_MAX = 200
@@ -31,31 +34,22 @@ CACHED_PATH_MAX = 200
 # one collection, and WMS/WFS.
 ROUTES = re.compile(r"/ogc/collections/[^/]+/(items|tiles/.+)|/ows/(wms|wfs)")
 
-# The site's middleware the lane runs, in settings.MIDDLEWARE's order (see lane_middleware).
-RUN = (
-    "django.middleware.security.SecurityMiddleware",
-    # An empty session and an anonymous user, as the views expect; no query without a cookie.
-    # The gate looks for a partner key in the session, which marks the answer `Vary: Cookie`.
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    # Nothing to check on GET or HEAD, but a page a lane view renders can hold a form
-    # ({% csrf_token %}: the language switch of base.html on the HTML 404 of ogc.html_errors):
-    # without it, that page would come without its csrftoken cookie and its form would fail.
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cbs.audit.middleware.RequestContextMiddleware",
-    "cbs.middleware.RejectNulMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cbs.middleware.ContentSecurityPolicyMiddleware",
-    "cbs.db.RecentWriteMiddleware",
-)
+# The site's middleware the lane runs – each as a step of cbs/lane_chain.py, which does that
+# middleware's work for a lane request – in settings.MIDDLEWARE's order (see lane_middleware).
+# The session step gives the views an empty session and the auth step an anonymous user, as
+# they expect (no query without a cookie); the gate looks for a partner key in the session,
+# which marks the answer `Vary: Cookie`. CSRF has nothing to check on GET or HEAD, but a page a
+# lane view renders can hold a form ({% csrf_token %}: the language switch of base.html on the
+# HTML 404 of ogc.html_errors): without it, that page would come without its csrftoken cookie.
+RUN = tuple(STEPS)
 # The site's middleware the lane leaves out, and why it has nothing to do for a lane request.
 SKIPPED = {
     "whitenoise.middleware.WhiteNoiseMiddleware": "serves /static/ only; no lane route is static",
     "django.contrib.messages.middleware.MessageMiddleware": "no lane view adds a message",
     "axes.middleware.AxesMiddleware": "answers a lockout flagged by a failed login (authenticate()), "
                                       "which no lane view attempts; partner keys are checked by the gate",
+    "cbs.db.RecentWriteMiddleware": "marks a browser after a write (POST, PUT, PATCH, DELETE); "
+                                    "the lane takes GET and HEAD only",
 }
 
 
@@ -84,14 +78,18 @@ class LaneHandler(WSGIHandler):
         return match
 
     def load_middleware(self, is_async: bool = False) -> None:
-        # BaseHandler reads settings.MIDDLEWARE; the handler is built once, at start-up, before
-        # any request is served, so swapping the setting around the call is safe.
+        # BaseHandler builds the chain from settings.MIDDLEWARE: the lane's is one middleware,
+        # the chain of steps of lane_middleware() (cbs/lane_chain.py), which it is handed here.
+        # The handler is built once, at start-up, before any request is served, so swapping
+        # the setting around the call is safe.
         site = settings.MIDDLEWARE
-        settings.MIDDLEWARE = lane_middleware()
+        LaneMiddleware.site_middleware = lane_middleware()
+        settings.MIDDLEWARE = ["cbs.lane_chain.LaneMiddleware"]
         try:
             super().load_middleware(is_async)
         finally:
             settings.MIDDLEWARE = site
+            LaneMiddleware.site_middleware = ()
 
 
 @lru_cache(maxsize=2048)

@@ -27,9 +27,12 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(request))
-        return response
+        return with_content_security_policy(request, self.get_response(request))
+
+
+def with_content_security_policy(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(request))
+    return response
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -57,15 +60,21 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
-            from django.utils.translation import gettext as _
+        refusal = nul_refusal(request)
+        return refusal if refusal is not None else self.get_response(request)
 
-            message = _("The request contains a NUL character, which no field accepts.")
-            if request.path.startswith("/ogc/"):
-                from ogc.views import ogc_error
 
-                return ogc_error(400, "InvalidParameterValue", message)
-            from cbs.http import BadInput
+def nul_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The OGC API's 400 for a request with a NUL (other pages: BadInput raised), or None."""
+    if not _has_nul(request):
+        return None
+    from django.utils.translation import gettext as _
 
-            raise BadInput(message)
-        return self.get_response(request)
+    message = _("The request contains a NUL character, which no field accepts.")
+    if request.path.startswith("/ogc/"):
+        from ogc.views import ogc_error
+
+        return ogc_error(400, "InvalidParameterValue", message)
+    from cbs.http import BadInput
+
+    raise BadInput(message)

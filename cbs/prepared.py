@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import weakref
 from collections.abc import Sequence
 
@@ -54,6 +55,25 @@ def _prepare_on(conn: psycopg.Connection) -> None:
         _GENERIC.add(conn)
 
 
+# One preparing cursor per database connection, kept: a new psycopg cursor builds its own
+# adapters (a transformer whose dumpers and loaders are looked up again for every value) – 0.1 M
+# instructions of a small-bbox request's 2 M. A connection serves one thread at a time (Django
+# lends it to one request: its own per-thread connection, or one from the pool), so its cursor
+# does too. Entries of closed connections are dropped when a new connection is seen.
+_CURSORS: dict[psycopg.Connection, _PreparingCursor] = {}
+_CURSORS_LOCK = threading.Lock()
+
+
+def _cursor(conn: psycopg.Connection) -> _PreparingCursor:
+    cursor = _CURSORS.get(conn)
+    if cursor is None or cursor.closed:
+        with _CURSORS_LOCK:
+            for old in [c for c in _CURSORS if c.closed]:
+                del _CURSORS[old]
+            cursor = _CURSORS[conn] = _PreparingCursor(conn)
+    return cursor
+
+
 def fetchone(sql: str, params: Sequence | dict, *, using: str = DEFAULT_DB_ALIAS) -> tuple | None:
     """The first row of `sql` run with server-side binding (placeholders %s or %(name)s) on the
     connection `using`."""
@@ -70,11 +90,11 @@ def _run(sql: str, params, using: str, fetch):
     conn.ensure_connection()
     with conn.wrap_database_errors:
         _prepare_on(conn.connection)
-        raw = _PreparingCursor(conn.connection)
-    wrapped = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
-    with wrapped as cursor:
-        cursor.execute(sql, params)
-        rows = fetch(cursor)
+        raw = _cursor(conn.connection)
+    # Django's wrapper (errors, execute wrappers, the query log), not closed: the cursor is kept.
+    cursor = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    cursor.execute(sql, params)
+    rows = fetch(cursor)
     if conn.queries_logged and conn.queries_log and conn.queries_log[-1]["sql"] is None:
         # Django's query log reads the text off a client-binding cursor: give it the statement
         # with its values, as it shows any other.

@@ -116,8 +116,16 @@ def unsealed_insert_values(record: AccessRecord, computed: tuple[str, ...]) -> l
 def unsealed_values(values: dict, computed: tuple[str, ...]) -> dict:
     """The bound values of unsealed_insert_sql(…, named=True)'s statement by column, from plain
     values by attribute name (no model instance: a hot path)."""
-    return {f.column: f.get_db_prep_save(values[f.attname], connection)
+    return {f.column: _prepared_address(values[f.attname]) if f.attname == "source_ip"
+            else f.get_db_prep_save(values[f.attname], connection)
             for f in _unsealed_sql(False)[1] if f.column not in computed}
+
+
+@lru_cache(maxsize=1024)
+def _prepared_address(address: str | None):
+    """A source IP as the database adapter takes it, parsed once per address (3.7 µs of every
+    request otherwise; the parsed address is immutable)."""
+    return AccessRecord._meta.get_field("source_ip").get_db_prep_save(address, connection)
 
 
 SEAL_BATCH = 50_000

@@ -18,8 +18,9 @@ from tests.ogc.test_basic_auth import basic
 STAMP = re.compile(rb'"timeStamp":"[^"]*"')
 NONCE = re.compile(r"nonce-[\w-]+|(?<=nonce=\")[\w-]+")
 NONCE_BYTES = re.compile(NONCE.pattern.encode())
-# A page's CSRF token (cookie and form field) is new for each cookie-less request.
-CSRF_COOKIE = re.compile(r"(?<=csrftoken=)\w+|(?<=expires=)[^;]+")
+# A page's CSRF token (cookie and form field) is new for each cookie-less request, and so is the
+# session that holds it with CSRF_USE_SESSIONS.
+CSRF_COOKIE = re.compile(r"(?<=csrftoken=)\w+|(?<=sessionid=)\w+|(?<=expires=)[^;]+")
 CSRF_FIELD = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")\w+')
 BBOX = "28.9,41.0,28.902,41.001"
 WMS_CAPS = {"SERVICE": "WMS", "REQUEST": "GetCapabilities", "VERSION": "1.3.0"}
@@ -53,6 +54,14 @@ REQUESTS = [
     ("/ogc/collections/id-mahalle/tiles/Nope", {"f": "html"}, {}),
     # No route: the site's 404 page.
     ("/ogc/collections/id-mahalle/tiles/a/b/c/d/e", {}, {}),
+    # The lane's chain (cbs/lane_chain.py): languages by header (an invalid header counts as
+    # none), HTTPS (HSTS), a NUL outside the OGC API (an exception raised while entering).
+    ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}),
+    ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"HTTP_ACCEPT_LANGUAGE": "de-DE, tr;q=0.5"}),
+    ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"HTTP_ACCEPT_LANGUAGE": "*"}),
+    ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"HTTP_ACCEPT_LANGUAGE": "xx-" + "y" * 300 + ", en"}),
+    ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"secure": True}),
+    ("/ows/wms", {**WMS_CAPS, "SERVICE": "W\x00MS"}, {}),
 ]
 
 
@@ -174,3 +183,117 @@ def test_remembered_matches_follow_the_urlconf(db):
     long_id = "x" * fast_lane.CACHED_PATH_MAX
     assert _call(lane, f"/ogc/collections/{long_id}/items", {}, {})[0].startswith("404")
     assert fast_lane._resolve.cache_info().currsize == 2
+
+
+def test_head_requests_answer_as_the_whole_stack(db, both_handlers):
+    site, lane = both_handlers
+    for path, query in (("/ogc/collections/bi-bina/items", {"bbox": BBOX}), ("/ows/wms", WMS_CAPS)):
+        environ = RequestFactory().head(path, query).environ
+        assert fast_lane.takes_lane(environ)
+        answers = []
+        for handler in (site, lane):
+            got = {}
+            with _handlers_keep_the_test_connection():
+                response = handler(dict(environ), lambda s, h, e=None, got=got: got.update(status=s, headers=h))
+                got["body"] = STAMP.sub(b"", b"".join(response))
+                response.close()
+            got["headers"] = [(k, v) for k, v in got["headers"] if k != "X-Request-ID"]
+            answers.append(got)
+        assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("changed", [
+    {"SECURE_SSL_REDIRECT": True},
+    {"PREPEND_WWW": True},
+    {"CSRF_USE_SESSIONS": True},
+    {"DISALLOWED_USER_AGENTS": [re.compile("bot")]},
+    {"SECURE_HSTS_SECONDS": 0, "SECURE_REFERRER_POLICY": "no-referrer, strict-origin",
+     "SECURE_CROSS_ORIGIN_OPENER_POLICY": None, "X_FRAME_OPTIONS": "SAMEORIGIN"},
+], ids=["ssl-redirect", "prepend-www", "csrf-in-session", "user-agents", "other-headers"])
+def test_settings_the_short_steps_hand_over_answer_as_the_whole_stack(db, changed):
+    """Where a setting makes a step's short form wrong, the step hands the request to the
+    middleware itself: the answer stays the whole stack's."""
+    from django.test import override_settings
+
+    with override_settings(**changed):
+        site, lane = WSGIHandler(), fast_lane.LaneHandler()  # built as at start-up, with the settings
+        for path, query, headers in (
+                ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {}),
+                ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"secure": True}),
+                ("/ogc/collections/bi-bina/items", {"bbox": BBOX}, {"HTTP_USER_AGENT": "a bot"}),
+                # A page with a form: its CSRF token goes to the cookie, or to a new session.
+                ("/ogc/collections/yok-boyle/items", {}, {"HTTP_ACCEPT": "text/html"})):
+            assert _call(lane, path, query, headers) == _call(site, path, query, headers)
+
+
+def test_accept_language_answers_are_remembered_for_short_headers_only(db):
+    from cbs import lane_chain
+
+    lane = fast_lane.LaneHandler()
+    lane_chain._language_of.cache_clear()
+    _call(lane, "/ows/wms", WMS_CAPS, {"HTTP_ACCEPT_LANGUAGE": "en"})
+    _call(lane, "/ows/wms", WMS_CAPS, {"HTTP_ACCEPT_LANGUAGE": "en"})
+    long_header = "en;q=0.9, " + ", ".join(["de;q=0.1"] * (lane_chain.REMEMBERED_HEADER_MAX // 8))
+    status, headers, _body = _call(lane, "/ows/wms", WMS_CAPS, {"HTTP_ACCEPT_LANGUAGE": long_header})
+    info = lane_chain._language_of.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (1, 1, 1)
+    assert dict(headers)["Content-Language"] == "en"
+
+
+def test_an_exception_while_a_step_leaves_is_answered_and_the_outer_steps_still_leave(db, monkeypatch):
+    """As in Django's stack: a failing middleware's exception becomes the response (500 here)
+    that the middleware outside it get."""
+    from cbs.audit import middleware as audit_middleware
+
+    def broken(request, response):
+        raise RuntimeError("the access log is down")
+    monkeypatch.setattr(audit_middleware, "finish_request", broken)
+    site, lane = WSGIHandler(), fast_lane.LaneHandler()
+    path, query = "/ows/wms", WMS_CAPS
+    whole, short = _call(site, path, query, {}), _call(lane, path, query, {})
+    assert whole[0].startswith("500")
+    assert short == whole
+
+
+def test_a_host_the_site_does_not_serve_is_refused_as_by_the_whole_stack(db):
+    """The host check fails while a step enters (CommonMiddleware's): the 400 is what the steps
+    outside it leave with, and neither stack gives the request an id or a record."""
+    from django.test import override_settings
+
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        site, lane = WSGIHandler(), fast_lane.LaneHandler()
+        before = AccessRecord.objects.count()
+        query = {"bbox": BBOX}
+        whole = _call(site, "/ogc/collections/bi-bina/items", query, {"HTTP_HOST": "evil.example"})
+        short = _call(lane, "/ogc/collections/bi-bina/items", query, {"HTTP_HOST": "evil.example"})
+    assert whole[0].startswith("400")
+    assert short == whole
+    assert AccessRecord.objects.count() == before
+
+
+def _tile_matrix_set_with_a_slash(request, collection_id):
+    from django.http import HttpResponse
+
+    return HttpResponse("found")
+
+
+# A URLconf (this module's, for the next test) whose lane path exists only with a trailing slash.
+urlpatterns = []
+
+
+def test_a_404_that_common_middleware_redirects_is_redirected_as_by_the_whole_stack(db):
+    """A lane path that is not found but exists with a slash: APPEND_SLASH's redirect, as
+    CommonMiddleware gives it (the step hands every 404 to it)."""
+    from django.test import override_settings
+    from django.urls import path as url
+
+    urlpatterns[:] = [url("ogc/collections/<str:collection_id>/tiles/slash/", _tile_matrix_set_with_a_slash)]
+    try:
+        with override_settings(ROOT_URLCONF=__name__, APPEND_SLASH=True):
+            site, lane = WSGIHandler(), fast_lane.LaneHandler()
+            whole = _call(site, "/ogc/collections/bi-bina/tiles/slash", {}, {})
+            short = _call(lane, "/ogc/collections/bi-bina/tiles/slash", {}, {})
+    finally:
+        urlpatterns.clear()
+    assert whole[0].startswith("301")
+    assert short == whole

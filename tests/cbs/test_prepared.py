@@ -61,3 +61,33 @@ def test_generic_plans_also_after_a_rolled_back_first_use(db):
         prepared.fetchone("SELECT %(x)s::int * 2", {"x": 5})
         mine = [row for row in _prepared_statements() if "$1::int * 2" in row[0]]
     assert mine and mine[0][2] == 0, mine
+
+
+def test_one_cursor_per_connection_is_kept_and_a_closed_connections_is_dropped(db):
+    """The cursor is kept (its adapters are looked up once), errors do not spoil it, and the
+    cursor of a connection that was closed is not used again nor kept."""
+    prepared.fetchone(SQL, {"a": 1, "b": 1})
+    raw = connection.connection
+    kept = prepared._CURSORS[raw]
+    with pytest.raises(DataError), transaction.atomic():
+        prepared.fetchone("SELECT %(v)s::int", {"v": "not a number"})
+    assert prepared.fetchone(SQL, {"a": 2, "b": 2}) == (4, 2)
+    assert prepared._CURSORS[raw] is kept and not kept.closed
+
+    other = connection.copy()  # a second connection, closed afterwards
+    try:
+        other.ensure_connection()
+        old = other.connection
+        prepared._cursor(old)
+        assert old in prepared._CURSORS
+    finally:
+        other.close()
+    prepared._cursor(raw)  # a known connection: nothing is looked over
+    assert old in prepared._CURSORS
+    fresh = connection.copy()
+    try:
+        fresh.ensure_connection()
+        prepared._cursor(fresh.connection)  # a new one: closed connections' cursors go
+        assert old not in prepared._CURSORS and raw in prepared._CURSORS
+    finally:
+        fresh.close()
