@@ -28,6 +28,8 @@ from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.handlers.exception import response_for_exception
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
@@ -56,6 +58,9 @@ class Step:
 
     def leave(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return response
+
+    def abandon(self, request: HttpRequest) -> None:
+        """Undo what enter set up when an exception escapes the chain (the leave never ran)."""
 
 
 class Security(Step):
@@ -104,6 +109,13 @@ class Session(Step):
         if untouched and not self.save_every_request:
             return response  # no Vary: Cookie, nothing to save
         return self.middleware.process_response(request, response)
+
+
+@receiver(setting_changed)
+def _forget_languages(*, setting: str, **kwargs) -> None:
+    # As Django forgets its own translation caches (tests change these settings).
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        _language_of.cache_clear()
 
 
 @lru_cache(maxsize=256)
@@ -207,7 +219,13 @@ class RequestContext(Step):
         try:
             return audit_middleware.finish_request(request, response)
         finally:
-            audit_middleware.end_request(request.cbs_context_token)
+            self.abandon(request)
+
+    def abandon(self, request):
+        # The request's actor is not left set on the worker's thread (as the middleware's finally).
+        token = request.__dict__.pop("cbs_context_token", None)
+        if token is not None:
+            audit_middleware.end_request(token)
 
 
 class RejectNul(Step):
@@ -258,6 +276,7 @@ class LaneMiddleware:
         # Each step's enter and leave, None where the step has nothing to do on that way.
         self.enters = tuple(None if type(s).enter is Step.enter else s.enter for s in self.steps)
         self.leaves = tuple(None if type(s).leave is Step.leave else s.leave for s in self.steps)
+        self.abandons = tuple(s.abandon for s in self.steps if type(s).abandon is not Step.abandon)
         csrf = next((s for s in self.steps if isinstance(s, Csrf)), None)
         # Of the lane's middleware only CSRF looks at the view (it marks a safe request checked).
         self.csrf_view = csrf.middleware.process_view if csrf is not None else None
@@ -268,6 +287,17 @@ class LaneMiddleware:
         return None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self._through(request)
+        except BaseException:
+            # What Django's stack lets through (DEBUG_PROPAGATE_EXCEPTIONS, a failing error
+            # handler, KeyboardInterrupt): the steps that set something up undo it, as the
+            # middleware's own `finally` would.
+            for abandon in self.abandons:
+                abandon(request)
+            raise
+
+    def _through(self, request: HttpRequest) -> HttpResponse:
         entered = 0
         response = None
         for enter in self.enters:

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import weakref
 from collections.abc import Sequence
 
 import psycopg
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connection, connections, transaction
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -59,19 +58,30 @@ def _prepare_on(conn: psycopg.Connection) -> None:
 # adapters (a transformer whose dumpers and loaders are looked up again for every value) – 0.1 M
 # instructions of a small-bbox request's 2 M. A connection serves one thread at a time (Django
 # lends it to one request: its own per-thread connection, or one from the pool), so its cursor
-# does too. Entries of closed connections are dropped when a new connection is seen.
-_CURSORS: dict[psycopg.Connection, _PreparingCursor] = {}
-_CURSORS_LOCK = threading.Lock()
+# does too. The cursor is kept on its connection (CURSOR_ATTRIBUTE): the two live and go
+# together, pooled or not. A kept cursor holds its last result until its next statement: after
+# one of more than KEPT_ROWS_MAX rows or KEPT_RESULT_MAX characters (a page of thousands of
+# features, a big tile) the cursor is closed instead. It keeps the connection's type adapters as
+# they were when it was made (after Django's and PostGIS's registration on connecting); the
+# statements here send and read plain numbers, text and bytes.
+CURSOR_ATTRIBUTE = "cbs_prepared_cursor"
+KEPT_RESULT_MAX = 256 * 1024
+KEPT_ROWS_MAX = 1000
 
 
 def _cursor(conn: psycopg.Connection) -> _PreparingCursor:
-    cursor = _CURSORS.get(conn)
+    cursor = getattr(conn, CURSOR_ATTRIBUTE, None)
     if cursor is None or cursor.closed:
-        with _CURSORS_LOCK:
-            for old in [c for c in _CURSORS if c.closed]:
-                del _CURSORS[old]
-            cursor = _CURSORS[conn] = _PreparingCursor(conn)
+        cursor = _PreparingCursor(conn)
+        setattr(conn, CURSOR_ATTRIBUTE, cursor)
     return cursor
+
+
+def _large(rows) -> bool:
+    rows = rows if isinstance(rows, list) else [] if rows is None else [rows]
+    return len(rows) > KEPT_ROWS_MAX or sum(
+        len(value) for row in rows for value in row
+        if isinstance(value, str | bytes | bytearray | memoryview)) > KEPT_RESULT_MAX
 
 
 def fetchone(sql: str, params: Sequence | dict, *, using: str = DEFAULT_DB_ALIAS) -> tuple | None:
@@ -93,8 +103,14 @@ def _run(sql: str, params, using: str, fetch):
         raw = _cursor(conn.connection)
     # Django's wrapper (errors, execute wrappers, the query log), not closed: the cursor is kept.
     cursor = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    previous = raw.pgresult
     cursor.execute(sql, params)
+    if previous is not None and raw.pgresult is previous:
+        # An execute wrapper that did not run the statement: never read the last one's rows.
+        raise ProgrammingError("the statement was not run")
     rows = fetch(cursor)
+    if _large(rows):
+        raw.close()  # its result goes with it; the connection's next statement makes a new one
     if conn.queries_logged and conn.queries_log and conn.queries_log[-1]["sql"] is None:
         # Django's query log reads the text off a client-binding cursor: give it the statement
         # with its values, as it shows any other.

@@ -10,8 +10,10 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import RequestFactory
+from django.utils import translation
 
 from cbs import fast_lane
+from cbs.audit.context import current
 from cbs.audit.models import AccessRecord
 from tests.ogc.test_basic_auth import basic
 
@@ -77,9 +79,15 @@ def _handlers_keep_the_test_connection():
         signals.request_finished.connect(close_old_connections)
 
 
+# The X-Request-ID of the last _call (compared with its access record; left out of the answer).
+LAST = {}
+
+
 def _call(handler, path: str, query: dict, headers: dict) -> tuple[str, list, bytes]:
     environ = RequestFactory().get(path, query, **headers).environ
     answer = {}
+    # Each stack must choose the language itself: Django leaves the last one active on the thread.
+    translation.deactivate()
 
     def start_response(status, response_headers, exc_info=None):
         answer["status"], answer["headers"] = status, response_headers
@@ -89,6 +97,7 @@ def _call(handler, path: str, query: dict, headers: dict) -> tuple[str, list, by
         body = b"".join(response)
         response.close()
     # A request's own id and the nonce of an HTML page's scripts differ by design.
+    LAST["request_id"] = dict(answer["headers"]).get("X-Request-ID")
     headers = [(k, CSRF_COOKIE.sub("", NONCE.sub("nonce-", v))) for k, v in answer["headers"]
                if k != "X-Request-ID"]
     return answer["status"], headers, CSRF_FIELD.sub(b"", NONCE_BYTES.sub(b"nonce-", STAMP.sub(b"", body)))
@@ -103,10 +112,18 @@ def both_handlers():
 def test_lane_answers_as_the_whole_stack(db, both_handlers, path, query, headers):
     site, lane = both_handlers
     before = AccessRecord.objects.count()
+    actor = current.get()
     whole = _call(site, path, query, headers)
+    whole_id = LAST["request_id"]
     assert AccessRecord.objects.count() == before + 1
     short = _call(lane, path, query, headers)
     assert AccessRecord.objects.count() == before + 2, "the lane request was not recorded"
+    assert current.get() == actor, "the lane left its request's actor set on the thread"
+    # Both records alike, each under its response's own X-Request-ID.
+    fields = ("request_id", "source_ip", "user", "institution", "method", "path", "status", "bytes", "purpose")
+    records = list(AccessRecord.objects.order_by("-id").values(*fields)[:2])
+    assert records[1]["request_id"] == whole_id and records[0]["request_id"] == LAST["request_id"] != whole_id
+    assert {**records[0], "request_id": ""} == {**records[1], "request_id": ""}
     assert short[0] == whole[0]
     assert dict(short[1]) == dict(whole[1])
     assert short == whole
@@ -297,3 +314,21 @@ def test_a_404_that_common_middleware_redirects_is_redirected_as_by_the_whole_st
         urlpatterns.clear()
     assert whole[0].startswith("301")
     assert short == whole
+
+
+def test_an_exception_django_lets_through_leaves_no_actor_on_the_thread(db, monkeypatch):
+    """With DEBUG_PROPAGATE_EXCEPTIONS a view's exception leaves the stack: the request's actor is
+    reset all the same, as the access-log middleware's `finally` does in the whole stack."""
+    from django.test import override_settings
+
+    from ogc import fast_items
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(fast_items, "answer", broken)
+    actor = current.get()
+    with override_settings(DEBUG_PROPAGATE_EXCEPTIONS=True):
+        lane = fast_lane.LaneHandler()
+        with pytest.raises(RuntimeError, match="boom"):
+            _call(lane, "/ogc/collections/bi-bina/items", {"bbox": BBOX}, {})
+    assert current.get() == actor

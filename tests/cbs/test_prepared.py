@@ -63,31 +63,57 @@ def test_generic_plans_also_after_a_rolled_back_first_use(db):
     assert mine and mine[0][2] == 0, mine
 
 
-def test_one_cursor_per_connection_is_kept_and_a_closed_connections_is_dropped(db):
-    """The cursor is kept (its adapters are looked up once), errors do not spoil it, and the
-    cursor of a connection that was closed is not used again nor kept."""
+def test_one_cursor_per_connection_is_kept_on_it_and_goes_with_it(db):
+    """The cursor is kept (its adapters are looked up once), errors do not spoil it, and it lives
+    on its connection: a connection nobody holds any more is collected with its cursor."""
+    import gc
+    import weakref
+
     prepared.fetchone(SQL, {"a": 1, "b": 1})
     raw = connection.connection
-    kept = prepared._CURSORS[raw]
+    kept = prepared._cursor(raw)
     with pytest.raises(DataError), transaction.atomic():
         prepared.fetchone("SELECT %(v)s::int", {"v": "not a number"})
     assert prepared.fetchone(SQL, {"a": 2, "b": 2}) == (4, 2)
-    assert prepared._CURSORS[raw] is kept and not kept.closed
+    assert prepared._cursor(raw) is kept and not kept.closed
 
-    other = connection.copy()  # a second connection, closed afterwards
-    try:
-        other.ensure_connection()
-        old = other.connection
-        prepared._cursor(old)
-        assert old in prepared._CURSORS
-    finally:
-        other.close()
-    prepared._cursor(raw)  # a known connection: nothing is looked over
-    assert old in prepared._CURSORS
-    fresh = connection.copy()
-    try:
-        fresh.ensure_connection()
-        prepared._cursor(fresh.connection)  # a new one: closed connections' cursors go
-        assert old not in prepared._CURSORS and raw in prepared._CURSORS
-    finally:
-        fresh.close()
+    other = connection.copy()
+    other.ensure_connection()
+    assert prepared.fetchone(SQL, {"a": 3, "b": 3}, using=connection.alias) == (6, 3)
+    gone = weakref.ref(other.connection)
+    prepared._cursor(other.connection)
+    other.close()
+    other.connection = None  # as a pool does with a connection it closed and let go
+    del other
+    gc.collect()
+    assert gone() is None, "the kept cursor held its connection"
+
+
+def test_a_large_result_is_not_kept_with_the_cursor(db):
+    """A kept cursor would hold its last result until the connection's next statement: after a
+    large one (a page of thousands of features) the cursor is closed; small ones keep it."""
+    prepared.fetchone(SQL, {"a": 1, "b": 1})
+    raw = connection.connection
+    kept = prepared._cursor(raw)
+    big = prepared.fetchone("SELECT repeat('x', %(n)s::int)", {"n": prepared.KEPT_RESULT_MAX + 1})
+    assert len(big[0]) == prepared.KEPT_RESULT_MAX + 1 and kept.closed
+    many = prepared._cursor(raw)
+    rows = prepared.fetchall("SELECT g FROM generate_series(1, %(n)s::int) g", {"n": prepared.KEPT_ROWS_MAX + 1})
+    assert len(rows) == prepared.KEPT_ROWS_MAX + 1 and many.closed and many is not kept
+    assert prepared.fetchone("SELECT repeat('x', %(n)s::int)", {"n": 10}) == ("x" * 10,)
+    again = prepared._cursor(raw)
+    assert again is not kept and not again.closed
+    assert prepared.fetchone("SELECT repeat('x', %(n)s::int)", {"n": 10}) == ("x" * 10,)
+    assert prepared._cursor(raw) is again
+
+
+def test_a_statement_an_execute_wrapper_did_not_run_never_reads_the_last_ones_rows(db):
+    from django.db import ProgrammingError
+
+    assert prepared.fetchone(SQL, {"a": 1, "b": 1}) == (2, 1)
+
+    def swallow(execute, sql, params, many, context):
+        return None
+    with connection.execute_wrapper(swallow), pytest.raises(ProgrammingError):
+        prepared.fetchone(SQL, {"a": 5, "b": 5})
+    assert prepared.fetchone(SQL, {"a": 2, "b": 2}) == (4, 2)
