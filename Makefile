@@ -76,8 +76,11 @@ LOCAL_ENV := DJANGO_SECRET_KEY=local-test-only-secret DJANGO_DEBUG=0 CBS_SSL_RED
 # database on a read-only standby. The pytest process itself runs without a connection pool
 # (tests start threads of their own that keep a connection each); the worker and web processes
 # the tests start use theirs.
+# A new test database each time (~25 s): the browser tests' live server commits what the
+# browser creates, which a reused database would carry into the next run (pytest's own
+# --reuse-db, for running single tests by hand, stays in pyproject.toml).
 test: setup db
-	$(LOCAL_ENV) DATABASE_REPLICA_URL= CBS_DB_POOL_MAX=0 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(LOCAL_ENV) DATABASE_REPLICA_URL= CBS_DB_POOL_MAX=0 $(PY) -m pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
 
 # Benchmarks run on their own databases (100 000 features; 1 000 000 for the big-table checks),
 # never the site's. wrk, MapServer and lighttpd (the HTTP section) are installed if missing.
