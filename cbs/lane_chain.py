@@ -63,30 +63,30 @@ class Step:
         """Undo what enter set up when an exception escapes the chain (the leave never ran)."""
 
 
+class _Insecure:
+    """A plain-HTTP request, as SecurityMiddleware.process_response reads it."""
+
+    @staticmethod
+    def is_secure() -> bool:
+        return False
+
+
 class Security(Step):
     def __init__(self):
-        self.middleware = mw = SecurityMiddleware(_unused)
-        self.sts = None
-        if mw.sts_seconds:
-            self.sts = f"max-age={mw.sts_seconds}" + ("; includeSubDomains" if mw.sts_include_subdomains else "") \
-                + ("; preload" if mw.sts_preload else "")
-        # The headers it adds when the view did not, in its order and form.
-        self.defaults = []
-        if mw.content_type_nosniff:
-            self.defaults.append(("X-Content-Type-Options", "nosniff"))
-        if mw.referrer_policy:
-            policy = mw.referrer_policy
-            self.defaults.append(("Referrer-Policy", ",".join(
-                [v.strip() for v in policy.split(",")] if isinstance(policy, str) else policy)))
-        if mw.cross_origin_opener_policy:
-            self.defaults.append(("Cross-Origin-Opener-Policy", mw.cross_origin_opener_policy))
+        self.middleware = SecurityMiddleware(_unused)
+        # The headers it adds to a plain-HTTP answer that has none of them, in its order and form:
+        # read off the middleware itself, once.
+        probe = HttpResponse()
+        before = set(probe.headers)
+        self.defaults = [(k, v) for k, v in self.middleware.process_response(_Insecure(), probe).items()
+                         if k not in before]
 
     def enter(self, request):
         return self.middleware.process_request(request) if self.middleware.redirect else None
 
     def leave(self, request, response):
-        if self.sts and request.is_secure() and "Strict-Transport-Security" not in response:
-            response.headers["Strict-Transport-Security"] = self.sts
+        if self.middleware.sts_seconds and request.is_secure():
+            return self.middleware.process_response(request, response)  # HSTS, then the same headers
         headers = response.headers
         for key, value in self.defaults:
             headers.setdefault(key, value)
@@ -272,12 +272,12 @@ class LaneMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.steps = tuple(STEPS[path]() for path in self.site_middleware)
+        steps = tuple(STEPS[path]() for path in self.site_middleware)
         # Each step's enter and leave, None where the step has nothing to do on that way.
-        self.enters = tuple(None if type(s).enter is Step.enter else s.enter for s in self.steps)
-        self.leaves = tuple(None if type(s).leave is Step.leave else s.leave for s in self.steps)
-        self.abandons = tuple(s.abandon for s in self.steps if type(s).abandon is not Step.abandon)
-        csrf = next((s for s in self.steps if isinstance(s, Csrf)), None)
+        self.enters = tuple(None if type(s).enter is Step.enter else s.enter for s in steps)
+        self.leaves = tuple(None if type(s).leave is Step.leave else s.leave for s in steps)
+        self.abandons = tuple(s.abandon for s in steps if type(s).abandon is not Step.abandon)
+        csrf = next((s for s in steps if isinstance(s, Csrf)), None)
         # Of the lane's middleware only CSRF looks at the view (it marks a safe request checked).
         self.csrf_view = csrf.middleware.process_view if csrf is not None else None
 
