@@ -1,6 +1,5 @@
 """Request id, actor context and the access log for every request."""
 
-import uuid
 from collections.abc import Callable
 from contextvars import Token
 from functools import lru_cache
@@ -10,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ipware import get_client_ip
 
 from .context import Actor, current
+from .request_ids import new_request_id
 from .services import access_record
 
 
@@ -63,7 +63,7 @@ def access_identity(request: HttpRequest) -> tuple[str, str]:
 
 def begin_request(request: HttpRequest) -> Token:
     """Give the request its id and make it the actor of what it writes; the token ends it."""
-    request.request_id = str(uuid.uuid4())
+    request.request_id = new_request_id()
     return current.set(Actor(request_id=request.request_id, source_ip=client_ip(request)))
 
 
