@@ -26,12 +26,29 @@ threads = int(_env("CBS_WEB_THREADS", "4"))
 timeout = int(_env("CBS_WEB_TIMEOUT", str(int(_env("CBS_REQUEST_TIMEOUT", "300")) + 30)))
 graceful_timeout = int(_env("CBS_WEB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+# Each worker process listens on its own socket (SO_REUSEPORT) and the kernel spreads new
+# connections over them. On one shared socket the first worker to wake takes a connection, and a
+# keep-alive connection stays with the worker that took it: measured (issue 16), 32 connections
+# opened at once sometimes all landed on one of two workers – half the throughput until they were
+# closed, while the other worker idled. TCP only (on_starting): a Unix socket path cannot be
+# shared so. Off with CBS_WEB_REUSE_PORT=0.
+reuse_port = _env("CBS_WEB_REUSE_PORT", "1") != "0"
 accesslog = os.environ.get("CBS_WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
 # gunicorn's control socket (for `gunicornc`) only where asked for: by default it would be one
 # path per user, shared by every gunicorn on the machine.
 control_socket = os.environ.get("CBS_WEB_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+def tcp_only(binds: list[str]) -> bool:
+    return all(not b.startswith(("unix:", "fd://")) for b in binds)
+
+
+def on_starting(server) -> None:
+    # Before any socket is made; `bind` may have come from the command line.
+    if server.cfg.reuse_port and not tcp_only(server.cfg.bind):
+        server.cfg.set("reuse_port", False)
 
 
 def post_worker_init(worker) -> None:

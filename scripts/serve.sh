@@ -19,6 +19,21 @@ export CBS_WORKER_CONCURRENCY="${CBS_WORKER_CONCURRENCY:-2}"
 # then ends failed, having written nothing).
 STOP_SECONDS="${CBS_WORKER_STOP_SECONDS:-20}"
 
+# Each gunicorn worker binds the port itself (SO_REUSEPORT, deploy/gunicorn.conf.py), so a second
+# `make run` on a port in use would share it silently instead of failing: refuse here.
+"$PY" - "$HOST" "$PORT" <<'CHECK' || exit 1
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed connection's TIME_WAIT is no owner
+try:
+    probe.bind((host, port))
+except OSError as exc:
+    sys.exit(f"{host}:{port} is in use ({exc.strerror}): stop what listens there, or set PORT")
+finally:
+    probe.close()
+CHECK
+
 CBS_DB_POOL_MAX="$CBS_WEB_THREADS" CBS_DB_APPLICATION_NAME=kentcbs-web \
   "$(dirname "$PY")/gunicorn" -c deploy/gunicorn.conf.py --bind "$HOST:$PORT" cbs.wsgi:application &
 web=$!

@@ -108,3 +108,101 @@ def test_the_served_application_freezes_what_start_up_loaded():
                          cwd=settings.BASE_DIR).stdout.split()
     frozen, still_tracked = int(out[0]), int(out[1])
     assert frozen > 50_000 and still_tracked < frozen / 10
+
+
+def _sockets_on(port: int) -> dict[str, list[int]]:
+    """{"listen": inodes, "established": inodes} of the TCP sockets on local port `port`
+    (/proc/net/tcp: no tool needed)."""
+    found: dict[str, list[int]] = {"listen": [], "established": []}
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], int(fields[9])
+        if int(local.split(":")[1], 16) == port:
+            if state == "0A":
+                found["listen"].append(inode)
+            elif state == "01":
+                found["established"].append(inode)
+    return found
+
+
+def _owners(pids: list[int], inodes: list[int]) -> dict[int, int]:
+    """How many of the socket inodes each process holds."""
+    wanted = {f"socket:[{i}]" for i in inodes}
+    held = {}
+    for pid in pids:
+        fd_dir = f"/proc/{pid}/fd"
+        held[pid] = sum(1 for fd in os.listdir(fd_dir) if os.readlink(f"{fd_dir}/{fd}") in wanted)
+    return held
+
+
+def test_each_web_worker_listens_on_its_own_socket_and_connections_spread(tmp_path):
+    """deploy/gunicorn.conf.py: SO_REUSEPORT, one socket per worker. On one shared socket the
+    connections a client opens at once could all go to one worker (issue 16's bench: half the
+    throughput while the other worker idled)."""
+    port, log = _free_port(), tmp_path / "gunicorn.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+             "cbs.wsgi:application"], cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_WEB_WORKERS": "2",
+                 "CBS_WEB_THREADS": "2", "CBS_WEB_ACCESS_LOG": ""})
+    clients: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # both workers booted: each answers on its own socket
+            workers = [int(p) for p in open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()]
+            if len(workers) == 2 and "Booting worker" in log.read_text() and _sockets_on(port)["listen"]:
+                break
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        time.sleep(2)
+        listening = _owners([server.pid, *workers], _sockets_on(port)["listen"])
+        assert listening == {server.pid: 0, workers[0]: 1, workers[1]: 1}, listening
+        for _ in range(32):
+            clients.append(socket.create_connection(("127.0.0.1", port)))
+        while True:  # every connection accepted by a worker
+            held = _owners(workers, _sockets_on(port)["established"])
+            if sum(held.values()) == 32:
+                break
+            assert time.monotonic() < deadline, held
+            time.sleep(0.1)
+        # The kernel spreads them by address: a split below 4/28 has odds of about 3 in a million.
+        assert min(held.values()) >= 4, held
+    finally:
+        for client in clients:
+            client.close()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(60)
+
+
+def test_reuse_port_only_for_tcp():
+    """A Unix socket path cannot be shared by the workers: there the master's one socket stays."""
+    import runpy
+
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "deploy" / "gunicorn.conf.py"))
+    assert conf["reuse_port"] is True
+    for binds, expected in ((["127.0.0.1:8000"], True), (["[::1]:8000", "0.0.0.0:80"], True),
+                            (["unix:/run/kentcbs.sock"], False), (["127.0.0.1:8000", "fd://3"], False)):
+        cfg = Config()
+        cfg.set("bind", binds)
+        cfg.set("reuse_port", True)
+        conf["on_starting"](type("Arbiter", (), {"cfg": cfg})())
+        assert cfg.reuse_port is expected, binds
+
+
+def test_serve_refuses_a_port_in_use(tmp_path):
+    """Workers bind with SO_REUSEPORT: without this check a second `make run` would share the
+    port with the first instead of failing."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(["bash", str(settings.BASE_DIR / "scripts" / "serve.sh")], cwd=settings.BASE_DIR,
+                              env={**os.environ, "PY": sys.executable, "PORT": str(port)},
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port} is in use" in done.stderr
+    assert "gunicorn" not in done.stdout
