@@ -40,6 +40,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from cbs import middleware as site_middleware
+from cbs import response_headers
 from cbs.audit import middleware as audit_middleware
 
 # Longer Accept-Language values are answered, not remembered (the cache's keys are the caller's).
@@ -87,9 +88,8 @@ class Security(Step):
     def leave(self, request, response):
         if self.middleware.sts_seconds and request.is_secure():
             return self.middleware.process_response(request, response)  # HSTS, then the same headers
-        headers = response.headers
         for key, value in self.defaults:
-            headers.setdefault(key, value)
+            response_headers.put_default(response, key, value)
         return response
 
 
@@ -155,8 +155,9 @@ class Locale(Step):
         if not self.plain or hasattr(request, "urlconf"):
             return self.middleware.process_response(request, response)
         language = translation.get_language()
-        response.headers["Vary"] = _vary_with_accept_language(response.headers.get("Vary"))
-        response.headers.setdefault("Content-Language", language)
+        # Vary from the view's own (a constant of ours), the language one of the site's.
+        response_headers.put(response, "Vary", _vary_with_accept_language(response.headers.get("Vary")))
+        response_headers.put_default(response, "Content-Language", language)
         return response
 
 
@@ -239,7 +240,8 @@ class XFrameOptions(Step):
 
     def leave(self, request, response):
         if response.get("X-Frame-Options") is None and not getattr(response, "xframe_options_exempt", False):
-            response.headers["X-Frame-Options"] = self.middleware.get_xframe_options_value(request, response)
+            response_headers.put(response, "X-Frame-Options",
+                                 self.middleware.get_xframe_options_value(request, response))
         return response
 
 
@@ -273,9 +275,12 @@ class LaneMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         steps = tuple(STEPS[path]() for path in self.site_middleware)
-        # Each step's enter and leave, None where the step has nothing to do on that way.
-        self.enters = tuple(None if type(s).enter is Step.enter else s.enter for s in steps)
-        self.leaves = tuple(None if type(s).leave is Step.leave else s.leave for s in steps)
+        # (position, enter) and (position, leave) of the steps with something to do on that way;
+        # the leaves innermost first.
+        self.size = len(steps)
+        self.enters = tuple((i, s.enter) for i, s in enumerate(steps) if type(s).enter is not Step.enter)
+        self.leaves = tuple((i, s.leave) for i, s in reversed(tuple(enumerate(steps)))
+                            if type(s).leave is not Step.leave)
         self.abandons = tuple(s.abandon for s in steps if type(s).abandon is not Step.abandon)
         csrf = next((s for s in steps if isinstance(s, Csrf)), None)
         # Of the lane's middleware only CSRF looks at the view (it marks a safe request checked).
@@ -298,24 +303,22 @@ class LaneMiddleware:
             raise
 
     def _through(self, request: HttpRequest) -> HttpResponse:
-        entered = 0
+        entered = self.size  # the steps that leave: those before this position
         response = None
-        for enter in self.enters:
-            if enter is not None:
-                try:
-                    response = enter(request)
-                except Exception as exc:  # noqa: BLE001 – as Django's wrapper around each middleware
-                    response = response_for_exception(request, exc)
-                    break  # a step that failed to enter does not leave
-            entered += 1
+        for index, enter in self.enters:
+            try:
+                response = enter(request)
+            except Exception as exc:  # noqa: BLE001 – as Django's wrapper around each middleware
+                response = response_for_exception(request, exc)
+                entered = index  # a step that failed to enter does not leave
+                break
             if response is not None:
-                break  # this step answered: it and the ones outside it leave
+                entered = index + 1  # this step answered: it and the ones outside it leave
+                break
         else:
             response = self.get_response(request)  # Django's handler: exceptions already answered
-        leaves = self.leaves
-        for index in range(entered - 1, -1, -1):
-            leave = leaves[index]
-            if leave is not None:
+        for index, leave in self.leaves:
+            if index < entered:
                 try:
                     response = leave(request, response)
                 except Exception as exc:  # noqa: BLE001

@@ -78,7 +78,10 @@ def _cursor(conn: psycopg.Connection) -> _PreparingCursor:
 
 
 def _large(rows) -> bool:
-    rows = rows if isinstance(rows, list) else [] if rows is None else [rows]
+    if rows is None:
+        return False
+    if isinstance(rows, tuple):  # fetchone's row
+        return sum(len(v) for v in rows if isinstance(v, str | bytes | bytearray | memoryview)) > KEPT_RESULT_MAX
     return len(rows) > KEPT_ROWS_MAX or sum(
         len(value) for row in rows for value in row
         if isinstance(value, str | bytes | bytearray | memoryview)) > KEPT_RESULT_MAX

@@ -9,6 +9,7 @@ import math
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .crs import axis_swapped, offered_uris, srid_of
 
@@ -35,14 +36,19 @@ def check_crs(params: QueryDict) -> None:
         )
 
 
-def _bbox_numbers(raw: str, counts: tuple[int, ...], message: str) -> list[float]:
+# Translated when raised, not on every request.
+BBOX_NUMBERS = gettext_lazy("bbox must be 4 or 6 comma-separated numbers.")
+LONLAT_NUMBERS = gettext_lazy("bbox must be four numbers: west,south,east,north.")
+
+
+def _bbox_numbers(raw: str, counts: tuple[int, ...], message) -> list[float]:
     """The finite numbers of a comma-separated bbox, `counts` of them (BadParameter otherwise)."""
     try:
         values = [float(v) for v in raw.split(",")]
     except ValueError:
-        raise BadParameter(message) from None
+        raise BadParameter(str(message)) from None
     if len(values) not in counts or not all(math.isfinite(v) for v in values):
-        raise BadParameter(message)
+        raise BadParameter(str(message))
     return values
 
 
@@ -60,7 +66,7 @@ def parse_bbox(params: QueryDict) -> tuple[tuple[float, float, float, float], in
         if crs is not None:
             raise BadParameter(_("bbox-crs was given without bbox."))
         return None
-    values = _bbox_numbers(raw, (4, 6), _("bbox must be 4 or 6 comma-separated numbers."))
+    values = _bbox_numbers(raw, (4, 6), BBOX_NUMBERS)
     if len(values) == 6:
         values = values[0:2] + values[3:5]
     crs = crs or "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -80,7 +86,7 @@ def parse_bbox(params: QueryDict) -> tuple[tuple[float, float, float, float], in
 def parse_lonlat_bbox(raw: str) -> tuple[float, float, float, float]:
     """west,south,east,north in degrees (the site's own bbox parameters: exports, map helpers):
     four finite numbers, minimum not above maximum, within longitude and latitude."""
-    a, b, c, d = _bbox_numbers(raw, (4,), _("bbox must be four numbers: west,south,east,north."))
+    a, b, c, d = _bbox_numbers(raw, (4,), LONLAT_NUMBERS)
     _check_order_and_range(a, b, c, d, geographic=True)
     return a, b, c, d
 

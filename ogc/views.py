@@ -27,6 +27,7 @@ from pygeoapi import l10n
 from pygeoapi.api import API, APIRequest
 from pygeoapi.openapi import get_oas
 
+from cbs import response_headers
 from cbs.db import replica_scope
 from cbs.partners.basic_auth import challenge
 from cbs.partners.tokens import TokenRejected
@@ -76,9 +77,9 @@ def gated(view):
 
 def per_caller(response: HttpResponse, caller) -> HttpResponse:
     """Answers differ per caller: shared caches must not mix them up."""
-    response["Vary"] = "Authorization, X-API-Key, Cookie, Accept, Accept-Language"
+    response_headers.put(response, "Vary", "Authorization, X-API-Key, Cookie, Accept, Accept-Language")
     if caller.kind != "anonymous":
-        response["Cache-Control"] = "private"
+        response_headers.put(response, "Cache-Control", "private")
     return response
 
 

@@ -118,7 +118,13 @@ def unsealed_values(values: dict, computed: tuple[str, ...]) -> dict:
     values by attribute name (no model instance: a hot path)."""
     return {f.column: _prepared_address(values[f.attname]) if f.attname == "source_ip"
             else f.get_db_prep_save(values[f.attname], connection)
-            for f in _unsealed_sql(False)[1] if f.column not in computed}
+            for f in _bound_fields(computed)}
+
+
+@lru_cache(maxsize=16)
+def _bound_fields(computed: tuple[str, ...]) -> tuple[models.Field, ...]:
+    """The columns a caller binds: all but those its statement computes (a few fixed tuples)."""
+    return tuple(f for f in _unsealed_sql(False)[1] if f.column not in computed)
 
 
 @lru_cache(maxsize=1024)

@@ -111,12 +111,13 @@ def access_record_values(*, method: str, path: str, user: str = "", institution:
     request, by column, for a caller that keeps that statement's text (cbs.prepared). The same
     record as access_record_insert's, without building a model instance (a hot path)."""
     ctx = current.get()
-    now = timezone.now()
-    return chain.unsealed_values({
-        "time": now, "day": now.astimezone(UTC).date(), "source_ip": ctx.source_ip,
-        "request_id": ctx.request_id, "user": user[:150], "institution": institution[:200],
-        "method": method[:10], "path": path[:2000], "status": 0, "bytes": 0, "purpose": "",
-    }, computed)
+    values = {"source_ip": ctx.source_ip, "request_id": ctx.request_id, "user": user[:150],
+              "institution": institution[:200], "method": method[:10], "path": path[:2000],
+              "status": 0, "bytes": 0, "purpose": ""}
+    if "time" not in computed or "day" not in computed:  # else the statement's own clock
+        now = timezone.now()
+        values.update(time=now, day=now.astimezone(UTC).date())
+    return chain.unsealed_values(values, computed)
 
 
 def personal_data_viewed(*, request, subject: models.Model, fields: list[str], purpose: str) -> None:
