@@ -30,7 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from pygeoapi import __version__ as pygeoapi_version
 from pygeoapi import l10n
-from pygeoapi.api import SYSTEM_LOCALE, evaluate_limit
+from pygeoapi.api import SYSTEM_LOCALE
 from pygeoapi.formats import F_HTML, F_JSON, F_JSONLD, FORMAT_TYPES
 from pygeoapi.util import get_base_url, get_dataset_formatters
 
@@ -94,7 +94,9 @@ def answer(request: HttpRequest, collection_id: str) -> HttpResponse | None:
         bbox = params.parse_bbox(query)
     except params.BadParameter:
         return None
-    limit = evaluate_limit(query.get("limit"), _limits(), _limits())
+    limit = _limit(query.get("limit"))
+    if limit is None:
+        return None  # a form pygeoapi reads its own way ("010" is not a number to it): generic path
     offset = int(query.get("offset", 0))
     target_uri = query.get("crs") or CRS84
     page = Page(request, query, layer, limit, offset, bbox is not None)
@@ -136,10 +138,16 @@ def _title(layer_name: str) -> dict[str, str]:
     return title_translations(get_layer(layer_name))
 
 
-@cache
-def _limits() -> dict:
-    return {"default_items": settings.CBS_OGC_DEFAULT_ITEMS, "max_items": settings.CBS_OGC_MAX_ITEMS,
-            "on_exceed": "error"}
+def _limit(raw: str | None) -> int | None:
+    """The page size pygeoapi's evaluate_limit gives for a plain limit (ASCII digits, no leading
+    zero; params.check_paging has kept it within 1..CBS_OGC_MAX_ITEMS) or none; None for any
+    other form. pygeoapi reads "010" as text and refuses it, " 10" and "+10" as 10: the
+    generic path answers those, as pygeoapi would."""
+    if raw is None:
+        return settings.CBS_OGC_DEFAULT_ITEMS
+    if not (raw.isascii() and raw.isdigit()) or (len(raw) > 1 and raw[0] == "0"):
+        return None
+    return int(raw)
 
 
 @cache
