@@ -81,7 +81,11 @@ def _large(rows) -> bool:
     if rows is None:
         return False
     if isinstance(rows, tuple):  # fetchone's row
-        return sum(len(v) for v in rows if isinstance(v, str | bytes | bytearray | memoryview)) > KEPT_RESULT_MAX
+        size = 0
+        for value in rows:
+            if isinstance(value, str | bytes | bytearray | memoryview):
+                size += len(value)
+        return size > KEPT_RESULT_MAX
     return len(rows) > KEPT_ROWS_MAX or sum(
         len(value) for row in rows for value in row
         if isinstance(value, str | bytes | bytearray | memoryview)) > KEPT_RESULT_MAX
@@ -105,7 +109,8 @@ def _run(sql: str, params, using: str, fetch):
         _prepare_on(conn.connection)
         raw = _cursor(conn.connection)
     # Django's wrapper (errors, execute wrappers, the query log), not closed: the cursor is kept.
-    cursor = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    logged = conn.queries_logged
+    cursor = conn.make_debug_cursor(raw) if logged else conn.make_cursor(raw)
     previous = raw.pgresult
     cursor.execute(sql, params)
     if previous is not None and raw.pgresult is previous:
@@ -114,7 +119,7 @@ def _run(sql: str, params, using: str, fetch):
     rows = fetch(cursor)
     if _large(rows):
         raw.close()  # its result goes with it; the connection's next statement makes a new one
-    if conn.queries_logged and conn.queries_log and conn.queries_log[-1]["sql"] is None:
+    if logged and conn.queries_log and conn.queries_log[-1]["sql"] is None:
         # Django's query log reads the text off a client-binding cursor: give it the statement
         # with its values, as it shows any other.
         conn.queries_log[-1]["sql"] = conn.ops.compose_sql(sql, params)

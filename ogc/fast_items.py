@@ -116,7 +116,7 @@ def answer(request: HttpRequest, collection_id: str) -> HttpResponse | None:
     request.cbs_access_recorded = True
     # As views._to_response builds it (the headers fixed per format, language and CRS).
     response = HttpResponse(page.content(count, body, matched))
-    response_headers.put_all(response, _headers(page.format, page.locale, page.crs_header(target_uri)))
+    response_headers.put_all(response, _headers(page.format, page.language, page.crs_header(target_uri)))
     return views.per_caller(response, caller)
 
 
@@ -282,8 +282,9 @@ class Page:
                  offset: int, moved: bool):
         self.layer, self.limit, self.offset = layer, limit, offset
         self.format = query.get("f")  # "json" or None
-        language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
-        self.locale = _locale(language)
+        # The site's language (pygeoapi's locale for it: _locale); the caches below are keyed by
+        # its code, cheaper to hash than babel's Locale.
+        self.language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
         self.base = _base(views._base_url(request))
         # pygeoapi's serialised parameters: all but f and offset (and the moved ones), in order.
         # Percent-encoded: nothing in them needs escaping in JSON or HTML entities.
@@ -302,14 +303,19 @@ class Page:
         next link (the access record's size is computed from these in SQL). Counted from the
         cached envelopes: the request's parts that replace their marks are ASCII (percent-encoded
         parameters, the time stamp), so their bytes are their characters."""
-        language = _content_language(self.format, self.locale)
-        self._envelopes = tuple(
-            _envelope(self.layer.name, self.base, self.locale, self.format, self.offset, self.limit,
-                      self.moved, with_next, language) for with_next in (False, True))
-        grown = (len(self.serialized) - len(QUERY_MARK), len(self.extra) - len(EXTRA_MARK),
-                 len(self.time_stamp) - len(TIME_MARK))
-        return tuple(size + sum(n * g for n, g in zip(marks, grown, strict=True))
-                     for size, *marks in map(_shape, self._envelopes))
+        content_language = _content_language(self.format, self.language)
+        name, base, fmt, offset, limit, moved = (self.layer.name, self.base, self.format, self.offset,
+                                                 self.limit, self.moved)
+        self._envelopes = (
+            _envelope(name, base, self.language, fmt, offset, limit, moved, False, content_language),
+            _envelope(name, base, self.language, fmt, offset, limit, moved, True, content_language))
+        query_grown, extra_grown = len(self.serialized) - len(QUERY_MARK), len(self.extra) - len(EXTRA_MARK)
+        time_grown = len(self.time_stamp) - len(TIME_MARK)
+        sizes = []
+        for envelope in self._envelopes:
+            size, queries, extras, times = _shape(envelope)
+            sizes.append(size + queries * query_grown + extras * extra_grown + times * time_grown)
+        return sizes[0], sizes[1]
 
     def content(self, count: int, body: str, matched: int) -> str:
         envelope = self._envelopes[count == self.limit]
@@ -323,20 +329,20 @@ class Page:
 
 
 @lru_cache(maxsize=256)
-def _headers(fmt: str | None, locale, crs_uri: str) -> tuple[tuple[str, str], ...]:
+def _headers(fmt: str | None, language: str, crs_uri: str) -> tuple[tuple[str, str], ...]:
     """Page.headers, built once per format, language and CRS (pygeoapi's l10n is not cheap)."""
     headers = {"Content-Type": "application/json", "X-Powered-By": f"pygeoapi {pygeoapi_version}"}
     l10n.set_response_language(headers, SYSTEM_LOCALE)
     if fmt:
         headers["Content-Type"] = FORMAT_TYPES[fmt]
     headers["Content-Crs"] = f"<{crs_uri}>"
-    l10n.set_response_language(headers, None, locale)
+    l10n.set_response_language(headers, None, _locale(language))
     return tuple(headers.items())
 
 
 @lru_cache(maxsize=256)
-def _content_language(fmt: str | None, locale) -> str:
-    return dict(_headers(fmt, locale, CRS84)).get("Content-Language", "")
+def _content_language(fmt: str | None, language: str) -> str:
+    return dict(_headers(fmt, language, CRS84)).get("Content-Language", "")
 
 
 @lru_cache(maxsize=512)
@@ -378,13 +384,14 @@ def _links(layer_name: str, uri: str, loc, fmt_value: str | None, offset: int, l
 
 
 @lru_cache(maxsize=512)
-def _envelope(layer_name: str, base: str, loc, fmt_value: str | None, offset: int, limit: int,
-              moved: bool, with_next: bool, language: str) -> str:
+def _envelope(layer_name: str, base: str, site_language: str, fmt_value: str | None, offset: int,
+              limit: int, moved: bool, with_next: bool, language: str) -> str:
     """The document with `"features":[],"numberReturned":0` and the request's own parts as
     placeholders, serialised as pygeoapi's to_json (ASCII, "<" and ">" as entities) – or, when
     the bbox parameters were moved, as views._links_with re-serialises that (not ASCII, the
     parameters back in the item links). Built once per layer, language and page position."""
-    links = _links(layer_name, f"{base}/collections/{layer_name}/items", loc, fmt_value, offset, limit, with_next)
+    links = _links(layer_name, f"{base}/collections/{layer_name}/items", _locale(site_language), fmt_value,
+                   offset, limit, with_next)
     if moved:
         for link in links:
             if "/items" in link["href"]:
