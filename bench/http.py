@@ -155,9 +155,10 @@ def gunicorn(key: str, label: str, env: dict, log: Path) -> Server:
     argv = [sys.executable, "-m", "gunicorn", "cbs.wsgi:application", "--bind", f"127.0.0.1:{port}",
             "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
             "--log-level", "warning",
-            # As deploy/gunicorn.conf.py serves: one socket per worker. On a shared one, the 32
-            # connections wrk opens at once sometimes all went to one worker (half speed).
-            "--reuse-port"]
+            # As deploy/gunicorn.conf.py serves: one socket per worker (on a shared one, the 32
+            # connections wrk opens at once sometimes all went to one worker: half speed), each
+            # worker a fork of a master that loaded the application.
+            "--reuse-port", "--preload"]
     prefix = f"/ogc/collections/{LAYER}/items" if key in ("kent", "generic") else "/items"
     return Server(key, label, argv, env, port, prefix, log)
 

@@ -206,3 +206,68 @@ def test_serve_refuses_a_port_in_use(tmp_path):
     assert done.returncode == 1
     assert f"127.0.0.1:{port} is in use" in done.stderr
     assert "gunicorn" not in done.stdout
+
+
+def test_a_restarted_web_worker_serves_at_once(django_db_setup, tmp_path):
+    """preload_app: a worker is a fork of the master, which loaded the site. A worker that loaded
+    Django itself took seconds, and with one socket per worker the connections the kernel gave
+    the booting worker waited that long."""
+    port, log = _free_port(), tmp_path / "gunicorn.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+             "cbs.wsgi:application"], cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_WEB_WORKERS": "2",
+                 "CBS_WEB_THREADS": "2", "CBS_WEB_ACCESS_LOG": "", "CBS_DB_POOL_MAX": "2"})
+    url = f"http://127.0.0.1:{port}/ogc/conformance?f=json"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                assert _get(url) == 200
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.2)
+        workers = [int(p) for p in open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()]
+        os.kill(workers[0], signal.SIGKILL)
+        while True:  # the master has forked its replacement
+            now = [int(p) for p in open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()]
+            if len(now) == 2 and workers[0] not in now:
+                break
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.01)
+        slowest = 0.0
+        for _ in range(40):  # new connections: the kernel gives about half to the new worker
+            start = time.monotonic()
+            assert _get(url) == 200
+            slowest = max(slowest, time.monotonic() - start)
+        assert slowest < 1.0, f"a request waited {slowest:.2f} s for a booting worker"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(60)
+
+
+def test_the_master_shares_no_database_connection_with_its_workers(django_db_setup, tmp_path):
+    """pre_fork closes what the master may have opened – a connection, a pool with its threads –
+    before each fork (preload_app)."""
+    script = """
+import os, runpy
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cbs.settings")
+import django
+django.setup()
+from django.db import connection
+from django.db.backends.postgresql.base import DatabaseWrapper
+connection.ensure_connection()
+assert connection.connection is not None and "default" in DatabaseWrapper._connection_pools
+conf = runpy.run_path("deploy/gunicorn.conf.py")
+conf["pre_fork"](type("Arbiter", (), {"cfg": type("Cfg", (), {"preload_app": True})()})(), None)
+assert connection.connection is None, "connection left open"
+assert DatabaseWrapper._connection_pools == {}, "pool left open"
+print("closed")
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True,
+                          env={**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_DB_POOL_MAX": "2"},
+                          timeout=120)
+    assert done.returncode == 0 and "closed" in done.stdout, done.stderr[-2000:]
