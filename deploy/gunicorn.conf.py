@@ -31,13 +31,16 @@ keepalive = 5
 # keep-alive connection stays with the worker that took it: measured (issue 16), 32 connections
 # opened at once sometimes all landed on one of two workers – half the throughput until they were
 # closed, while the other worker idled. TCP only (on_starting): a Unix socket path cannot be
-# shared so. Off with CBS_WEB_REUSE_PORT=0.
+# shared so. Off with CBS_WEB_REUSE_PORT=0. The price: connections still waiting in the queue of
+# a worker that stops (restart, crash) are reset instead of going to another worker; on Linux
+# 5.14+ the host's `sysctl net.ipv4.tcp_migrate_req=1` hands them over.
 reuse_port = _env("CBS_WEB_REUSE_PORT", "1") != "0"
 # The application is loaded once, in the master, and each worker is a fork of it: a new or
 # restarted worker serves at once (a worker that loaded Django itself took 2-3 s, and the
 # connections the kernel gave its socket meanwhile waited that long: p99 0.7-2 s measured), and
 # the workers share the loaded code's memory (cbs.wsgi freezes it). Nothing the master opened may
-# be shared: pre_fork closes it (importing cbs.wsgi opens no database connection).
+# be shared: pre_fork closes it (importing cbs.wsgi opens no database connection; pyproj's
+# read-only proj.db handle is the master thread's, and request threads open their own).
 preload_app = _env("CBS_WEB_PRELOAD", "1") != "0"
 accesslog = os.environ.get("CBS_WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
@@ -52,8 +55,11 @@ def tcp_only(binds: list[str]) -> bool:
 
 
 def on_starting(server) -> None:
-    # Before any socket is made; `bind` may have come from the command line.
-    if server.cfg.reuse_port and not tcp_only(server.cfg.bind):
+    # Before any socket is made; `bind` may have come from the command line. Sockets handed over
+    # by systemd are the master's to share (gunicorn ignores them with reuse_port).
+    from gunicorn import systemd
+
+    if server.cfg.reuse_port and (not tcp_only(server.cfg.bind) or systemd.listen_fds(False)):
         server.cfg.set("reuse_port", False)
 
 
@@ -64,10 +70,11 @@ def pre_fork(server, worker) -> None:
 
     for connection in connections.all(initialized_only=True):
         connection.close()
-        # A psycopg pool's threads do not survive a fork. (Reading `connection.pool` would open
-        # one: the open pools are kept by alias on the backend class.)
-        if connection.alias in getattr(type(connection), "_connection_pools", {}):
-            connection.close_pool()
+    # A psycopg pool's threads do not survive a fork. The open pools are kept by alias on the
+    # backend class, whichever thread opened them (reading `connection.pool` would open one).
+    for alias in connections:
+        if alias in getattr(type(connections[alias]), "_connection_pools", {}):
+            connections[alias].close_pool()
 
 
 def post_worker_init(worker) -> None:

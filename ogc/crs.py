@@ -28,7 +28,10 @@ def srid_of(uri: str) -> int | None:
         return 4326
     if uri.startswith(EPSG_PREFIX):
         code = uri.removeprefix(EPSG_PREFIX)
-        if code.isascii() and code.isdigit() and len(code) < 10 and int(code) in offered_srids():
+        # Only the URI as offered: "…/04326" named no CRS to pygeoapi (a 400 on the generic path
+        # while the fast path answered it).
+        if code.isascii() and code.isdigit() and len(code) < 10 and str(int(code)) == code \
+                and int(code) in offered_srids():
             return int(code)
     return None
 

@@ -23,7 +23,7 @@ STOP_SECONDS="${CBS_WORKER_STOP_SECONDS:-20}"
 # `make run` on a port in use would share it silently instead of failing: refuse here.
 "$PY" - "$HOST" "$PORT" <<'CHECK' || exit 1
 import socket, sys
-host, port = sys.argv[1], int(sys.argv[2])
+host, port = sys.argv[1].strip("[]"), int(sys.argv[2])  # [::1] as an address
 probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed connection's TIME_WAIT is no owner
 try:

@@ -176,8 +176,9 @@ def test_each_web_worker_listens_on_its_own_socket_and_connections_spread(tmp_pa
         server.wait(60)
 
 
-def test_reuse_port_only_for_tcp():
-    """A Unix socket path cannot be shared by the workers: there the master's one socket stays."""
+def test_reuse_port_only_for_tcp(monkeypatch):
+    """A Unix socket path cannot be shared by the workers, and sockets systemd hands over are the
+    master's: there the master's one socket stays."""
     import runpy
 
     from gunicorn.config import Config
@@ -191,6 +192,14 @@ def test_reuse_port_only_for_tcp():
         cfg.set("reuse_port", True)
         conf["on_starting"](type("Arbiter", (), {"cfg": cfg})())
         assert cfg.reuse_port is expected, binds
+    monkeypatch.setenv("LISTEN_PID", str(os.getpid()))  # systemd socket activation
+    monkeypatch.setenv("LISTEN_FDS", "1")
+    cfg = Config()
+    cfg.set("bind", ["127.0.0.1:8000"])
+    cfg.set("reuse_port", True)
+    conf["on_starting"](type("Arbiter", (), {"cfg": cfg})())
+    assert cfg.reuse_port is False
+    assert os.environ["LISTEN_FDS"] == "1", "left for the arbiter to read"
 
 
 def test_serve_refuses_a_port_in_use(tmp_path):
