@@ -468,6 +468,21 @@ def create_database(conn, name: str) -> None:
             time.sleep(0.2)
 
 
+def drop_database(conn, name: str) -> None:
+    """DROP DATABASE IF EXISTS … WITH (FORCE), waiting while an autovacuum worker is in it: a
+    freshly restored database gets one at once, and only a superuser (or pg_signal_backend) may
+    end it – the site's role may not (PostgreSQL 15: "must be a member of the role whose process
+    is being terminated"). Up to 60 s; autovacuum's pass over a new database is short."""
+    for attempt in range(300):
+        try:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_ident(name)}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == 299:
+                raise
+            time.sleep(0.2)
+
+
 def _ident(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_\-]{1,63}", name):
         raise BackupError(_("Unusual database name %(name)s: create and empty it by hand.") % {"name": name})
@@ -477,7 +492,7 @@ def _ident(name: str) -> str:
 def _recreate_database(db: Database) -> None:
     connections.close_all()  # our own connection to it, if any
     with db.maintenance() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{_ident(db.name)}" WITH (FORCE)')
+        drop_database(conn, db.name)
         create_database(conn, db.name)
 
 
@@ -598,7 +613,7 @@ def backup_drill(*, source: Path | str | None = None, actor: str = "system") -> 
         with db.maintenance() as conn:
             for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                        [db.name[:40].replace("_", r"\_") + r"\_drill\_%"]).fetchall():
-                conn.execute(f'DROP DATABASE IF EXISTS "{_ident(old)}" WITH (FORCE)')  # a killed drill's
+                drop_database(conn, old)  # a killed drill's
             create_database(conn, scratch_db.name)
         try:
             with tempfile.TemporaryDirectory(prefix="cbs-drill-") as scratch:
@@ -629,7 +644,7 @@ def backup_drill(*, source: Path | str | None = None, actor: str = "system") -> 
                 checks["verify_logs"] = _verify_logs(scratch_db, run.beat, scratch)
         finally:
             with db.maintenance() as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{_ident(scratch_db.name)}" WITH (FORCE)')
+                drop_database(conn, scratch_db.name)
         snapshot_at = datetime.fromisoformat(manifest["database"]["snapshot_at"])
         rpo = (timezone.now() - snapshot_at).total_seconds()
         checks["rto"] = {"database_seconds": round(database_seconds, 2), "total_seconds": round(rto, 2)}

@@ -400,3 +400,29 @@ class ComposeTests:
         dockerfile = (base / "Dockerfile").read_text()
         assert "postgresql-client" in dockerfile and "/app/var/backups" in dockerfile
         assert compose["services"]["db"]["image"].startswith("postgis/postgis:15")  # pg_dump 15 matches
+
+
+def test_drop_database_waits_for_a_process_it_may_not_end(scratch_db):
+    """A freshly restored database gets an autovacuum worker at once, which the site's role may
+    not end (DROP DATABASE … WITH (FORCE): "must be a member of the role whose process is being
+    terminated"): the drill's drop waits for it instead of failing. Here a superuser's session
+    plays that process and leaves after a second."""
+    import threading
+
+    import psycopg
+
+    try:
+        other = psycopg.connect(host=scratch_db.host or None, port=scratch_db.port or None, user="postgres",
+                                dbname=scratch_db.name, autocommit=True)
+    except psycopg.OperationalError:
+        pytest.skip("no superuser session to stand in for the autovacuum worker")
+    with Database.from_settings().connect() as conn:
+        superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+    threading.Timer(1.0, other.close).start()
+    started = time.monotonic()
+    with scratch_db.maintenance() as conn:
+        services.drop_database(conn, scratch_db.name)
+        gone = conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [scratch_db.name]).fetchone()[0]
+    assert gone == 0
+    if not superuser:
+        assert time.monotonic() - started >= 0.8
