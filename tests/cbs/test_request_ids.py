@@ -1,8 +1,12 @@
 """Request ids: random version-4 UUIDs, drawn from the kernel in batches (cbs.audit.request_ids)."""
 
 import os
+import subprocess
+import sys
 import threading
 import uuid
+
+from django.conf import settings
 
 from cbs.audit import request_ids
 from cbs.audit.request_ids import BATCH, new_request_id
@@ -43,17 +47,24 @@ def test_threads_draw_their_own_batches():
 
 
 def test_a_forked_child_does_not_reuse_its_parents_batch():
-    new_request_id()  # the parent now holds a batch
-    left_in_parent = set(request_ids._local.ids)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover – the child
-        os.close(read)
-        os.write(write, new_request_id().encode())
-        os._exit(0)
-    os.close(write)
-    child_id = os.read(read, 100).decode()
+    """In a process of its own: pytest's has threads, and forking those is unsafe."""
+    script = """
+import os, uuid
+from cbs.audit import request_ids
+request_ids.new_request_id()  # the parent now holds a batch
+left_in_parent = set(request_ids._local.ids)
+read, write = os.pipe()
+pid = os.fork()
+if pid == 0:
     os.close(read)
-    os.waitpid(pid, 0)
-    uuid.UUID(child_id)
-    assert child_id not in left_in_parent
+    os.write(write, request_ids.new_request_id().encode())
+    os._exit(0)
+os.close(write)
+child_id = os.read(read, 100).decode()
+os.waitpid(pid, 0)
+uuid.UUID(child_id)
+print("reused" if child_id in left_in_parent else "fresh")
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "fresh", done.stderr[-2000:]
