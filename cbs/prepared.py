@@ -77,18 +77,21 @@ def _cursor(conn: psycopg.Connection) -> _PreparingCursor:
     return cursor
 
 
+def _text_size(row: tuple) -> int:
+    size = 0
+    for value in row:
+        if isinstance(value, str | bytes | bytearray | memoryview):
+            size += len(value)
+    return size
+
+
 def _large(rows) -> bool:
+    """rows: fetchone's row (a tuple), fetchall's list, or None."""
     if rows is None:
         return False
-    if isinstance(rows, tuple):  # fetchone's row
-        size = 0
-        for value in rows:
-            if isinstance(value, str | bytes | bytearray | memoryview):
-                size += len(value)
-        return size > KEPT_RESULT_MAX
-    return len(rows) > KEPT_ROWS_MAX or sum(
-        len(value) for row in rows for value in row
-        if isinstance(value, str | bytes | bytearray | memoryview)) > KEPT_RESULT_MAX
+    if isinstance(rows, tuple):
+        return _text_size(rows) > KEPT_RESULT_MAX
+    return len(rows) > KEPT_ROWS_MAX or sum(map(_text_size, rows)) > KEPT_RESULT_MAX
 
 
 def fetchone(sql: str, params: Sequence | dict, *, using: str = DEFAULT_DB_ALIAS) -> tuple | None:

@@ -330,7 +330,8 @@ class Page:
 
 @lru_cache(maxsize=256)
 def _headers(fmt: str | None, language: str, crs_uri: str) -> tuple[tuple[str, str], ...]:
-    """Page.headers, built once per format, language and CRS (pygeoapi's l10n is not cheap)."""
+    """pygeoapi's response headers for an items page (get_response_headers, Content-Crs), built
+    once per format, language and CRS (pygeoapi's l10n is not cheap)."""
     headers = {"Content-Type": "application/json", "X-Powered-By": f"pygeoapi {pygeoapi_version}"}
     l10n.set_response_language(headers, SYSTEM_LOCALE)
     if fmt:

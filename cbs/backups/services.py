@@ -458,14 +458,7 @@ def _ensure_database(db: Database) -> None:
 def create_database(conn, name: str) -> None:
     """CREATE DATABASE (from template1), waiting a little while another session is connected to
     the template (PostgreSQL refuses to copy it meanwhile: `pg.sh start` and `make test` touch it)."""
-    for attempt in range(50):
-        try:
-            conn.execute(f'CREATE DATABASE "{_ident(name)}"')
-            return
-        except psycopg.errors.ObjectInUse:
-            if attempt == 49:
-                raise
-            time.sleep(0.2)
+    _retried(conn, f'CREATE DATABASE "{_ident(name)}"', psycopg.errors.ObjectInUse, attempts=50)
 
 
 def drop_database(conn, name: str) -> None:
@@ -473,12 +466,18 @@ def drop_database(conn, name: str) -> None:
     freshly restored database gets one at once, and only a superuser (or pg_signal_backend) may
     end it – the site's role may not (PostgreSQL 15: "must be a member of the role whose process
     is being terminated"). Up to 60 s; autovacuum's pass over a new database is short."""
-    for attempt in range(300):
+    _retried(conn, f'DROP DATABASE IF EXISTS "{_ident(name)}" WITH (FORCE)', psycopg.errors.InsufficientPrivilege,
+             attempts=300)
+
+
+def _retried(conn, sql: str, error: type[Exception], *, attempts: int) -> None:
+    """Run `sql`, again every 0.2 s while it fails with `error` (the last failure is raised)."""
+    for attempt in range(attempts):
         try:
-            conn.execute(f'DROP DATABASE IF EXISTS "{_ident(name)}" WITH (FORCE)')
+            conn.execute(sql)
             return
-        except psycopg.errors.InsufficientPrivilege:
-            if attempt == 299:
+        except error:
+            if attempt == attempts - 1:
                 raise
             time.sleep(0.2)
 

@@ -135,23 +135,33 @@ def _owners(pids: list[int], inodes: list[int]) -> dict[int, int]:
     return held
 
 
+def _deploy_gunicorn(port: int, log, **env: str) -> subprocess.Popen:
+    """gunicorn as deploy/gunicorn.conf.py configures it, two workers of two threads, on the test
+    database; its output in `log`."""
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+             "cbs.wsgi:application"], cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_WEB_WORKERS": "2",
+                 "CBS_WEB_THREADS": "2", "CBS_WEB_ACCESS_LOG": "", **env})
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+
+
 def test_each_web_worker_listens_on_its_own_socket_and_connections_spread(tmp_path):
     """deploy/gunicorn.conf.py: SO_REUSEPORT, one socket per worker. On one shared socket the
     connections a client opens at once could all go to one worker (issue 16's bench: half the
     throughput while the other worker idled)."""
     port, log = _free_port(), tmp_path / "gunicorn.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "cbs.wsgi:application"], cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_WEB_WORKERS": "2",
-                 "CBS_WEB_THREADS": "2", "CBS_WEB_ACCESS_LOG": ""})
+    server = _deploy_gunicorn(port, log)
     clients: list[socket.socket] = []
     try:
         deadline = time.monotonic() + 120
         while True:  # both workers booted: each answers on its own socket
-            workers = [int(p) for p in open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()]
+            workers = _children(server.pid)
             if len(workers) == 2 and "Booting worker" in log.read_text() and _sockets_on(port)["listen"]:
                 break
             assert server.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
@@ -222,13 +232,7 @@ def test_a_restarted_web_worker_serves_at_once(django_db_setup, tmp_path):
     Django itself took seconds, and with one socket per worker the connections the kernel gave
     the booting worker waited that long."""
     port, log = _free_port(), tmp_path / "gunicorn.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "cbs.wsgi:application"], cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={**os.environ, "DATABASE_URL": url_of_the_test_database(), "CBS_WEB_WORKERS": "2",
-                 "CBS_WEB_THREADS": "2", "CBS_WEB_ACCESS_LOG": "", "CBS_DB_POOL_MAX": "2"})
+    server = _deploy_gunicorn(port, log, CBS_DB_POOL_MAX="2")
     url = f"http://127.0.0.1:{port}/ogc/conformance?f=json"
     try:
         deadline = time.monotonic() + 120
@@ -239,10 +243,10 @@ def test_a_restarted_web_worker_serves_at_once(django_db_setup, tmp_path):
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
                 time.sleep(0.2)
-        workers = [int(p) for p in open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()]
+        workers = _children(server.pid)
         os.kill(workers[0], signal.SIGKILL)
         while True:  # the master has forked its replacement
-            now = [int(p) for p in open(f"/proc/{server.pid}/task/{server.pid}/children").read().split()]
+            now = _children(server.pid)
             if len(now) == 2 and workers[0] not in now:
                 break
             assert time.monotonic() < deadline, log.read_text(errors="replace")
